@@ -1,0 +1,110 @@
+/**
+ * Rules for administrative approvals (行政审批), contract §3. Each function is
+ * causal: it reads only events earlier than the instant of the card it derives.
+ */
+import type { TimedEvent } from '../common/contract/event.ts'
+import { num, str } from './attrs.ts'
+import { anyBefore, firstOf, type Candidate, type RuleContext } from './candidate.ts'
+import { dueSoonDays, instantAfter, type DayType } from './clock.ts'
+import { suspensionsOf } from './suspensions.ts'
+
+/** Events that stop the promised-days clock (note 1: `decided` does not). */
+const STOPS = ['completed', 'withdrawn'] as const
+
+/** approvalRules derives every card of one approval case. */
+export function approvalRules(events: readonly TimedEvent[], ctx: RuleContext): Candidate[] {
+  const out: Candidate[] = []
+  const pauses = suspensionsOf(events, STOPS)
+  deadlines(events, ctx, pauses, out)
+  acceptDelay(events, ctx, pauses, out)
+  longSuspension(events, ctx, pauses, out)
+  eventRules(events, ctx, out)
+  return out
+}
+
+function deadlines(events: readonly TimedEvent[], ctx: RuleContext, pauses: ReturnType<typeof suspensionsOf>, out: Candidate[]): void {
+  const accepted = firstOf(events, 'accepted')
+  if (!accepted) return
+  const n = num(accepted.ev, 'promisedDays', 0)
+  if (n < 1) return
+  const dayType: DayType = str(accepted.ev, 'dayType') === 'calendar' ? 'calendar' : 'working'
+  const spec = { start: accepted.t, dayType, pauses }
+  const causes = [accepted.ev.id, ...pauses.filter((p) => p.from >= accepted.t).map((p) => p.opened.ev.id)]
+  const w = ctx.settings.approval.dueSoonMarginDays
+  const soon = instantAfter(spec, dueSoonDays(n, w), ctx)
+  if (soon !== null && !anyBefore(events, STOPS, soon)) out.push({ rule: 'approval.due_soon', level: 'yellow', at: soon, causes })
+  const due = instantAfter(spec, n, ctx)
+  if (due !== null && !anyBefore(events, STOPS, due)) out.push({ rule: 'approval.overdue', level: 'red', at: due, causes })
+}
+
+function acceptDelay(events: readonly TimedEvent[], ctx: RuleContext, pauses: ReturnType<typeof suspensionsOf>, out: Candidate[]): void {
+  const submitted = firstOf(events, 'submitted')
+  if (!submitted) return
+  const x = instantAfter({ start: submitted.t, dayType: 'working', pauses }, ctx.settings.approval.acceptDays, ctx)
+  // A withdrawn application is no longer waiting, so it cannot be late to accept.
+  if (x !== null && !anyBefore(events, ['accepted', 'rejected', 'withdrawn'], x)) {
+    out.push({ rule: 'approval.accept_delay', level: 'yellow', at: x, causes: [submitted.ev.id] })
+  }
+}
+
+function longSuspension(events: readonly TimedEvent[], ctx: RuleContext, pauses: ReturnType<typeof suspensionsOf>, out: Candidate[]): void {
+  for (const p of pauses) {
+    // This clock measures the suspension itself, so the suspension does not pause it.
+    const x = instantAfter({ start: p.from, dayType: 'working' }, ctx.settings.approval.longSuspensionDays, ctx)
+    if (x !== null && p.to > x) {
+      out.push({ rule: 'approval.long_suspension', level: 'yellow', at: x, causes: [p.opened.ev.id] })
+      return
+    }
+  }
+}
+
+function eventRules(events: readonly TimedEvent[], ctx: RuleContext, out: Candidate[]): void {
+  let accepted: TimedEvent | undefined
+  let decided: TimedEvent | undefined
+  let noReason = false
+  let outOfOrder = false
+  let feeMismatch = false
+  let poor = false
+  for (const e of events) {
+    const ev = e.ev
+    switch (ev.type) {
+      case 'accepted':
+        accepted ??= e
+        break
+      case 'rejected':
+        if (!noReason && !(str(ev, 'reason') ?? '').trim()) {
+          noReason = true
+          out.push({ rule: 'approval.no_reason', level: 'yellow', at: e.t, causes: [ev.id] })
+        }
+        break
+      case 'decided':
+      case 'completed':
+        if (!outOfOrder && (!accepted || (ev.type === 'completed' && !decided))) {
+          outOfOrder = true
+          out.push({ rule: 'approval.out_of_order', level: 'red', at: e.t, causes: [ev.id] })
+        }
+        if (ev.type === 'decided') decided ??= e
+        break
+      case 'fee': {
+        const standard = accepted ? num(accepted.ev, 'feeStandard', 0) : 0
+        if (!feeMismatch && cents(num(ev, 'amount', 0)) !== cents(standard)) {
+          feeMismatch = true
+          out.push({ rule: 'approval.fee_mismatch', level: 'red', at: e.t, causes: accepted ? [accepted.ev.id, ev.id] : [ev.id] })
+        }
+        break
+      }
+      case 'evaluated':
+        if (!poor && num(ev, 'score', 5) <= ctx.settings.approval.poorRatingMax) {
+          poor = true
+          out.push({ rule: 'approval.poor_rating', level: 'yellow', at: e.t, causes: [ev.id] })
+        }
+        break
+    }
+  }
+}
+
+/** Fees are money: compare in whole fen so that 80 and 80.000001 agree. */
+function cents(yuan: number): number {
+  return Math.round(yuan * 100)
+}
+

@@ -1,0 +1,48 @@
+/**
+ * Candidate is what a rule derives from a case's events: a card that fires at `at`
+ * if the engine's clock reaches `at`. Rules are causal: a candidate at instant X
+ * depends only on events before X, so live, replay and late-arriving events agree.
+ */
+import type { Level } from '../common/contract/alert.ts'
+import type { TimedEvent } from '../common/contract/event.ts'
+import type { WorkCalendar } from './calendar.ts'
+import type { RuleSettings } from './settings.ts'
+import type { Zone } from './zone.ts'
+
+export interface Candidate {
+  rule: string
+  level: Level
+  at: number
+  /** ids of the events that caused it */
+  causes: string[]
+}
+
+/** RuleContext holds the pure collaborators every rule gets. */
+export interface RuleContext {
+  zone: Zone
+  calendar: WorkCalendar
+  settings: RuleSettings
+}
+
+/** CaseRules derives every candidate of one case from its events, sorted by (at, seq). */
+export type CaseRules = (events: readonly TimedEvent[], ctx: RuleContext) => Candidate[]
+
+/** before orders two events the way the contract does: by `at`, then arrival. */
+export function before(a: TimedEvent, b: TimedEvent): boolean {
+  return a.t < b.t || (a.t === b.t && a.seq < b.seq)
+}
+
+/** firstOf returns the first event of the given type, in case order. */
+export function firstOf(events: readonly TimedEvent[], type: string): TimedEvent | undefined {
+  for (const e of events) if (e.ev.type === type) return e
+  return undefined
+}
+
+/** firstAtOrAfter... returns the first event among `types` strictly before instant x, if any. */
+export function anyBefore(events: readonly TimedEvent[], types: readonly string[], x: number): TimedEvent | undefined {
+  for (const e of events) {
+    if (e.t >= x) break
+    if (types.includes(e.ev.type)) return e
+  }
+  return undefined
+}

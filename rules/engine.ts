@@ -1,0 +1,200 @@
+/**
+ * RuleEngine is the pure core of the rules: it holds each case's events in event-time
+ * order, derives the case's candidate cards with the rule functions, and fires a card
+ * once the engine's clock reaches its instant. It does no I/O and reads no clock of
+ * its own, so it runs identically live (wall clock), in replay (virtual clock) and in
+ * marble tests.
+ */
+import { alertKey, type Alert } from '../common/contract/alert.ts'
+import { caseKey, type Kind, type TimedEvent } from '../common/contract/event.ts'
+import { approvalRules } from './approval.ts'
+import type { Candidate, CaseRules, RuleContext } from './candidate.ts'
+import { enforcementRules } from './enforcement.ts'
+import { petitionRules } from './petition.ts'
+import { PetitionerIndex, type Registration } from './repeat.ts'
+import type { RuleId } from './settings.ts'
+import { supervisionRules } from './supervision.ts'
+import { TimerHeap } from './timerHeap.ts'
+
+const RULES_BY_KIND: Record<Kind, CaseRules> = {
+  approval: approvalRules,
+  enforcement: enforcementRules,
+  petition: petitionRules,
+  supervision: supervisionRules,
+}
+
+/** Fire is one card the engine raised, with its instant as epoch ms for ordering. */
+export interface Fire {
+  alert: Alert
+  t: number
+}
+
+/** CaseState is what the engine holds for one case. */
+interface CaseState {
+  key: string
+  kind: Kind
+  caseId: string
+  dept: string
+  events: TimedEvent[]
+  ids: Set<string>
+  candidates: Candidate[]
+  repeat: Candidate | null
+  fired: Set<string>
+}
+
+/** CaseStatus tells a store whether a case still has deadlines ahead. */
+export interface CaseStatus {
+  open: boolean
+  nextDue: number | null
+}
+
+export class RuleEngine {
+  private readonly cases = new Map<string, CaseState>()
+  private readonly timers = new TimerHeap()
+  private readonly petitioners: PetitionerIndex
+  private clock = -Infinity
+
+  constructor(private ctx: RuleContext) {
+    this.petitioners = new PetitionerIndex(
+      () => this.ctx.settings.petition.repeatCount,
+      () => this.ctx.settings.petition.repeatWindowDays,
+    )
+  }
+
+  /** now is the engine's clock: the latest instant passed to advance(). */
+  get now(): number {
+    return this.clock
+  }
+
+  /** caseCount is the number of cases held in memory. */
+  get caseCount(): number {
+    return this.cases.size
+  }
+
+  /**
+   * ingest adds one event to its case and returns the cards that are now due at the
+   * engine's clock. A second event with the same id is ignored.
+   */
+  ingest(te: TimedEvent): Fire[] {
+    const ev = te.ev
+    const key = caseKey(ev.kind, ev.caseId)
+    let c = this.cases.get(key)
+    if (!c) {
+      c = { key, kind: ev.kind, caseId: ev.caseId, dept: ev.dept, events: [], ids: new Set(), candidates: [], repeat: null, fired: new Set() }
+      this.cases.set(key, c)
+    }
+    if (c.ids.has(ev.id)) return []
+    c.ids.add(ev.id)
+    insertInOrder(c.events, te)
+    c.dept = c.events[c.events.length - 1]!.ev.dept
+    c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctx)
+    const fires: Fire[] = []
+    if (ev.kind === 'petition' && ev.type === 'registered') {
+      for (const reg of this.petitioners.add(key, te)) this.refreshRepeat(reg, fires)
+    }
+    this.settle(c, fires)
+    return sortFires(fires)
+  }
+
+  /** advance moves the clock to `now` and returns every card that came due, in order. */
+  advance(now: number): Fire[] {
+    if (now > this.clock) this.clock = now
+    const fires: Fire[] = []
+    while (this.timers.peek() <= this.clock) {
+      const c = this.cases.get(this.timers.pop()!)
+      if (c) this.settle(c, fires)
+    }
+    return sortFires(fires)
+  }
+
+  /** markFired tells the engine a card was raised before (e.g. before a restart). */
+  markFired(kind: Kind, caseId: string, rule: string, level: string): void {
+    const c = this.cases.get(caseKey(kind, caseId))
+    if (c) c.fired.add(`${rule}:${level}`)
+  }
+
+  /** status reports whether a case still has cards that may fire later. */
+  status(kind: Kind, caseId: string): CaseStatus {
+    const c = this.cases.get(caseKey(kind, caseId))
+    if (!c) return { open: false, nextDue: null }
+    const next = this.nextPending(c)
+    return { open: next !== null, nextDue: next }
+  }
+
+  /** setContext swaps the settings or calendar in force, for cards not yet fired. */
+  setContext(ctx: RuleContext): void {
+    this.ctx = ctx
+    for (const c of this.cases.values()) {
+      c.candidates = RULES_BY_KIND[c.kind](c.events, ctx)
+      const next = this.nextPending(c)
+      if (next !== null) this.timers.push(next, c.key)
+    }
+  }
+
+  private refreshRepeat(reg: Registration, fires: Fire[]): void {
+    const c = this.cases.get(reg.caseKey)
+    if (!c) return
+    c.repeat = this.petitioners.repeatOf(reg)
+    this.settle(c, fires)
+  }
+
+  /** settle fires a case's due cards and schedules its next one. */
+  private settle(c: CaseState, fires: Fire[]): void {
+    for (const cand of this.allCandidates(c)) {
+      const rule = this.ctx.settings.rules[cand.rule as RuleId]
+      if (rule && !rule.enabled) continue
+      const level = rule?.level ?? cand.level
+      const id = `${cand.rule}:${level}`
+      if (cand.at > this.clock || c.fired.has(id)) continue
+      c.fired.add(id)
+      fires.push({ t: cand.at, alert: this.toAlert(c, cand, level) })
+    }
+    const next = this.nextPending(c)
+    if (next !== null) this.timers.push(next, c.key)
+  }
+
+  private nextPending(c: CaseState): number | null {
+    let next: number | null = null
+    for (const cand of this.allCandidates(c)) {
+      const rule = this.ctx.settings.rules[cand.rule as RuleId]
+      if (rule && !rule.enabled) continue
+      if (c.fired.has(`${cand.rule}:${rule?.level ?? cand.level}`)) continue
+      if (cand.at > this.clock && (next === null || cand.at < next)) next = cand.at
+    }
+    return next
+  }
+
+  private allCandidates(c: CaseState): Candidate[] {
+    return c.repeat ? [...c.candidates, c.repeat] : c.candidates
+  }
+
+  private toAlert(c: CaseState, cand: Candidate, level: Alert['level']): Alert {
+    return {
+      key: alertKey(cand.rule, level, c.kind, c.caseId),
+      rule: cand.rule,
+      level,
+      kind: c.kind,
+      caseId: c.caseId,
+      dept: c.dept,
+      at: this.ctx.zone.format(cand.at),
+      causes: cand.causes,
+      settingsVersion: this.ctx.settings.version,
+    }
+  }
+}
+
+/** insertInOrder keeps a case's events sorted by (at, arrival). */
+function insertInOrder(list: TimedEvent[], te: TimedEvent): void {
+  let i = list.length
+  while (i > 0 && (list[i - 1]!.t > te.t || (list[i - 1]!.t === te.t && list[i - 1]!.seq > te.seq))) i--
+  list.splice(i, 0, te)
+}
+
+/** sortFires orders cards the way replay prints them: at, rule, caseId. */
+export function sortFires(fires: Fire[]): Fire[] {
+  return fires.sort((a, b) => a.t - b.t || cmp(a.alert.rule, b.alert.rule) || cmp(a.alert.caseId, b.alert.caseId))
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
