@@ -107,6 +107,52 @@ export class RuleEngine {
     return sortFires(fires)
   }
 
+  /** has tells whether a case is held in memory. */
+  has(kind: Kind, caseId: string): boolean {
+    return this.cases.has(caseKey(kind, caseId))
+  }
+
+  /**
+   * load puts back a case from the store with the cards it already raised, and
+   * returns the cards that came due meanwhile but were never raised (catch-up).
+   */
+  load(events: readonly TimedEvent[], fired: ReadonlyArray<{ rule: string; level: string }>): Fire[] {
+    const out: Fire[] = []
+    if (!events.length) return out
+    const first = events[0]!.ev
+    const key = caseKey(first.kind, first.caseId)
+    if (!this.cases.has(key)) {
+      this.cases.set(key, {
+        key, kind: first.kind, caseId: first.caseId, dept: first.dept, events: [], ids: new Set(), candidates: [], repeat: null,
+        fired: new Set(fired.map((f) => `${f.rule}:${f.level}`)),
+      })
+    }
+    const c = this.cases.get(key)!
+    for (const te of events) {
+      if (c.ids.has(te.ev.id)) continue
+      c.ids.add(te.ev.id)
+      insertInOrder(c.events, te)
+      if (te.ev.kind === 'petition' && te.ev.type === 'registered') {
+        for (const reg of this.petitioners.add(key, te)) {
+          const other = this.cases.get(reg.caseKey)
+          if (other) other.repeat = this.petitioners.repeatOf(reg)
+        }
+      }
+    }
+    c.dept = c.events[c.events.length - 1]!.ev.dept
+    c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctx)
+    this.settle(c, out)
+    return sortFires(out)
+  }
+
+  /** unfire forgets that a card fired, so that it fires again (its publication failed). */
+  unfire(kind: Kind, caseId: string, rule: string, level: string): void {
+    const c = this.cases.get(caseKey(kind, caseId))
+    if (!c) return
+    c.fired.delete(`${rule}:${level}`)
+    this.timers.push(this.clock, c.key)
+  }
+
   /** markFired tells the engine a card was raised before (e.g. before a restart). */
   markFired(kind: Kind, caseId: string, rule: string, level: string): void {
     const c = this.cases.get(caseKey(kind, caseId))

@@ -1,0 +1,59 @@
+/**
+ * The `jiancha` command line: `start` runs the whole platform in one process; the
+ * component commands run one part each, for deployments with separate processes.
+ */
+import { ConfigError } from '../common/config.ts'
+import { helpOf, runCommand, type Command } from './command.ts'
+
+/** Entry names a command and loads it lazily, so `replay` never loads the database or the bus. */
+interface Entry {
+  summary: string
+  load: () => Promise<Command>
+}
+
+const component = (part: 'collector' | 'rules' | 'alerts' | 'dashboard', summary: string): Entry => ({
+  summary,
+  load: async () => (await import('./commands/component.ts')).componentCommand(part, summary),
+})
+
+const COMMANDS: Record<string, Entry> = {
+  start: { summary: 'run the whole platform in one process (database, bus, all components, demo simulator)', load: async () => (await import('./commands/start.ts')).startCommand },
+  collector: component('collector', 'the collector HTTP API alone (POST /api/v1/events)'),
+  rules: component('rules', 'the rules engine alone (follows the events stream, raises cards)'),
+  alerts: component('alerts', 'the alert store alone (stores cards, announces them live)'),
+  dashboard: component('dashboard', 'the dashboard server alone (wall, REST, Socket.IO)'),
+  simulate: { summary: 'run the demo city simulator against a collector', load: async () => (await import('./commands/simulate.ts')).simulateCommand },
+  replay: { summary: 'run the rules over a JSON Lines file of events and print every alert', load: async () => (await import('./commands/replay.ts')).replayCommand },
+  migrate: { summary: 'apply the database migrations (each once) and exit', load: async () => (await import('./commands/migrate.ts')).migrateCommand },
+  bench: { summary: 'measure speed and memory (bench rules)', load: async () => (await import('./commands/bench.ts')).benchCommand },
+}
+
+function usage(): string {
+  const list = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(11)} ${c.summary}`).join('\n')
+  return `jiancha — 电子监察 real-time e-supervision platform\n\nUsage: jiancha <command> [options]\n\nCommands:\n${list}\n\nRun "jiancha <command> --help" for a command's options.\n`
+}
+
+/** main runs one command and returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    if (name === 'help' && rest[0] && COMMANDS[rest[0]]) process.stdout.write(helpOf(rest[0], await COMMANDS[rest[0]]!.load()))
+    else process.stdout.write(usage())
+    return 0
+  }
+  const entry = COMMANDS[name]
+  if (!entry) {
+    process.stderr.write(`jiancha: unknown command "${name}"\n\n${usage()}`)
+    return 2
+  }
+  try {
+    return await runCommand(name, await entry.load(), rest)
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`jiancha ${name}: ${e.message}\n`)
+      return 2
+    }
+    process.stderr.write(`jiancha ${name}: ${(e as Error).message}\n`)
+    return 1
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * openInfra opens what every component shares: the database (embedded PGlite or
+ * DATABASE_URL) and the bus (a nats-server of our own, or NATS_URL).
+ */
+import { join, resolve } from 'node:path'
+import { Bus } from '../common/bus/bus.ts'
+import { startNatsServer, type NatsServer } from '../common/bus/natsServer.ts'
+import { redact, type Config } from '../common/config.ts'
+import { openDb, type Db } from '../common/db/db.ts'
+import type { Logger } from '../common/log.ts'
+
+export interface Infra {
+  db: Db
+  bus: Bus
+  natsUrl: string
+  close(): Promise<void>
+}
+
+/** openInfra starts or connects the database and the bus. */
+export async function openInfra(cfg: Config, name: string, log: Logger): Promise<Infra> {
+  const db = await openDb({ url: cfg.databaseUrl, dataDir: resolve(cfg.dataDir, 'pg'), log: (m) => log.info(m) })
+  log.info(cfg.databaseUrl ? `database: ${redact(cfg.databaseUrl)}` : `database: embedded PGlite in ${resolve(cfg.dataDir, 'pg')}`, {
+    timescaledb: db.timescale,
+  })
+  let nats: NatsServer | undefined
+  let bus: Bus
+  try {
+    if (!cfg.natsUrl) {
+      nats = await startNatsServer({ storeDir: resolve(join(cfg.dataDir, 'nats')), log: (m) => log.info(m) })
+      log.info(`bus: started nats-server at ${nats.url}`)
+    }
+    bus = await Bus.connect({
+      url: cfg.natsUrl ?? nats!.url,
+      name,
+      duplicateWindowMs: cfg.duplicateWindowHours * 3_600_000,
+      log: (m) => log.warn(m),
+    })
+  } catch (e) {
+    await nats?.stop()
+    await db.close()
+    throw e
+  }
+  return {
+    db,
+    bus,
+    natsUrl: cfg.natsUrl ?? nats!.url,
+    async close() {
+      await bus.close().catch(() => {})
+      await nats?.stop()
+      await db.close()
+    },
+  }
+}

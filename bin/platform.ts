@@ -1,0 +1,138 @@
+/**
+ * startPlatform composes the components over one database and one bus:
+ * collector → rules → alerts → dashboard, plus the demo simulator. `jiancha start`
+ * runs them all in one process; the component commands run one each.
+ */
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { eventSubject } from '../common/bus/subjects.ts'
+import { DemoClock, systemClock, type Clock } from '../common/clock.ts'
+import type { Config } from '../common/config.ts'
+import type { Logger } from '../common/log.ts'
+import { startAlertService } from '../alerts/service.ts'
+import { wallFeed } from '../alerts/wallFeed.ts'
+import { SourceAuth } from '../collector/auth.ts'
+import { startCollector } from '../collector/server.ts'
+import { DEPARTMENTS } from '../collector/simulator/city.ts'
+import { startSimulator } from '../collector/simulator/simulator.ts'
+import { startDashboardServer } from '../dashboard/server/dashboard-server.ts'
+import { defaultContext } from '../rules/context.ts'
+import { startRulesWorker } from '../rules/worker.ts'
+import { DAY_MS } from '../rules/zone.ts'
+import { openInfra, type Infra } from './infra.ts'
+
+export type Part = 'collector' | 'rules' | 'alerts' | 'dashboard' | 'simulator'
+
+export interface Platform {
+  infra: Infra
+  clock: Clock
+  collectorUrl?: string
+  dashboardUrl?: string
+  stop(): Promise<void>
+}
+
+const STATIC_DIR = fileURLToPath(new URL('../dashboard/web/dist/', import.meta.url))
+/** Sources may run a little ahead of us; ten minutes of skew is tolerated. */
+const MAX_FUTURE_MS = 10 * 60_000
+
+/** startPlatform starts the given parts; stop() stops them in reverse order. */
+export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: Logger): Promise<Platform> {
+  const infra = await openInfra(cfg, `jiancha-${[...parts].join('+')}`, log)
+  const stops: Array<() => Promise<void>> = [() => infra.close()]
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e: unknown) => log.error('stop failed', { error: (e as Error).message }))
+  }
+  try {
+    const ctx = defaultContext({ zone: cfg.zone, onUncovered: (y) => log.warn(`calendar: no official schedule for ${y}; counting Monday–Friday for it until one is imported`) })
+    const format = (t: number) => ctx.zone.format(t)
+    const anchor = parts.has('simulator') ? await simAnchor(infra, cfg) : 0
+    const clock = parts.has('simulator') ? await demoClock(infra, cfg, anchor, log) : systemClock
+    const platform: Platform = { infra, clock, stop }
+
+    if (parts.has('alerts')) {
+      const s = startAlertService({ bus: infra.bus, db: infra.db, clock, format, log: log.child('alerts') })
+      stops.push(() => s.stop())
+    }
+    if (parts.has('rules')) {
+      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, tickMs: cfg.tickMs, log: log.child('rules') })
+      stops.push(() => w.stop())
+    }
+    const auth = new SourceAuth(cfg.sources)
+    const simToken = randomBytes(24).toString('hex')
+    if (parts.has('simulator')) auth.add({ name: 'simulator', token: simToken })
+    if (parts.has('collector')) {
+      const c = await startCollector({
+        host: cfg.host,
+        port: cfg.collectorPort,
+        auth,
+        maxBatch: cfg.maxBatch,
+        log: log.child('collector'),
+        deps: {
+          now: () => clock.now(),
+          maxFutureMs: MAX_FUTURE_MS,
+          publish: (ev) => infra.bus.publish(eventSubject(ev.kind, ev.dept), ev, ev.id),
+          seen: async (ids) => new Set((await infra.db.query<{ id: string }>('SELECT id FROM event_ids WHERE id = ANY($1)', [ids])).rows.map((r) => r.id)),
+        },
+      })
+      platform.collectorUrl = c.url
+      stops.push(() => c.close())
+    }
+    if (parts.has('dashboard')) {
+      const deptNames = Object.fromEntries(DEPARTMENTS.map((d) => [d.code, { 'zh-CN': d.name['zh-CN'], en: d.name.en }]))
+      const d = await startDashboardServer({
+        host: cfg.host,
+        port: cfg.dashboardPort,
+        source: wallFeed(infra.db, infra.bus, clock, format),
+        staticDir: STATIC_DIR,
+        deptNames,
+        log: (m) => log.child('dashboard').info(m),
+      })
+      platform.dashboardUrl = d.url
+      stops.push(() => d.close())
+    }
+    if (parts.has('simulator')) {
+      if (!platform.collectorUrl) throw new Error('the simulator needs the collector in the same process')
+      const resumeFrom = await lastSimulated(infra)
+      const sim = startSimulator({
+        url: platform.collectorUrl,
+        token: simToken,
+        clock,
+        seed: cfg.simSeed,
+        simStart: anchor,
+        ratePerDay: cfg.simRatePerDay,
+        resumeFrom: resumeFrom ?? undefined,
+        log: (m) => log.child('simulator').info(m),
+      })
+      stops.push(() => sim.stop())
+    }
+    return platform
+  } catch (e) {
+    await stop()
+    throw e
+  }
+}
+
+/** demoClock resumes the time-lapse where the last run's simulator stopped. */
+async function demoClock(infra: Infra, cfg: Config, anchor: number, log: Logger): Promise<DemoClock> {
+  const from = (await lastSimulated(infra)) ?? anchor
+  log.info(`demo time-lapse: ${cfg.simSpeed}× from ${new Date(from).toISOString()} until it catches up with now`)
+  return new DemoClock(from, cfg.simSpeed)
+}
+
+/**
+ * The simulated city starts `simDaysBack` days before the first start and stays
+ * anchored there, so a restarted simulator regenerates exactly the same cases.
+ */
+async function simAnchor(infra: Infra, cfg: Config): Promise<number> {
+  const key = `simulator.anchor.${cfg.simSeed}`
+  const r = await infra.db.query<{ value: number }>('SELECT value FROM platform_state WHERE key = $1', [key])
+  if (r.rows[0]) return Number(r.rows[0].value)
+  const anchor = Math.floor((Date.now() - cfg.simDaysBack * DAY_MS) / DAY_MS) * DAY_MS
+  await infra.db.query('INSERT INTO platform_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, JSON.stringify(anchor)])
+  return anchor
+}
+
+async function lastSimulated(infra: Infra): Promise<number | null> {
+  const r = await infra.db.query<{ t: Date | null }>("SELECT max(at) AS t FROM events WHERE source = 'simulator'")
+  return r.rows[0]?.t ? r.rows[0].t.getTime() : null
+}

@@ -1,0 +1,95 @@
+/**
+ * ingestBatch validates each item of a request and publishes the valid ones to the
+ * bus, with the event id as the JetStream message id. Each item gets its own verdict:
+ * accepted, duplicate, rejected (with field and reason) or failed (bus trouble; resend).
+ */
+import type { CaseEvent } from '../common/contract/event.ts'
+import { validateEvent } from '../common/contract/validate.ts'
+import type { BatchItem } from './body.ts'
+
+export type ItemStatus = 'accepted' | 'duplicate' | 'rejected' | 'failed'
+
+/** ItemResult is the verdict on one item of a batch. */
+export interface ItemResult {
+  index: number
+  id?: string
+  status: ItemStatus
+  error?: { field: string; message: string }
+}
+
+/** BatchResult is the response body of POST /api/v1/events. */
+export interface BatchResult {
+  results: ItemResult[]
+  accepted: number
+  duplicate: number
+  rejected: number
+  failed: number
+}
+
+/** IngestDeps are the collector's collaborators. */
+export interface IngestDeps {
+  /** publishes one event; duplicate = the bus had this id already */
+  publish(ev: CaseEvent): Promise<{ duplicate: boolean }>
+  /** ids among these already stored (dedup beyond the bus window); optional */
+  seen?(ids: string[]): Promise<Set<string>>
+  /** platform clock, epoch ms */
+  now(): number
+  /** how far in the future an event's `at` may lie (clock skew between systems) */
+  maxFutureMs: number
+}
+
+/** ingestBatch judges and publishes a batch from an authenticated source. */
+export async function ingestBatch(items: BatchItem[], source: string, deps: IngestDeps): Promise<BatchResult> {
+  const results: ItemResult[] = []
+  const valid: Array<{ r: ItemResult; ev: CaseEvent }> = []
+  const inBatch = new Set<string>()
+  const now = deps.now()
+  for (const item of items) {
+    if ('error' in item) {
+      results.push({ index: item.index, status: 'rejected', error: { field: '(event)', message: item.error } })
+      continue
+    }
+    const v = validateEvent(item.value)
+    const id = idOf(item.value)
+    if (!v.ok) {
+      results.push({ index: item.index, id, status: 'rejected', error: { field: v.field, message: v.message } })
+      continue
+    }
+    const ev = v.event
+    const r: ItemResult = { index: item.index, id: ev.id, status: 'accepted' }
+    results.push(r)
+    if (ev.source !== source) {
+      Object.assign(r, { status: 'rejected', error: { field: 'source', message: `must be "${source}", the source this token belongs to` } })
+    } else if (Date.parse(ev.at) > now + deps.maxFutureMs) {
+      Object.assign(r, { status: 'rejected', error: { field: 'at', message: 'lies in the future: an event is reported after it happens' } })
+    } else if (inBatch.has(ev.id)) {
+      r.status = 'duplicate'
+    } else {
+      inBatch.add(ev.id)
+      valid.push({ r, ev })
+    }
+  }
+  const seen = deps.seen && valid.length ? await deps.seen(valid.map((x) => x.ev.id)) : new Set<string>()
+  // Publishing concurrently keeps a big batch fast; the client sends in order, so order holds.
+  await Promise.all(
+    valid.map(async ({ r, ev }) => {
+      if (seen.has(ev.id)) {
+        r.status = 'duplicate'
+        return
+      }
+      try {
+        const ack = await deps.publish(ev)
+        if (ack.duplicate) r.status = 'duplicate'
+      } catch (e) {
+        Object.assign(r, { status: 'failed', error: { field: '(bus)', message: `not stored, send again: ${(e as Error).message}` } })
+      }
+    }),
+  )
+  const count = (s: ItemStatus) => results.filter((x) => x.status === s).length
+  return { results, accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), failed: count('failed') }
+}
+
+function idOf(v: unknown): string | undefined {
+  const id = (v as { id?: unknown } | null)?.id
+  return typeof id === 'string' ? id : undefined
+}

@@ -1,0 +1,90 @@
+/**
+ * The collector's HTTP API: POST /api/v1/events (one event, a JSON array or NDJSON,
+ * authenticated by a source's bearer token) and GET /healthz.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from '../common/log.ts'
+import type { SourceAuth } from './auth.ts'
+import { BatchError, parseBatch } from './body.ts'
+import { ingestBatch, type IngestDeps } from './ingest.ts'
+
+export interface CollectorOptions {
+  host: string
+  port: number
+  auth: SourceAuth
+  deps: IngestDeps
+  maxBatch: number
+  maxBodyBytes?: number
+  log: Logger
+}
+
+/** startCollector listens and returns its URL and a close function. */
+export async function startCollector(opts: CollectorOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const maxBody = opts.maxBodyBytes ?? 32 * 1024 * 1024
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      opts.log.error('request failed', { error: (e as Error).message })
+      if (!res.headersSent) send(res, 500, { error: 'internal error' })
+    })
+  })
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]
+    if (req.method === 'GET' && path === '/healthz') return send(res, 200, { ok: true })
+    if (path !== '/api/v1/events') return send(res, 404, { error: `no such endpoint: ${req.method} ${path}` })
+    if (req.method !== 'POST') return send(res, 405, { error: 'use POST' })
+    const source = opts.auth.sourceOf(req.headers.authorization)
+    if (!source) {
+      res.setHeader('WWW-Authenticate', 'Bearer')
+      return send(res, 401, { error: 'missing or unknown bearer token: each source sends its own token in "Authorization: Bearer …"' })
+    }
+    const body = await readBody(req, maxBody)
+    if (body === null) return send(res, 413, { error: `the body is larger than ${maxBody} bytes: send smaller batches` })
+    let items
+    try {
+      items = parseBatch(body, req.headers['content-type'])
+    } catch (e) {
+      if (e instanceof BatchError) return send(res, 400, { error: e.message })
+      throw e
+    }
+    if (items.length > opts.maxBatch) return send(res, 413, { error: `${items.length} events in one request; at most ${opts.maxBatch}` })
+    const result = await ingestBatch(items, source, opts.deps)
+    if (result.rejected || result.failed) opts.log.warn('batch with problems', { source, accepted: result.accepted, rejected: result.rejected, failed: result.failed })
+    // 503 tells clients to resend; resending is safe because ingest is idempotent by id.
+    send(res, result.failed ? 503 : 200, result)
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, opts.host, resolve)
+  })
+  const addr = server.address() as AddressInfo
+  return {
+    url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${addr.port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    }),
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+  res.end(JSON.stringify(body))
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let over = false
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > max) over = true
+      else chunks.push(c)
+    })
+    req.on('end', () => resolve(over ? null : Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}

@@ -1,0 +1,166 @@
+/**
+ * Config is the platform's configuration: environment variables plus an optional
+ * config file (JSON or YAML), validated at start. A wrong value stops the start with
+ * a message naming the setting. Environment variables win over the file.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { parse as parseYaml } from 'yaml'
+
+/** Source is a business system allowed to send events, with its bearer token. */
+export interface SourceToken {
+  name: string
+  token: string
+}
+
+export interface Config {
+  dataDir: string
+  databaseUrl: string | undefined
+  natsUrl: string | undefined
+  host: string
+  dashboardPort: number
+  collectorPort: number
+  zone: string
+  sources: SourceToken[]
+  maxBatch: number
+  duplicateWindowHours: number
+  tickMs: number
+  simSpeed: number
+  simDaysBack: number
+  simRatePerDay: number
+  simSeed: number
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+}
+
+/** Setting describes one configuration key: where it comes from, its default, and how to read it. */
+interface Setting<K extends keyof Config> {
+  key: K
+  env: string
+  file: string
+  help: string
+  def: Config[K]
+  parse: (raw: unknown, name: string) => Config[K]
+}
+
+const str = (raw: unknown, name: string): string => {
+  if (typeof raw !== 'string' || !raw.trim()) throw new ConfigError(name, `must be a non-empty string, got ${JSON.stringify(raw)}`)
+  return raw.trim()
+}
+const optStr = (raw: unknown, name: string): string | undefined => (raw === undefined || raw === '' ? undefined : str(raw, name))
+const int = (lo: number, hi: number) => (raw: unknown, name: string): number => {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN
+  if (!Number.isInteger(n) || n < lo || n > hi) throw new ConfigError(name, `must be an integer ${lo}..${hi}, got ${JSON.stringify(raw)}`)
+  return n
+}
+const url = (schemes: string[]) => (raw: unknown, name: string): string | undefined => {
+  const s = optStr(raw, name)
+  if (s === undefined) return undefined
+  let u: URL
+  try {
+    u = new URL(s)
+  } catch {
+    throw new ConfigError(name, `must be a URL like ${schemes[0]}://host:port, got ${JSON.stringify(redact(s))}`)
+  }
+  if (!schemes.includes(u.protocol.replace(':', ''))) throw new ConfigError(name, `must use ${schemes.join(' or ')}://, got ${u.protocol}//`)
+  return s
+}
+
+/** ConfigError names the setting that is wrong. */
+export class ConfigError extends Error {
+  constructor(readonly setting: string, problem: string) {
+    super(`config: ${setting} ${problem}`)
+  }
+}
+
+const SETTINGS: Array<Setting<keyof Config>> = [
+  s('dataDir', 'JIANCHA_DATA_DIR', 'dataDir', 'folder for the embedded database and bus store', './data', str),
+  s('databaseUrl', 'DATABASE_URL', 'databaseUrl', 'postgres://… of TimescaleDB or PostgreSQL ≥ 15; unset = embedded PGlite+TimescaleDB in <dataDir>/pg', undefined, url(['postgres', 'postgresql'])),
+  s('natsUrl', 'NATS_URL', 'natsUrl', 'nats://… of a JetStream server; unset = start nats-server with its store in <dataDir>/nats', undefined, url(['nats', 'tls'])),
+  s('host', 'JIANCHA_HOST', 'host', 'address the HTTP servers listen on', '127.0.0.1', str),
+  s('dashboardPort', 'DASHBOARD_PORT', 'dashboardPort', 'port of the dashboard (wall and consoles)', 8080, int(0, 65535)),
+  s('collectorPort', 'COLLECTOR_PORT', 'collectorPort', 'port of the collector HTTP API', 8090, int(0, 65535)),
+  s('zone', 'JIANCHA_ZONE', 'zone', 'time zone of all calendar reasoning', 'Asia/Shanghai', zoneName),
+  s('sources', 'JIANCHA_SOURCES', 'sources', 'sources allowed to send events, as name:token,name:token (file: list of {name, token})', [], sources),
+  s('maxBatch', 'COLLECTOR_MAX_BATCH', 'maxBatch', 'most events accepted in one request', 5000, int(1, 100_000)),
+  s('duplicateWindowHours', 'BUS_DUPLICATE_WINDOW_HOURS', 'duplicateWindowHours', 'JetStream de-duplication window by event id', 24, int(1, 24 * 30)),
+  s('tickMs', 'RULES_TICK_MS', 'tickMs', 'how often the live rules engine checks its clock for due deadlines (ms)', 1000, int(50, 60_000)),
+  s('simSpeed', 'SIM_SPEED', 'simSpeed', 'demo time-lapse factor (28800 = one simulated day per 3 s)', 28_800, int(1, 10_000_000)),
+  s('simDaysBack', 'SIM_DAYS_BACK', 'simDaysBack', 'the demo simulation starts this many days before now', 60, int(1, 3650)),
+  s('simRatePerDay', 'SIM_RATE_PER_DAY', 'simRatePerDay', 'demo cases opened per simulated day', 150, int(1, 1_000_000)),
+  s('simSeed', 'SIM_SEED', 'simSeed', 'seed of the demo city', 1, int(0, 2 ** 31 - 1)),
+  s('logLevel', 'LOG_LEVEL', 'logLevel', 'debug, info, warn or error', 'info', (raw, name) => {
+    const v = str(raw, name)
+    if (!['debug', 'info', 'warn', 'error'].includes(v)) throw new ConfigError(name, `must be debug, info, warn or error, got ${JSON.stringify(v)}`)
+    return v as Config['logLevel']
+  }),
+]
+
+function s<K extends keyof Config>(key: K, env: string, file: string, help: string, def: Config[K], parse: (raw: unknown, name: string) => Config[K]): Setting<keyof Config> {
+  return { key, env, file, help, def, parse } as unknown as Setting<keyof Config>
+}
+
+function zoneName(raw: unknown, name: string): string {
+  const z = str(raw, name)
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: z })
+  } catch {
+    throw new ConfigError(name, `must be an IANA time zone such as Asia/Shanghai, got ${JSON.stringify(z)}`)
+  }
+  return z
+}
+
+function sources(raw: unknown, name: string): SourceToken[] {
+  const list: unknown[] = typeof raw === 'string' ? raw.split(',').filter((x) => x.trim()).map((pair) => {
+    const i = pair.indexOf(':')
+    if (i <= 0) throw new ConfigError(name, `entries must be name:token, got ${JSON.stringify(pair.slice(0, 40))}`)
+    return { name: pair.slice(0, i).trim(), token: pair.slice(i + 1).trim() }
+  }) : Array.isArray(raw) ? raw : []
+  if (!Array.isArray(raw) && typeof raw !== 'string') throw new ConfigError(name, 'must be a list of {name, token}')
+  return list.map((x, i) => {
+    const o = x as Partial<SourceToken>
+    if (typeof o.name !== 'string' || !o.name) throw new ConfigError(`${name}[${i}].name`, 'must be a non-empty string')
+    if (typeof o.token !== 'string' || o.token.length < 16) throw new ConfigError(`${name}[${i}].token`, 'must be at least 16 characters')
+    return { name: o.name, token: o.token }
+  })
+}
+
+/** redact hides a password in a URL for messages. */
+export function redact(u: string): string {
+  return u.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
+}
+
+/** loadConfig reads the optional file, then the environment, then explicit overrides (CLI flags). */
+export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<Record<keyof Config, unknown>> } = {}): Config {
+  const env = opts.env ?? process.env
+  const path = opts.file ?? env.JIANCHA_CONFIG
+  let fileValues: Record<string, unknown> = {}
+  if (path) {
+    if (!existsSync(path)) throw new ConfigError('JIANCHA_CONFIG', `names a file that does not exist: ${path}`)
+    const text = readFileSync(path, 'utf8')
+    try {
+      const parsed: unknown = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text)
+      fileValues = (parsed ?? {}) as Record<string, unknown>
+    } catch (e) {
+      throw new ConfigError(path, `is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`)
+    }
+    const known = new Set(SETTINGS.map((x) => x.file))
+    for (const k of Object.keys(fileValues)) if (!known.has(k)) throw new ConfigError(`${path}: ${k}`, `is not a known setting (known: ${[...known].join(', ')})`)
+  }
+  const out = {} as Record<keyof Config, unknown>
+  for (const st of SETTINGS) {
+    const o = opts.overrides?.[st.key]
+    if (o !== undefined) out[st.key] = st.parse(o, `--${kebab(st.key)}`)
+    else if (env[st.env] !== undefined && env[st.env] !== '') out[st.key] = st.parse(env[st.env], st.env)
+    else if (fileValues[st.file] !== undefined) out[st.key] = st.parse(fileValues[st.file], `${path}: ${st.file}`)
+    else out[st.key] = st.def
+  }
+  return out as unknown as Config
+}
+
+/** configHelp lists every setting for --help. */
+export function configHelp(): string {
+  return SETTINGS.map((x) => `  ${x.env.padEnd(28)} ${x.help}${x.def !== undefined && !(Array.isArray(x.def) && !x.def.length) ? ` (default ${JSON.stringify(x.def)})` : ''}`).join('\n')
+}
+
+function kebab(k: string): string {
+  return k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+}

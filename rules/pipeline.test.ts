@@ -1,0 +1,69 @@
+import { map, take, timer } from 'rxjs'
+import { TestScheduler } from 'rxjs/testing'
+import { describe, expect, it } from 'vitest'
+import type { CaseEvent, TimedEvent } from '../common/contract/event.ts'
+import { defaultContext } from './context.ts'
+import { RuleEngine } from './engine.ts'
+import { ruleFires } from './pipeline.ts'
+
+// One virtual frame is one hour of event time, starting 2026-09-28 00:00 +08:00.
+const BASE = Date.parse('2026-09-28T00:00:00+08:00')
+const HOUR = 3_600_000
+const ctx = defaultContext()
+
+function scheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected))
+}
+
+function ev(id: string, type: string, frame: number, attrs?: Record<string, unknown>, caseId = 'A-1'): TimedEvent {
+  const e: CaseEvent = { id, source: 't', kind: 'approval', type, caseId, dept: 'market', at: new Date(BASE + frame * HOUR).toISOString(), attrs }
+  return { ev: e, t: BASE + frame * HOUR, seq: frame }
+}
+
+const accepted = (frame: number, promisedDays = 5) =>
+  ev('acc', 'accepted', frame, { itemCode: 'M', itemName: '食品经营许可', promisedDays, legalDays: 20 })
+
+/** run wires events (by frame) and an hourly clock tick into the pipeline. */
+function run(events: Record<string, TimedEvent>, eventMarbles: string, frames: number, expected: string, values: Record<string, string>): void {
+  scheduler().run(({ cold, expectObservable }) => {
+    const engine = new RuleEngine(ctx)
+    const events$ = cold(eventMarbles, events)
+    const ticks$ = timer(0, 1).pipe(take(frames), map((i) => BASE + i * HOUR))
+    expectObservable(ruleFires(engine, events$, ticks$).pipe(map((f) => f.alert.rule))).toBe(expected, values)
+  })
+}
+
+describe('approval rules in virtual time', () => {
+  it('raises due_soon at 00:00 of 10-09 and overdue at 00:00 of 10-11 across the National Day holiday', () => {
+    // accepted 09-28 10:00; due soon after 3 working days (10-08), due after 5 (10-10 make-up day)
+    run({ a: accepted(10) }, '10ms a', 400, '264ms x 47ms y', { x: 'approval.due_soon', y: 'approval.overdue' })
+  })
+
+  it('raises nothing red when the case completes before it is due', () => {
+    const events = { a: accepted(10), c: ev('cmp', 'completed', 300) }
+    // decided is missing, so completion is out of order; but the deadline is met
+    run(events, '10ms a 289ms c', 400, '264ms x 35ms z', { x: 'approval.due_soon', z: 'approval.out_of_order' })
+  })
+
+  it('raises out_of_order at the decision of a case never accepted', () => {
+    run({ d: ev('dec', 'decided', 5, { decision: 'approve' }) }, '5ms d', 10, '5ms z', { z: 'approval.out_of_order' })
+  })
+
+  it('fires a card only once even when its event is delivered twice', () => {
+    const d = ev('dec', 'decided', 5, { decision: 'approve' })
+    run({ d }, '5ms d 2ms d', 12, '5ms z', { z: 'approval.out_of_order' })
+  })
+
+  it('lets a late completion that happened before the due instant prevent the red card', () => {
+    // completion at 10-10 12:00 (frame 300) arrives late, at frame 305, still before due (frame 312)
+    const late = { ...ev('cmp', 'completed', 300), seq: 999 }
+    const events = { a: accepted(10), d: ev('dec', 'decided', 290, { decision: 'approve' }), c: late }
+    run(events, '10ms a 279ms d 14ms c', 400, '264ms x', { x: 'approval.due_soon' })
+  })
+
+  it('pauses the clock during a suspension', () => {
+    // suspended 09-29 09:00 (frame 33) to 10-09 09:00 (frame 273): due soon at 10-13 00:00 = frame 360
+    const events = { a: accepted(11), s: ev('sus', 'suspended', 33, { reason: 'expert_review' }), r: ev('res', 'resumed', 273) }
+    run(events, '11ms a 21ms s 239ms r', 400, '360ms x', { x: 'approval.due_soon' })
+  })
+})

@@ -1,0 +1,146 @@
+/**
+ * The live rules worker: the pure engine wired to JetStream and the database.
+ * Each event is fed to the engine, the cards it fires are published, the event and
+ * the case status are committed, and only then is the message acked. A crash at any
+ * point leads to a redelivery that reproduces the same cards, which the alert store
+ * and the bus both deduplicate.
+ */
+import { Observable, concatMap, interval, map, merge, type Subscription } from 'rxjs'
+import type { Alert } from '../common/contract/alert.ts'
+import type { CaseEvent, Kind, TimedEvent } from '../common/contract/event.ts'
+import type { Bus, Delivery } from '../common/bus/bus.ts'
+import { alertSubject } from '../common/bus/subjects.ts'
+import type { Clock } from '../common/clock.ts'
+import type { Db } from '../common/db/db.ts'
+import type { Logger } from '../common/log.ts'
+import type { RuleContext } from './candidate.ts'
+import { RuleEngine, type Fire } from './engine.ts'
+import { firedCards, loadCase, openCases, recentRegistrations, saveStatus, storeEvent } from './eventStore.ts'
+import { applyStep, type Step } from './pipeline.ts'
+import { DAY_MS } from './zone.ts'
+
+export interface RulesWorkerOptions {
+  bus: Bus
+  db: Db
+  ctx: RuleContext
+  clock: Clock
+  tickMs: number
+  log: Logger
+}
+
+type Input = { step: Step; delivery?: Delivery<CaseEvent> }
+
+/** startRulesWorker rebuilds state from the store, then follows the bus. */
+export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engine: RuleEngine; stop(): Promise<void> }> {
+  const { bus, db, ctx, clock, log } = opts
+  const engine = new RuleEngine(ctx)
+  const catchUp = await rebuild(engine, db, ctx, log)
+  // Cards that came due while the worker was down fire now, with their true `at`.
+  await publishFires(bus, engine, [...catchUp, ...engine.advance(clock.now())], log)
+
+  let consumer: { stop(): Promise<void> } | undefined
+  const deliveries$ = new Observable<Input>((sub) => {
+    consumer = bus.consume<CaseEvent>('JIANCHA_EVENTS', 'rules', undefined, (d) =>
+      // The handler resolves when the pipeline has settled this delivery: one at a time, in order.
+      new Promise<void>((resolve) => sub.next({ step: { type: 'event', te: { ev: d.data, t: Date.parse(d.data.at), seq: d.seq } }, delivery: wrap(d, resolve) })),
+    )
+  })
+  const ticks$ = interval(opts.tickMs).pipe(map((): Input => ({ step: { type: 'tick', now: clock.now() } })))
+  const subscription: Subscription = merge(deliveries$, ticks$)
+    .pipe(concatMap((input) => process(input)))
+    .subscribe({ error: (e: unknown) => log.error('rules pipeline stopped', { error: (e as Error).message }) })
+
+  async function process(input: Input): Promise<void> {
+    try {
+      if (input.step.type === 'tick') return await onTick(input.step.now)
+      await onEvent(input.step.te)
+      input.delivery!.ack()
+    } catch (e) {
+      log.error('rules step failed; will retry', { error: (e as Error).message })
+      input.delivery?.nak(1000)
+    }
+  }
+
+  async function onEvent(te: TimedEvent): Promise<void> {
+    const { kind, caseId } = te.ev
+    const fires: Fire[] = []
+    if (!engine.has(kind, caseId)) {
+      // A case not in memory (closed, or never seen) is reloaded before the new event joins it.
+      const past = await loadCase(db, kind, caseId)
+      if (past.length) fires.push(...engine.load(past, await firedCards(db, kind, caseId)))
+    }
+    fires.push(...engine.advance(clock.now()))
+    fires.push(...applyStep(engine, { type: 'event', te }))
+    await publishFires(bus, engine, fires, log)
+    await db.transaction(async (tx) => {
+      await storeEvent(tx, te)
+      await saveStatus(tx, kind, caseId, te.ev.dept, engine.status(kind, caseId), te.t)
+      for (const f of fires) if (f.alert.kind && f.alert.caseId !== caseId) await saveStatusOf(tx, engine, f.alert)
+    })
+  }
+
+  async function onTick(now: number): Promise<void> {
+    const fires = applyStep(engine, { type: 'tick', now })
+    if (!fires.length) return
+    await publishFires(bus, engine, fires, log)
+    await db.transaction(async (tx) => {
+      for (const f of fires) await saveStatusOf(tx, engine, f.alert)
+    })
+  }
+
+  log.info('rules worker started', { cases: engine.caseCount })
+  return {
+    engine,
+    async stop() {
+      subscription.unsubscribe()
+      await consumer?.stop()
+    },
+  }
+}
+
+function wrap(d: Delivery<CaseEvent>, resolve: () => void): Delivery<CaseEvent> {
+  return {
+    ...d,
+    ack: () => { d.ack(); resolve() },
+    nak: (ms?: number) => { d.nak(ms); resolve() },
+    term: () => { d.term(); resolve() },
+  }
+}
+
+async function saveStatusOf(tx: Parameters<Parameters<Db['transaction']>[0]>[0], engine: RuleEngine, a: Alert): Promise<void> {
+  if (!a.kind) return
+  await tx.query('UPDATE cases SET open = $3, next_due = $4, updated_at = now() WHERE kind = $1 AND case_id = $2', [
+    a.kind, a.caseId, engine.status(a.kind, a.caseId).open, toDate(engine.status(a.kind, a.caseId).nextDue),
+  ])
+}
+
+function toDate(t: number | null): Date | null {
+  return t === null ? null : new Date(t)
+}
+
+/** publishFires sends each card to the alerts stream; a card that cannot be sent is un-fired to try again. */
+export async function publishFires(bus: Bus, engine: RuleEngine, fires: Fire[], log: Logger): Promise<void> {
+  for (const f of fires) {
+    try {
+      await bus.publish(alertSubject(f.alert.level, f.alert.dept), f.alert, f.alert.key)
+    } catch (e) {
+      if (f.alert.kind) engine.unfire(f.alert.kind, f.alert.caseId, f.alert.rule, f.alert.level)
+      throw e
+    }
+    log.debug('card', { key: f.alert.key, at: f.alert.at })
+  }
+}
+
+/** rebuild reloads every case that had deadlines ahead, and recent petitions for the repeat rule. */
+async function rebuild(engine: RuleEngine, db: Db, ctx: RuleContext, log: Logger): Promise<Fire[]> {
+  const t0 = Date.now()
+  const since = Date.now() - (ctx.settings.petition.repeatWindowDays + 1) * DAY_MS
+  const cases = new Map<string, { kind: Kind; caseId: string }>()
+  for (const c of [...(await openCases(db)), ...(await recentRegistrations(db, since))]) cases.set(`${c.kind}:${c.caseId}`, c)
+  const fires: Fire[] = []
+  for (const c of cases.values()) {
+    fires.push(...engine.load(await loadCase(db, c.kind, c.caseId), await firedCards(db, c.kind, c.caseId)))
+  }
+  log.info('rules state rebuilt', { cases: cases.size, ms: Date.now() - t0 })
+  return fires
+}
