@@ -1,0 +1,4 @@
+-- alerts_daily(day, dept, level, cards): card raises per Shanghai calendar day.
+-- `day` is a timestamptz, the instant the day starts in Asia/Shanghai (16:00 UTC the
+-- day before), in both variants. The relation itself is in the companions:
+-- 003_daily.timescale.sql (continuous aggregate) and 003_daily.plain.sql (view).
