@@ -18,7 +18,8 @@ export interface Command {
 
 /** helpOf renders a command's --help. */
 export function helpOf(name: string, c: Command): string {
-  const opts = Object.entries({ ...c.options, help: { type: 'boolean' as const, help: 'show this help', short: 'h' } })
+  const all: Record<string, OptionSpec> = { ...c.options, help: { type: 'boolean', help: 'show this help', short: 'h' } }
+  const opts = Object.entries(all)
     .map(([k, o]) => `  ${`${o.short ? `-${o.short}, ` : '    '}--${k}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(30)} ${o.help}`)
     .join('\n')
   return `jiancha ${name} — ${c.summary}\n\nUsage: ${c.usage}\n\nOptions:\n${opts}\n${c.more ? `\n${c.more()}\n` : ''}`

@@ -34,7 +34,7 @@ export const replayCommand: Command = {
     const input = file === '-' ? process.stdin : createReadStream(file)
     const lines: string[] = []
     await new Promise<void>((resolve, reject) => {
-      input.on('error', (e) => reject(new Error(`cannot read ${file}: ${e.message}`)))
+      input.on('error', (e: Error) => reject(new Error(`cannot read ${file}: ${e.message}`)))
       const rl = createInterface({ input, crlfDelay: Infinity })
       rl.on('line', (l) => lines.push(l))
       rl.on('close', resolve)

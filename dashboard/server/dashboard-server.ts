@@ -1,0 +1,77 @@
+/**
+ * startDashboardServer: the wall's HTTP + Socket.IO listener. Plain node:http with
+ * Socket.IO attached; routes live in http-routes.ts, live pushes in live-relay.ts.
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Server } from 'socket.io'
+import { handleRequest } from './http-routes.ts'
+import { startLiveRelay } from './live-relay.ts'
+import type { DashboardSource, DeptNames } from './wall-contract.ts'
+
+/** DashboardServerOptions configures startDashboardServer. */
+export interface DashboardServerOptions {
+  host: string
+  /** 0 picks a free port; the real one is in the returned url. */
+  port: number
+  source: DashboardSource
+  /** The built SPA (dashboard/web/dist). */
+  staticDir: string
+  deptNames?: DeptNames
+  log?: (m: string) => void
+  /** How often the platform clock is pushed; 2 s by default. */
+  clockIntervalMs?: number
+}
+
+/** DashboardServer is a running dashboard server. */
+export interface DashboardServer {
+  url: string
+  /** disconnectClients drops every Socket.IO client (they reconnect and resync). */
+  disconnectClients(): void
+  close(): Promise<void>
+}
+
+/** startDashboardServer listens and resolves once the port is bound. */
+export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
+  const log = opts.log ?? ((m: string) => console.log(m))
+  const deps = { source: opts.source, staticDir: opts.staticDir, deptNames: opts.deptNames ?? {}, log }
+  const http = createServer((req, res) => void handleRequest(deps, req, res))
+  // serveClient off: the wall bundles socket.io-client itself, nothing else needs it.
+  const io = new Server(http, { serveClient: false })
+  const stopRelay = startLiveRelay(io, opts.source, { clockIntervalMs: opts.clockIntervalMs ?? 2000, log })
+
+  await new Promise<void>((ok, fail) => {
+    http.once('error', fail)
+    http.listen(opts.port, opts.host, () => {
+      http.off('error', fail)
+      ok()
+    })
+  })
+  const url = serverUrl(http.address() as AddressInfo)
+  log(`dashboard: listening on ${url}`)
+
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    disconnectClients: () => void io.disconnectSockets(true),
+    close: () =>
+      (closing ??= (async () => {
+        stopRelay()
+        io.disconnectSockets(true)
+        const done = io.close()
+        // A stuck keep-alive request must not hold close() open for good.
+        const force = setTimeout(() => http.closeAllConnections(), 1000)
+        await done
+        clearTimeout(force)
+      })()),
+  }
+}
+
+/** serverUrl turns a bound address into a URL a browser on this host can open. */
+export function serverUrl(addr: AddressInfo): string {
+  const wildcard = addr.address === '0.0.0.0' || addr.address === '::'
+  if (addr.address.includes(':')) {
+    return `http://[${wildcard ? '::1' : addr.address}]:${addr.port}`
+  }
+  return `http://${wildcard ? '127.0.0.1' : addr.address}:${addr.port}`
+}

@@ -1,0 +1,54 @@
+/**
+ * Test input shared by the dashboard server's tests: cards and an in-memory
+ * DashboardSource over an array, standing in for the platform's alert store.
+ */
+import { Subject } from 'rxjs'
+import type { Level } from '../../common/contract/alert.ts'
+import type { AlertView, DashboardSource, WallSnapshot } from './wall-contract.ts'
+
+/** testCard builds a stored card. */
+export function testCard(caseId: string, rule: string, level: Level, dept: string, at: string): AlertView {
+  const kind = rule.split('.')[0] as AlertView['kind']
+  return {
+    key: `${rule}:${level}:${kind}:${caseId}`, rule, level, kind, caseId, dept, at,
+    causes: [`${caseId}-e1`], settingsVersion: 'test', raisedAt: at, status: 'open',
+  }
+}
+
+/** MemorySource is a DashboardSource over an array; `store` plays the alert store. */
+export class MemorySource implements DashboardSource {
+  readonly cards: AlertView[] = []
+  readonly live = new Subject<AlertView>()
+  clock = Date.parse('2026-03-02T09:30:00+08:00')
+
+  now(): number {
+    return this.clock
+  }
+
+  /** store records a card and announces it live, as the platform does. */
+  store(card: AlertView): void {
+    this.cards.push(card)
+    this.live.next(card)
+  }
+
+  /** storeQuietly records a card without a live push, as if it arrived while a wall was away. */
+  storeQuietly(card: AlertView): void {
+    this.cards.push(card)
+  }
+
+  async snapshot(): Promise<WallSnapshot> {
+    const open = this.cards.filter((c) => c.status === 'open')
+    const byDept = new Map<string, { dept: string; yellow: number; red: number }>()
+    for (const c of open) {
+      const d = byDept.get(c.dept) ?? { dept: c.dept, yellow: 0, red: 0 }
+      d[c.level]++
+      byDept.set(c.dept, d)
+    }
+    return {
+      now: new Date(this.clock).toISOString(),
+      alerts: [...this.cards],
+      counts: { yellow: open.filter((c) => c.level === 'yellow').length, red: open.filter((c) => c.level === 'red').length },
+      byDept: [...byDept.values()],
+    }
+  }
+}

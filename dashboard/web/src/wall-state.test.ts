@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import type { AlertView, WallSnapshot } from '../../server/wall-contract.ts'
+import { emptyWall, fromSnapshot, withCard, withClock } from './wall-state.ts'
+
+function card(key: string, level: 'yellow' | 'red', at: string): AlertView {
+  return { key, rule: 'approval.overdue', level, kind: 'approval', caseId: key, dept: 'health', at, causes: [], settingsVersion: 'v', raisedAt: at, status: 'open' }
+}
+
+const snapshot: WallSnapshot = {
+  now: '2026-03-02T09:30:00+08:00',
+  alerts: [card('a', 'red', '2026-03-02T08:00:00+08:00')],
+  counts: { yellow: 40, red: 12 },
+  byDept: [{ dept: 'health', yellow: 40, red: 12 }],
+}
+
+describe('wall state', () => {
+  it('takes counts from the snapshot, not from the bounded feed', () => {
+    const s = fromSnapshot(snapshot)
+    expect(s.counts).toEqual({ yellow: 40, red: 12 })
+    expect(s.feed.map((c) => c.key)).toEqual(['a'])
+    expect(s.now).toBe(snapshot.now)
+  })
+
+  it('adds a live card to the feed and the counters', () => {
+    const s = withCard(fromSnapshot(snapshot), card('b', 'yellow', '2026-03-02T09:00:00+08:00'))
+    expect(s.feed.map((c) => c.key)).toEqual(['b', 'a'])
+    expect(s.counts).toEqual({ yellow: 41, red: 12 })
+    expect(s.byDept).toEqual([{ dept: 'health', yellow: 41, red: 12 }])
+  })
+
+  it('counts a repeated card once', () => {
+    const s = fromSnapshot(snapshot)
+    expect(withCard(s, card('a', 'red', '2026-03-02T08:00:00+08:00'))).toBe(s)
+  })
+
+  it('replaces everything on resync, so cards seen live are not doubled', () => {
+    let s = withCard(emptyWall(), card('b', 'yellow', '2026-03-02T09:00:00+08:00'))
+    s = fromSnapshot({ ...snapshot, alerts: [...snapshot.alerts, card('b', 'yellow', '2026-03-02T09:00:00+08:00')] })
+    expect(s.feed.map((c) => c.key)).toEqual(['b', 'a'])
+  })
+
+  it('moves the clock', () => {
+    const s = emptyWall()
+    expect(withClock(s, 'x').now).toBe('x')
+    const same = withClock(s, 'x')
+    expect(withClock(same, 'x')).toBe(same)
+  })
+})

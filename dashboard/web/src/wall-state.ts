@@ -1,0 +1,43 @@
+/**
+ * Wall state: everything the wall shows, as one immutable value. A snapshot replaces
+ * it whole (so a resync can never duplicate a card); a live card or a clock tick
+ * derives the next value from the last.
+ */
+import type { AlertView, WallSnapshot } from '../../server/wall-contract.ts'
+import { feedFromCards, insertCard } from './alert-feed.ts'
+import { emptyTallies, tallyCard, type Tallies } from './tallies.ts'
+
+/** WallState is what the wall renders. */
+export interface WallState extends Tallies {
+  /** Platform clock, RFC 3339; null until the server has said. */
+  now: string | null
+  /** Newest first, unique by key, bounded (see alert-feed.ts). */
+  feed: AlertView[]
+}
+
+/** emptyWall is the state before the first snapshot. */
+export function emptyWall(): WallState {
+  return { now: null, feed: [], ...emptyTallies() }
+}
+
+/** fromSnapshot replaces the wall with the server's view. */
+export function fromSnapshot(s: WallSnapshot): WallState {
+  return {
+    now: s.now,
+    feed: feedFromCards(s.alerts),
+    counts: { yellow: s.counts.yellow, red: s.counts.red },
+    byDept: s.byDept.map((d) => ({ dept: d.dept, yellow: d.yellow, red: d.red })),
+  }
+}
+
+/** withCard adds a live card; a card the wall already holds changes nothing. */
+export function withCard(state: WallState, card: AlertView): WallState {
+  const { feed, duplicate } = insertCard(state.feed, card)
+  if (duplicate) return state
+  return { ...state, feed, ...tallyCard(state, card) }
+}
+
+/** withClock sets the platform time. */
+export function withClock(state: WallState, now: string): WallState {
+  return state.now === now ? state : { ...state, now }
+}
