@@ -1,0 +1,173 @@
+import { jetstreamManager } from '@nats-io/jetstream'
+import { connect } from '@nats-io/transport-node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Bus, type Delivery } from './bus.ts'
+import { EVENTS_STREAM } from './streams.ts'
+import { eventSubject, eventsFilter } from './subjects.ts'
+import { sleep, startTestServer, waitFor, type TestServer } from './testdata/harness.ts'
+
+let server: TestServer
+const logs: string[] = []
+const log = (m: string): void => void logs.push(m)
+
+beforeAll(async () => {
+  server = await startTestServer('bus')
+})
+
+afterAll(async () => {
+  await server?.dispose()
+})
+
+interface Ev {
+  n: number
+}
+
+// collect runs a consumer that acks everything and records what it saw.
+function collect(bus: Bus, kind: string, durable: string) {
+  const seen: Delivery<Ev>[] = []
+  const c = bus.consume<Ev>(EVENTS_STREAM, durable, eventsFilter(kind), async (d) => {
+    seen.push(d)
+    d.ack()
+  })
+  return { seen, ns: () => seen.map((d) => d.data.n), stop: () => c.stop() }
+}
+
+async function streamMessages(url: string, kind: string): Promise<number> {
+  const nc = await connect({ servers: url })
+  try {
+    const jsm = await jetstreamManager(nc)
+    const info = await jsm.streams.info(EVENTS_STREAM, { subjects_filter: eventsFilter(kind) })
+    return Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0)
+  } finally {
+    await nc.close()
+  }
+}
+
+describe('Bus.publish', () => {
+  it('stores a msgId once and reports the second publish as a duplicate', async () => {
+    const bus = await Bus.connect({ url: server.url, name: 'test-dedup', log })
+    try {
+      const a = await bus.publish(eventSubject('dedup', '市局'), { n: 1 }, 'msg-1')
+      const b = await bus.publish(eventSubject('dedup', '市局'), { n: 1 }, 'msg-1')
+      expect(a.duplicate).toBe(false)
+      expect(b).toEqual({ seq: a.seq, duplicate: true })
+      expect(await streamMessages(server.url, 'dedup')).toBe(1)
+    } finally {
+      await bus.close()
+    }
+  })
+
+  it('waits out a short server outage instead of failing', async () => {
+    const bus = await Bus.connect({ url: server.url, name: 'test-outage', log })
+    try {
+      await server.stop()
+      const pending = bus.publish(eventSubject('outage', 'd'), { n: 1 }, 'outage-1')
+      await sleep(300)
+      await server.start()
+      expect((await pending).duplicate).toBe(false)
+      expect(await streamMessages(server.url, 'outage')).toBe(1)
+    } finally {
+      await bus.close()
+    }
+  })
+})
+
+describe('Bus.consume durability', () => {
+  it('does not redeliver acked messages to the same durable after close and reconnect', async () => {
+    const bus1 = await Bus.connect({ url: server.url, name: 'test-durable-1', log })
+    for (const n of [1, 2, 3]) await bus1.publish(eventSubject('dur', 'd'), { n }, `dur-${n}`)
+    const c1 = collect(bus1, 'dur', 'dur')
+    await waitFor(() => c1.seen.length === 3)
+    await bus1.close()
+
+    const bus2 = await Bus.connect({ url: server.url, name: 'test-durable-2', log })
+    try {
+      await bus2.publish(eventSubject('dur', 'd'), { n: 4 }, 'dur-4')
+      const c2 = collect(bus2, 'dur', 'dur')
+      await waitFor(() => c2.seen.length >= 1)
+      await sleep(300)
+      expect(c2.ns()).toEqual([4])
+      expect(c2.seen[0]!.redelivered).toBe(false)
+    } finally {
+      await bus2.close()
+    }
+  })
+
+  it('keeps consuming through a nats-server restart and keeps acks on disk', async () => {
+    const bus = await Bus.connect({ url: server.url, name: 'test-restart', log })
+    const c = collect(bus, 'rs', 'rs')
+    for (const n of [1, 2]) await bus.publish(eventSubject('rs', 'd'), { n }, `rs-${n}`)
+    await waitFor(() => c.seen.length === 2)
+
+    // Same port and store: the connection reconnects by itself and the loop resumes.
+    await server.restart()
+    await bus.publish(eventSubject('rs', 'd'), { n: 3 }, 'rs-3')
+    await waitFor(() => c.seen.length === 3, 10_000, 'message after restart')
+    expect(c.ns()).toEqual([1, 2, 3])
+    expect(c.seen.every((d) => !d.redelivered)).toBe(true)
+    await bus.close()
+
+    // And a fresh client on the same durable only sees what came after.
+    await server.restart()
+    const bus2 = await Bus.connect({ url: server.url, name: 'test-restart-2', log })
+    try {
+      await bus2.publish(eventSubject('rs', 'd'), { n: 4 }, 'rs-4')
+      const c2 = collect(bus2, 'rs', 'rs')
+      await waitFor(() => c2.seen.length >= 1)
+      await sleep(300)
+      expect(c2.ns()).toEqual([4])
+      // The de-duplication window survives the restart too.
+      expect((await bus2.publish(eventSubject('rs', 'd'), { n: 3 }, 'rs-3')).duplicate).toBe(true)
+    } finally {
+      await bus2.close()
+    }
+  })
+})
+
+describe('Bus live fan-out', () => {
+  it('delivers live messages to subscribers on other connections, and stops after unsubscribe', async () => {
+    const pub = await Bus.connect({ url: server.url, name: 'test-live-pub', log })
+    const sub = await Bus.connect({ url: server.url, name: 'test-live-sub', log })
+    try {
+      const got: unknown[] = []
+      const s = sub.subscribeLive<{ kpi: number }>('kpi', (d) => got.push(d))
+      await sub.flush()
+      pub.publishLive('kpi', { kpi: 1 })
+      pub.publishLive('kpi', { kpi: 2 })
+      pub.publishLive('other', { kpi: 99 })
+      await waitFor(() => got.length === 2)
+      s.unsubscribe()
+      await sub.flush()
+      pub.publishLive('kpi', { kpi: 3 })
+      await pub.flush()
+      await sleep(100)
+      expect(got).toEqual([{ kpi: 1 }, { kpi: 2 }])
+    } finally {
+      await Promise.all([pub.close(), sub.close()])
+    }
+  })
+
+  it('is not persisted', async () => {
+    const bus = await Bus.connect({ url: server.url, name: 'test-live-nostore', log })
+    try {
+      bus.publishLive('kpi', { kpi: 1 })
+      await bus.flush()
+      const nc = await connect({ servers: server.url })
+      const jsm = await jetstreamManager(nc)
+      const names = await jsm.streams.find('jiancha.live.kpi').catch(() => null)
+      await nc.close()
+      expect(names).toBeNull()
+    } finally {
+      await bus.close()
+    }
+  })
+})
+
+describe('Bus.close', () => {
+  it('is idempotent and stops running consumers', async () => {
+    const bus = await Bus.connect({ url: server.url, name: 'test-close', log })
+    collect(bus, 'close', 'close')
+    await Promise.all([bus.close(), bus.close()])
+    await bus.close()
+  })
+})
