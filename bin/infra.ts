@@ -17,16 +17,17 @@ export interface Infra {
 }
 
 /** openInfra starts or connects the database and the bus. */
-export async function openInfra(cfg: Config, name: string, log: Logger): Promise<Infra> {
-  const db = await openDb({ url: cfg.databaseUrl, dataDir: resolve(cfg.dataDir, 'pg'), log: (m) => log.info(m) })
-  log.info(cfg.databaseUrl ? `database: ${redact(cfg.databaseUrl)}` : `database: embedded PGlite in ${resolve(cfg.dataDir, 'pg')}`, {
-    timescaledb: db.timescale,
-  })
+export async function openInfra(cfg: Config, name: string, log: Logger, given?: Db): Promise<Infra> {
+  const db = given ?? (await openDb({ url: cfg.databaseUrl, dataDir: resolve(cfg.dataDir, 'pg'), log: (m) => log.info(m) }))
+  if (!given) {
+    log.info(cfg.databaseUrl ? `database: ${redact(cfg.databaseUrl)}` : `database: embedded PGlite in ${resolve(cfg.dataDir, 'pg')}`, { timescaledb: db.timescale })
+  }
   let nats: NatsServer | undefined
   let bus: Bus
   try {
     if (!cfg.natsUrl) {
-      nats = await startNatsServer({ storeDir: resolve(join(cfg.dataDir, 'nats')), log: (m) => log.info(m) })
+      // nats-server's own chatter is for debugging; its failures still surface as errors.
+      nats = await startNatsServer({ storeDir: resolve(join(cfg.dataDir, 'nats')), log: (m) => log.debug(m) })
       log.info(`bus: started nats-server at ${nats.url}`)
     }
     bus = await Bus.connect({
@@ -37,7 +38,7 @@ export async function openInfra(cfg: Config, name: string, log: Logger): Promise
     })
   } catch (e) {
     await nats?.stop()
-    await db.close()
+    if (!given) await db.close()
     throw e
   }
   return {
@@ -47,7 +48,7 @@ export async function openInfra(cfg: Config, name: string, log: Logger): Promise
     async close() {
       await bus.close().catch(() => {})
       await nats?.stop()
-      await db.close()
+      if (!given) await db.close()
     },
   }
 }

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url'
 import { eventSubject } from '../common/bus/subjects.ts'
 import { DemoClock, systemClock, type Clock } from '../common/clock.ts'
 import type { Config } from '../common/config.ts'
+import type { Db } from '../common/db/db.ts'
 import type { Logger } from '../common/log.ts'
+import type { RuleContext } from '../rules/candidate.ts'
 import { startAlertService } from '../alerts/service.ts'
 import { wallFeed } from '../alerts/wallFeed.ts'
 import { SourceAuth } from '../collector/auth.ts'
@@ -35,18 +37,28 @@ const STATIC_DIR = fileURLToPath(new URL('../dashboard/web/dist/', import.meta.u
 /** Sources may run a little ahead of us; ten minutes of skew is tolerated. */
 const MAX_FUTURE_MS = 10 * 60_000
 
+/** PlatformOptions lets tests bring their own database and clock. */
+export interface PlatformOptions {
+  /** an open database; the platform then neither opens nor closes one */
+  db?: Db
+  /** the platform clock; wall time (or the demo time-lapse with the simulator) by default */
+  clock?: Clock
+  /** the cards' rules context (settings, calendar); the defaults otherwise */
+  ctx?: RuleContext
+}
+
 /** startPlatform starts the given parts; stop() stops them in reverse order. */
-export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: Logger): Promise<Platform> {
-  const infra = await openInfra(cfg, `jiancha-${[...parts].join('+')}`, log)
+export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: Logger, opts: PlatformOptions = {}): Promise<Platform> {
+  const infra = await openInfra(cfg, `jiancha-${[...parts].join('+')}`, log, opts.db)
   const stops: Array<() => Promise<void>> = [() => infra.close()]
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e: unknown) => log.error('stop failed', { error: (e as Error).message }))
   }
   try {
-    const ctx = defaultContext({ zone: cfg.zone, onUncovered: (y) => log.warn(`calendar: no official schedule for ${y}; counting Monday–Friday for it until one is imported`) })
+    const ctx = opts.ctx ?? defaultContext({ zone: cfg.zone, onUncovered: (y) => log.warn(`calendar: no official schedule for ${y}; counting Monday–Friday for it until one is imported`) })
     const format = (t: number) => ctx.zone.format(t)
     const anchor = parts.has('simulator') ? await simAnchor(infra, cfg) : 0
-    const clock = parts.has('simulator') ? await demoClock(infra, cfg, anchor, log) : systemClock
+    const clock = opts.clock ?? (parts.has('simulator') ? await demoClock(infra, cfg, anchor, log) : systemClock)
     const platform: Platform = { infra, clock, stop }
 
     if (parts.has('alerts')) {
@@ -54,7 +66,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       stops.push(() => s.stop())
     }
     if (parts.has('rules')) {
-      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, tickMs: cfg.tickMs, log: log.child('rules') })
+      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, tickMs: cfg.tickMs, settleMs: cfg.settleMs, log: log.child('rules') })
       stops.push(() => w.stop())
     }
     const auth = new SourceAuth(cfg.sources)

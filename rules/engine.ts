@@ -40,6 +40,18 @@ interface CaseState {
   candidates: Candidate[]
   repeat: Candidate | null
   fired: Set<string>
+  /** wall time until which the case is settling: its cards wait (see EngineOptions.settleMs) */
+  quietUntil: number
+}
+
+/** EngineOptions tune the live behaviour; replay and tests use the defaults. */
+export interface EngineOptions {
+  /**
+   * After an event arrives, a case's cards wait this long (wall time) before firing,
+   * so that events sent together (a backfill, a batch out of order) are all applied
+   * first and no card fires that the next event would have prevented. 0 in replay.
+   */
+  settleMs?: number
 }
 
 /** CaseStatus tells a store whether a case still has deadlines ahead. */
@@ -53,8 +65,12 @@ export class RuleEngine {
   private readonly timers = new TimerHeap()
   private readonly petitioners: PetitionerIndex
   private clock = -Infinity
+  private wall = -Infinity
+  private readonly held = new Set<string>()
+  private readonly settleMs: number
 
-  constructor(private ctx: RuleContext) {
+  constructor(private ctx: RuleContext, opts: EngineOptions = {}) {
+    this.settleMs = opts.settleMs ?? 0
     this.petitioners = new PetitionerIndex(
       () => this.ctx.settings.petition.repeatCount,
       () => this.ctx.settings.petition.repeatWindowDays,
@@ -75,15 +91,20 @@ export class RuleEngine {
    * ingest adds one event to its case and returns the cards that are now due at the
    * engine's clock. A second event with the same id is ignored.
    */
-  ingest(te: TimedEvent): Fire[] {
+  ingest(te: TimedEvent, wall?: number): Fire[] {
+    if (wall !== undefined && wall > this.wall) this.wall = wall
     const ev = te.ev
     const key = caseKey(ev.kind, ev.caseId)
     let c = this.cases.get(key)
     if (!c) {
-      c = { key, kind: ev.kind, caseId: ev.caseId, dept: ev.dept, events: [], ids: new Set(), candidates: [], repeat: null, fired: new Set() }
+      c = { key, kind: ev.kind, caseId: ev.caseId, dept: ev.dept, events: [], ids: new Set(), candidates: [], repeat: null, fired: new Set(), quietUntil: -Infinity }
       this.cases.set(key, c)
     }
     if (c.ids.has(ev.id)) return []
+    if (wall !== undefined && this.settleMs > 0) {
+      c.quietUntil = wall + this.settleMs
+      this.held.add(key)
+    }
     c.ids.add(ev.id)
     insertInOrder(c.events, te)
     c.dept = c.events[c.events.length - 1]!.ev.dept
@@ -97,11 +118,18 @@ export class RuleEngine {
   }
 
   /** advance moves the clock to `now` and returns every card that came due, in order. */
-  advance(now: number): Fire[] {
+  advance(now: number, wall?: number): Fire[] {
     if (now > this.clock) this.clock = now
+    if (wall !== undefined && wall > this.wall) this.wall = wall
     const fires: Fire[] = []
     while (this.timers.peek() <= this.clock) {
       const c = this.cases.get(this.timers.pop()!)
+      if (c) this.settle(c, fires)
+    }
+    for (const key of this.held) {
+      const c = this.cases.get(key)
+      if (c && c.quietUntil > this.wall) continue
+      this.held.delete(key)
       if (c) this.settle(c, fires)
     }
     return sortFires(fires)
@@ -124,7 +152,7 @@ export class RuleEngine {
     if (!this.cases.has(key)) {
       this.cases.set(key, {
         key, kind: first.kind, caseId: first.caseId, dept: first.dept, events: [], ids: new Set(), candidates: [], repeat: null,
-        fired: new Set(fired.map((f) => `${f.rule}:${f.level}`)),
+        fired: new Set(fired.map((f) => `${f.rule}:${f.level}`)), quietUntil: -Infinity,
       })
     }
     const c = this.cases.get(key)!
@@ -186,7 +214,9 @@ export class RuleEngine {
 
   /** settle fires a case's due cards and schedules its next one. */
   private settle(c: CaseState, fires: Fire[]): void {
+    const settling = c.quietUntil > this.wall
     for (const cand of this.allCandidates(c)) {
+      if (settling) break
       const rule = this.ctx.settings.rules[cand.rule as RuleId]
       if (rule && !rule.enabled) continue
       const level = rule?.level ?? cand.level

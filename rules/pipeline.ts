@@ -11,9 +11,9 @@ import type { Fire, RuleEngine } from './engine.ts'
 /** Step is one input to the engine: an event or the clock moving on. */
 export type Step = { type: 'event'; te: TimedEvent } | { type: 'tick'; now: number }
 
-/** applyStep feeds one step to the engine and returns the cards it fired. */
-export function applyStep(engine: RuleEngine, step: Step): Fire[] {
-  return step.type === 'event' ? engine.ingest(step.te) : engine.advance(step.now)
+/** applyStep feeds one step to the engine and returns the cards it fired; `wall` is given live only. */
+export function applyStep(engine: RuleEngine, step: Step, wall?: number): Fire[] {
+  return step.type === 'event' ? engine.ingest(step.te, wall) : engine.advance(step.now, wall)
 }
 
 /** steps merges events and ticks into one ordered stream of steps. */

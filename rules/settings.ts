@@ -34,6 +34,17 @@ export interface RuleSettings {
   approval: { dueSoonMarginDays: number; acceptDays: number; longSuspensionDays: number; poorRatingMax: number }
   enforcement: { dueSoonMarginDays: number; defaultLimitDays: number }
   petition: { acceptDays: number; replyDays: number; dueSoonMarginDays: number; repeatCount: number; repeatWindowDays: number }
+  /** changes for the cases of some items or departments, applied in order by settingsFor (overrides.ts) */
+  overrides: RuleOverride[]
+}
+
+/** RuleOverride changes some settings for the cases it matches: by item code, department, or both. */
+export interface RuleOverride {
+  match: { itemCode?: string; dept?: string }
+  rules?: Partial<Record<RuleId, Partial<{ enabled: boolean; level: Level }>>>
+  approval?: Partial<RuleSettings['approval']>
+  enforcement?: Partial<RuleSettings['enforcement']>
+  petition?: Partial<RuleSettings['petition']>
 }
 
 /** defaultSettings returns the contract's defaults. */
@@ -46,5 +57,6 @@ export function defaultSettings(): RuleSettings {
     approval: { dueSoonMarginDays: 2, acceptDays: 5, longSuspensionDays: 10, poorRatingMax: 2 },
     enforcement: { dueSoonMarginDays: 10, defaultLimitDays: 90 },
     petition: { acceptDays: 15, replyDays: 60, dueSoonMarginDays: 5, repeatCount: 3, repeatWindowDays: 30 },
+    overrides: [],
   }
 }

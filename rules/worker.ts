@@ -25,6 +25,8 @@ export interface RulesWorkerOptions {
   ctx: RuleContext
   clock: Clock
   tickMs: number
+  /** see EngineOptions.settleMs */
+  settleMs: number
   log: Logger
 }
 
@@ -33,7 +35,7 @@ type Input = { step: Step; delivery?: Delivery<CaseEvent> }
 /** startRulesWorker rebuilds state from the store, then follows the bus. */
 export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engine: RuleEngine; stop(): Promise<void> }> {
   const { bus, db, ctx, clock, log } = opts
-  const engine = new RuleEngine(ctx)
+  const engine = new RuleEngine(ctx, { settleMs: opts.settleMs })
   const catchUp = await rebuild(engine, db, ctx, log)
   // Cards that came due while the worker was down fire now, with their true `at`.
   await publishFires(bus, engine, [...catchUp, ...engine.advance(clock.now())], log)
@@ -69,8 +71,8 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
       const past = await loadCase(db, kind, caseId)
       if (past.length) fires.push(...engine.load(past, await firedCards(db, kind, caseId)))
     }
-    fires.push(...engine.advance(clock.now()))
-    fires.push(...applyStep(engine, { type: 'event', te }))
+    fires.push(...engine.advance(clock.now(), Date.now()))
+    fires.push(...applyStep(engine, { type: 'event', te }, Date.now()))
     await publishFires(bus, engine, fires, log)
     await db.transaction(async (tx) => {
       await storeEvent(tx, te)
@@ -80,7 +82,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
   }
 
   async function onTick(now: number): Promise<void> {
-    const fires = applyStep(engine, { type: 'tick', now })
+    const fires = applyStep(engine, { type: 'tick', now }, Date.now())
     if (!fires.length) return
     await publishFires(bus, engine, fires, log)
     await db.transaction(async (tx) => {

@@ -1,0 +1,68 @@
+/**
+ * Test support: a whole platform on real services — a private nats-server, a real
+ * database (embedded PGlite, or PostgreSQL when TEST_DATABASE_URL is set) — with a
+ * clock the test moves by hand.
+ */
+import { startTestServer, type TestServer } from '../common/bus/testdata/harness.ts'
+import type { Clock } from '../common/clock.ts'
+import { loadConfig } from '../common/config.ts'
+import type { CaseEvent } from '../common/contract/event.ts'
+import type { Db } from '../common/db/db.ts'
+import { logger } from '../common/log.ts'
+import { startPlatform, type Part, type Platform } from '../bin/platform.ts'
+
+export const TOKEN = 'test-source-token-0123456789'
+
+/** ManualClock is a platform clock that moves only when told to. */
+export class ManualClock implements Clock {
+  constructor(public t: number) {}
+  now(): number {
+    return this.t
+  }
+  set(iso: string): void {
+    this.t = Date.parse(iso)
+  }
+}
+
+/** startTestPlatform starts collector, rules, alerts and dashboard over the given db and nats. */
+export async function startTestPlatform(db: Db, nats: TestServer, clock: Clock, parts: Part[] = ['collector', 'rules', 'alerts', 'dashboard']): Promise<Platform> {
+  const cfg = loadConfig({
+    env: {},
+    overrides: { natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, tickMs: 50, settleMs: 300, sources: [{ name: 'hall', token: TOKEN }], logLevel: 'warn' },
+  })
+  return startPlatform(cfg, new Set(parts), logger('test'), { db, clock })
+}
+
+export { startTestServer }
+
+/** post sends a body to the collector as source "hall". */
+export async function post(platform: Platform, body: string | CaseEvent[] | CaseEvent, contentType = 'application/json'): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${platform.collectorUrl}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> }
+}
+
+/** waitFor polls until fn returns a truthy value, or fails after timeoutMs. */
+export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs
+  let last: unknown
+  for (;;) {
+    try {
+      const v = await fn()
+      if (v) return v
+      last = v
+    } catch (e) {
+      last = e
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/** hallEvents reads a contract example and re-labels its source as "hall". */
+export function asHall(events: CaseEvent[]): CaseEvent[] {
+  return events.map((e) => ({ ...e, source: 'hall' }))
+}
