@@ -52,7 +52,7 @@ describe('jiancha calendar on an embedded database', () => {
     expect(r.out).toContain(`imported 2027 from ${EXAMPLE} (EXAMPLE ONLY`)
     expect(r.out).toContain('holidays: 7 (28 days), make-up working days: 6')
     expect(r.out).toMatch(/month +1 +2 +3 +4 +5 +6 +7 +8 +9 +10 +11 +12 +total/)
-    // Feb: 20 weekdays − 6 in 春节 + 2 make-up days = 16? No: 2027-02 has 20 weekdays, 春节 takes 5, make-up adds 2 → 17.
+    // February: 20 weekdays, less 5 inside 春节, plus 2 make-up days = 17.
     expect(r.out).toMatch(/working days +20 +17 +23 +22 +19 +21 +22 +22 +22 +17 +22 +23 +250/)
   })
 

@@ -18,6 +18,7 @@ import type { Command } from '../command.ts'
 const USAGE = 'jiancha calendar import FILE | show [YEAR] | list   [--config FILE]'
 const WEEKDAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 
+/** calendarCommand is `jiancha calendar import FILE | show [YEAR] | list`. */
 export const calendarCommand: Command = {
   summary: 'import, show and list the working-day calendar (official holiday schedules)',
   usage: USAGE,
