@@ -90,6 +90,17 @@ describe.each(openTestDbs())('platform on $name', (backend) => {
     expect(((await res.json()) as { error: string }).error).toMatch(/bearer token/)
   })
 
+  it('raises calendar.uncovered once for the whole platform when a deadline reaches an uncovered year', async () => {
+    const late = (id: string, caseId: string): CaseEvent => ({
+      id, source: 'hall', kind: 'approval', type: 'accepted', caseId, dept: 'tax', at: '2026-10-19T10:00:00+08:00',
+      attrs: { itemCode: 'TAX-1', itemName: '税务登记', promisedDays: 60, legalDays: 60 },
+    })
+    await post(platform, [late('unc-1', 'U-1'), late('unc-2', 'U-2')])
+    await waitFor(async () => (await count("SELECT count(*) AS n FROM alerts WHERE rule = 'calendar.uncovered'")) === 1, 'uncovered card')
+    const row = (await db.query<{ case_id: string; dept: string; level: string }>("SELECT case_id, dept, level FROM alerts WHERE rule = 'calendar.uncovered'")).rows[0]
+    expect(row).toEqual({ case_id: 'calendar-2027', dept: 'platform', level: 'yellow' })
+  })
+
   it('turns an untouched case red at its due instant, also after a restart', async () => {
     clock.set('2026-11-02T12:00:00+08:00')
     const accepted: CaseEvent = {

@@ -18,7 +18,9 @@ import { startCollector } from '../collector/server.ts'
 import { DEPARTMENTS } from '../collector/simulator/city.ts'
 import { startSimulator } from '../collector/simulator/simulator.ts'
 import { startDashboardServer } from '../dashboard/server/dashboard-server.ts'
+import { platformCalendarYears } from '../rules/calendarStore.ts'
 import { defaultContext } from '../rules/context.ts'
+import { UncoveredNotice } from '../rules/uncovered.ts'
 import { startRulesWorker } from '../rules/worker.ts'
 import { DAY_MS } from '../rules/zone.ts'
 import { openInfra, type Infra } from './infra.ts'
@@ -55,7 +57,17 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     for (const s of stops.reverse()) await s().catch((e: unknown) => log.error('stop failed', { error: (e as Error).message }))
   }
   try {
-    const ctx = opts.ctx ?? defaultContext({ zone: cfg.zone, onUncovered: (y) => log.warn(`calendar: no official schedule for ${y}; counting Monday–Friday for it until one is imported`) })
+    const notice = new UncoveredNotice()
+    const ctx =
+      opts.ctx ??
+      defaultContext({
+        zone: cfg.zone,
+        years: await platformCalendarYears(infra.db),
+        onUncovered: (y) => {
+          log.warn(`calendar: no official schedule for ${y}; counting Monday–Friday for it until one is imported (jiancha calendar import)`)
+          notice.note(y)
+        },
+      })
     const format = (t: number) => ctx.zone.format(t)
     const anchor = parts.has('simulator') ? await simAnchor(infra, cfg) : 0
     const clock = opts.clock ?? (parts.has('simulator') ? await demoClock(infra, cfg, anchor, log) : systemClock)
@@ -66,7 +78,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       stops.push(() => s.stop())
     }
     if (parts.has('rules')) {
-      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, tickMs: cfg.tickMs, settleMs: cfg.settleMs, log: log.child('rules') })
+      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, tickMs: cfg.tickMs, settleMs: cfg.settleMs, uncovered: notice, log: log.child('rules') })
       stops.push(() => w.stop())
     }
     const auth = new SourceAuth(cfg.sources)

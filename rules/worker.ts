@@ -17,6 +17,7 @@ import type { RuleContext } from './candidate.ts'
 import { RuleEngine, type Fire } from './engine.ts'
 import { firedCards, loadCase, openCases, recentRegistrations, saveStatus, storeEvent } from './eventStore.ts'
 import { applyStep, type Step } from './pipeline.ts'
+import { uncoveredAlert, type UncoveredNotice } from './uncovered.ts'
 import { DAY_MS } from './zone.ts'
 
 export interface RulesWorkerOptions {
@@ -27,6 +28,8 @@ export interface RulesWorkerOptions {
   tickMs: number
   /** see EngineOptions.settleMs */
   settleMs: number
+  /** years the calendar lacked; each becomes one platform-wide calendar.uncovered card */
+  uncovered?: UncoveredNotice
   log: Logger
 }
 
@@ -56,6 +59,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
     try {
       if (input.step.type === 'tick') return await onTick(input.step.now)
       await onEvent(input.step.te)
+      await raiseUncovered()
       input.delivery!.ack()
     } catch (e) {
       log.error('rules step failed; will retry', { error: (e as Error).message })
@@ -81,7 +85,16 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
     })
   }
 
+  /** raiseUncovered publishes one calendar.uncovered card per year the calendar lacked (its key makes it once forever). */
+  async function raiseUncovered(): Promise<void> {
+    for (const year of opts.uncovered?.drain() ?? []) {
+      const a = uncoveredAlert(year, clock.now(), (t) => ctx.zone.format(t), ctx.settings.version)
+      await bus.publish(alertSubject(a.level, a.dept), a, a.key)
+    }
+  }
+
   async function onTick(now: number): Promise<void> {
+    await raiseUncovered()
     const fires = applyStep(engine, { type: 'tick', now }, Date.now())
     if (!fires.length) return
     await publishFires(bus, engine, fires, log)

@@ -22,7 +22,11 @@ export const replayCommand: Command = {
     if (typeof values.until !== 'string') throw new Error('--until is required, e.g. --until 2026-12-31T00:00:00+08:00')
     const until = parseInstant(values.until)
     if (Number.isNaN(until)) throw new Error(`--until must be an RFC 3339 instant with an offset, got "${values.until}"`)
-    const ctx = defaultContext({ zone: typeof values.zone === 'string' ? values.zone : undefined })
+    const ctx = defaultContext({
+      zone: typeof values.zone === 'string' ? values.zone : undefined,
+      // stdout carries only the contract's alert lines, so the calendar's warning goes to stderr.
+      onUncovered: (y) => process.stderr.write(`replay: warning: the calendar has no official schedule for ${y}; counting Monday–Friday for it\n`),
+    })
     const t0 = performance.now()
     if (file !== '-') {
       try {
