@@ -3,12 +3,12 @@
  * announces newly stored cards on the live topic for the dashboards. The message is
  * acked only after the card is committed.
  */
-import type { Alert } from '../common/contract/alert.ts'
+import type { CardMessage } from '../common/contract/alert.ts'
 import type { Bus } from '../common/bus/bus.ts'
 import type { Clock } from '../common/clock.ts'
 import type { Db } from '../common/db/db.ts'
 import type { Logger } from '../common/log.ts'
-import { alertByKey, saveAlert } from './store.ts'
+import { alertByKey, saveAlert, withdrawAlert } from './store.ts'
 
 /** LIVE_ALERTS is the live topic on which newly stored cards are announced. */
 export const LIVE_ALERTS = 'alerts'
@@ -24,18 +24,25 @@ export interface AlertServiceOptions {
 /** startAlertService consumes the alerts stream with the durable consumer `alerts`. */
 export function startAlertService(opts: AlertServiceOptions): { stop(): Promise<void> } {
   const { bus, db, clock, log } = opts
-  const consumer = bus.consume<Alert>('JIANCHA_ALERTS', 'alerts', undefined, async (d) => {
+  const consumer = bus.consume<CardMessage>('JIANCHA_ALERTS', 'alerts', undefined, async (d) => {
+    const card = d.data
+    let changed: boolean
     try {
-      const fresh = await db.transaction((tx) => saveAlert(tx, d.data, clock.now()))
-      d.ack()
-      if (!fresh) return
-      const stored = await alertByKey(db, d.data.key, opts.format)
-      if (stored) bus.publishLive(LIVE_ALERTS, stored)
-      log.info(`${d.data.level === 'red' ? '红牌' : '黄牌'} ${d.data.rule}`, { case: d.data.caseId, dept: d.data.dept, at: d.data.at })
+      changed = await db.transaction((tx) =>
+        card.withdrawn ? withdrawAlert(tx, card, card.withdrawn.by, clock.now()) : saveAlert(tx, card, clock.now()),
+      )
     } catch (e) {
-      log.error('storing a card failed; will retry', { key: d.data.key, error: (e as Error).message })
-      d.nak(1000)
+      log.error('storing a card failed; will retry', { key: card.key, error: (e as Error).message })
+      return d.nak(1000)
     }
+    d.ack()
+    if (!changed) return
+    const label = card.level === 'red' ? '红牌' : '黄牌'
+    if (card.withdrawn) log.info(`${label}撤销 ${card.rule}`, { case: card.caseId, dept: card.dept, by: card.withdrawn.by })
+    else log.info(`${label} ${card.rule}`, { case: card.caseId, dept: card.dept, at: card.at })
+    // The card is safe; telling the walls is best effort (they resync on reconnect).
+    const stored = await alertByKey(db, card.key, opts.format).catch(() => null)
+    if (stored) bus.publishLive(LIVE_ALERTS, stored)
   })
   return consumer
 }

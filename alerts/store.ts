@@ -13,11 +13,18 @@ export interface StoredAlert extends Alert {
   status: string
 }
 
-/** saveAlert stores a card unless its key exists; returns the stored card when it was new. */
+/**
+ * saveAlert stores a card unless its key exists; a withdrawn card raised again (its
+ * instant moved) is reopened. Returns true when something changed.
+ */
 export async function saveAlert(tx: Queryable, a: Alert, raisedAt: number): Promise<boolean> {
   const r = await tx.query(
     `INSERT INTO alerts (key, rule, level, kind, case_id, dept, at, raised_at, causes, settings_version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (key) DO NOTHING RETURNING key`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (key) DO UPDATE SET at = EXCLUDED.at, raised_at = EXCLUDED.raised_at, causes = EXCLUDED.causes,
+       settings_version = EXCLUDED.settings_version, status = 'open', withdrawn_by = NULL, withdrawn_at = NULL
+     WHERE alerts.status = 'withdrawn'
+     RETURNING key`,
     [a.key, a.rule, a.level, a.kind, a.caseId, a.dept, new Date(Date.parse(a.at)), new Date(raisedAt), JSON.stringify(a.causes), a.settingsVersion],
   )
   if (!r.rowCount) return false
@@ -25,6 +32,19 @@ export async function saveAlert(tx: Queryable, a: Alert, raisedAt: number): Prom
     new Date(Date.parse(a.at)), a.key, a.dept, a.level, a.rule,
   ])
   return true
+}
+
+/**
+ * withdrawAlert marks a card withdrawn because a late event disproved it; only the card
+ * as raised at that instant, and only once. Returns true when it changed.
+ */
+export async function withdrawAlert(tx: Queryable, a: Alert, by: string, now: number): Promise<boolean> {
+  const r = await tx.query(
+    `UPDATE alerts SET status = 'withdrawn', withdrawn_by = $2, withdrawn_at = $3
+     WHERE key = $1 AND at = $4 AND status <> 'withdrawn' RETURNING key`,
+    [a.key, by, new Date(now), new Date(Date.parse(a.at))],
+  )
+  return r.rowCount > 0
 }
 
 interface AlertRow {
@@ -43,9 +63,9 @@ interface AlertRow {
 
 const COLUMNS = 'key, rule, level, kind, case_id, dept, at, raised_at, causes, settings_version, status'
 
-/** recentAlerts returns the newest cards by `at`, at most `limit`. */
+/** recentAlerts returns the newest cards by `at` that stand (not withdrawn), at most `limit`. */
 export async function recentAlerts(db: Queryable, limit: number, format: (t: number) => string): Promise<StoredAlert[]> {
-  const r = await db.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts ORDER BY at DESC, key LIMIT $1`, [limit])
+  const r = await db.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE status <> 'withdrawn' ORDER BY at DESC, key LIMIT $1`, [limit])
   return r.rows.map((row) => fromRow(row, format))
 }
 

@@ -19,7 +19,7 @@ const component = (part: 'collector' | 'rules' | 'alerts' | 'dashboard', summary
 const COMMANDS: Record<string, Entry> = {
   start: { summary: 'run the whole platform in one process (database, bus, all components, demo simulator)', load: async () => (await import('./commands/start.ts')).startCommand },
   collector: component('collector', 'the collector HTTP API alone (POST /api/v1/events)'),
-  rules: component('rules', 'the rules engine alone (follows the events stream, raises cards)'),
+  rules: component('rules', 'the rules engine alone; "jiancha rules test FILE.yaml" runs rule unit tests'),
   alerts: component('alerts', 'the alert store alone (stores cards, announces them live)'),
   dashboard: component('dashboard', 'the dashboard server alone (wall, REST, Socket.IO)'),
   simulate: { summary: 'run the demo city simulator against a collector', load: async () => (await import('./commands/simulate.ts')).simulateCommand },
@@ -41,6 +41,10 @@ export async function main(argv: string[]): Promise<number> {
     if (name === 'help' && rest[0] && COMMANDS[rest[0]]) process.stdout.write(helpOf(rest[0], await COMMANDS[rest[0]]!.load()))
     else process.stdout.write(usage())
     return 0
+  }
+  // `jiancha rules test FILE…` is the rules' unit-test runner; plain `jiancha rules` runs the engine.
+  if (name === 'rules' && rest[0] === 'test') {
+    return runCommand('rules test', (await import('./commands/rulesTest.ts')).rulesTestCommand, rest.slice(1))
   }
   const entry = COMMANDS[name]
   if (!entry) {

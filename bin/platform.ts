@@ -78,7 +78,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       stops.push(() => s.stop())
     }
     if (parts.has('rules')) {
-      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, tickMs: cfg.tickMs, settleMs: cfg.settleMs, uncovered: notice, log: log.child('rules') })
+      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, tickMs: cfg.tickMs, settleMs: cfg.settleMs, allowedLatenessMs: cfg.allowedLatenessHours * 3_600_000, uncovered: notice, log: log.child('rules') })
       stops.push(() => w.stop())
     }
     const auth = new SourceAuth(cfg.sources)

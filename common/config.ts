@@ -25,6 +25,7 @@ export interface Config {
   duplicateWindowHours: number
   tickMs: number
   settleMs: number
+  allowedLatenessHours: number
   simSpeed: number
   simDaysBack: number
   simRatePerDay: number
@@ -85,6 +86,7 @@ const SETTINGS: Array<Setting<keyof Config>> = [
   s('duplicateWindowHours', 'BUS_DUPLICATE_WINDOW_HOURS', 'duplicateWindowHours', 'JetStream de-duplication window by event id', 24, int(1, 24 * 30)),
   s('tickMs', 'RULES_TICK_MS', 'tickMs', 'how often the live rules engine checks its clock for due deadlines (ms)', 1000, int(50, 60_000)),
   s('settleMs', 'RULES_SETTLE_MS', 'settleMs', 'after an event, a case waits this long (ms, wall time) before its cards fire, so events sent together are all applied first', 5000, int(0, 600_000)),
+  s('allowedLatenessHours', 'RULES_ALLOWED_LATENESS_HOURS', 'allowedLatenessHours', 'an event at most this late (hours behind the clock) still corrects a card already raised; later ones only count for what lies ahead', 72, int(0, 24 * 366)),
   s('simSpeed', 'SIM_SPEED', 'simSpeed', 'demo time-lapse factor (28800 = one simulated day per 3 s)', 28_800, int(1, 10_000_000)),
   s('simDaysBack', 'SIM_DAYS_BACK', 'simDaysBack', 'the demo simulation starts this many days before now', 60, int(1, 3650)),
   s('simRatePerDay', 'SIM_RATE_PER_DAY', 'simRatePerDay', 'demo cases opened per simulated day', 150, int(1, 1_000_000)),

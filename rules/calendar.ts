@@ -21,6 +21,9 @@ export class WorkCalendar {
   private lo = 0
   private hi = -1
   private gappy = false
+  /** working-day flags over [lo, hi], rebuilt on add: the hot path is one array read */
+  private flags = new Uint8Array(0)
+  private readonly nth = new Map<number, Day>()
 
   /**
    * @param onUncovered is told, once per year, that a working-day computation reached
@@ -44,6 +47,9 @@ export class WorkCalendar {
     this.hi = this.years.size === 1 ? last : Math.max(this.hi, last)
     const ys = [...this.years]
     this.gappy = Math.max(...ys) - Math.min(...ys) + 1 !== ys.length
+    this.flags = new Uint8Array(this.hi - this.lo + 1)
+    for (let d = this.lo; d <= this.hi; d++) this.flags[d - this.lo] = this.computeWorking(d) ? 1 : 0
+    this.nth.clear()
   }
 
   /** covers tells whether the calendar holds the official schedule of a year. */
@@ -63,6 +69,28 @@ export class WorkCalendar {
 
   /** isWorkingDay tells whether local date d is a working day. */
   isWorkingDay(d: Day): boolean {
+    if (d >= this.lo && d <= this.hi && !this.gappy) return this.flags[d - this.lo] === 1
+    return this.computeWorking(d)
+  }
+
+  /**
+   * nthWorkingDay returns the n-th working day on or after `from` (n ≥ 1). Deadlines
+   * of many cases start on the same few days, so results are remembered.
+   */
+  nthWorkingDay(from: Day, n: number): Day {
+    const key = from * 4096 + n
+    const hit = n < 4096 ? this.nth.get(key) : undefined
+    if (hit !== undefined) return hit
+    let d = from - 1
+    for (let k = 0; k < n; ) if (this.isWorkingDay(++d)) k++
+    if (n < 4096) {
+      if (this.nth.size > 200_000) this.nth.clear()
+      this.nth.set(key, d)
+    }
+    return d
+  }
+
+  private computeWorking(d: Day): boolean {
     if (this.workdays.has(d)) return true
     if (this.holidays.has(d)) return false
     if (d < this.lo || d > this.hi || this.gappy) {

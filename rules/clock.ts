@@ -47,6 +47,10 @@ export function instantAfter(spec: ClockSpec, days: number, deps: ClockDeps): nu
   const first = zone.dayOf(spec.start) + 1
   if (days <= 0) return zone.startOf(first)
   const pauses = spec.pauses ?? []
+  if (Number.isInteger(days) && (pauses.length === 0 || pauses[pauses.length - 1]!.to <= zone.startOf(first))) {
+    // No pause after the clock starts: the due instant is 00:00 after the N-th counted date.
+    return zone.startOf((spec.dayType === 'working' ? calendar.nthWorkingDay(first, days) : first + days - 1) + 1)
+  }
   let need = days * DAY_MS
   let p = 0
   for (let d = first; d < first + MAX_DATES; d++) {

@@ -4,15 +4,22 @@
  * once the engine's clock reaches its instant. It does no I/O and reads no clock of
  * its own, so it runs identically live (wall clock), in replay (virtual clock) and in
  * marble tests.
+ *
+ * Late events: rules are causal, so an event that arrives late simply changes the
+ * candidates. A card not yet fired is thereby prevented or moved. A card already fired
+ * that the late event disproves is withdrawn (a correction), provided the event is no
+ * later than the allowed lateness; a later event still counts for what lies ahead but
+ * corrects nothing, so that records back-filled long after cannot erase a card.
  */
-import { alertKey, type Alert } from '../common/contract/alert.ts'
+import { alertKey, type Alert, type Level } from '../common/contract/alert.ts'
 import { caseKey, type Kind, type TimedEvent } from '../common/contract/event.ts'
 import { approvalRules } from './approval.ts'
 import type { Candidate, CaseRules, RuleContext } from './candidate.ts'
 import { enforcementRules } from './enforcement.ts'
 import { petitionRules } from './petition.ts'
 import { PetitionerIndex, type Registration } from './repeat.ts'
-import type { RuleId } from './settings.ts'
+import { settingsFor } from './overrides.ts'
+import type { RuleId, RuleSettings } from './settings.ts'
 import { supervisionRules } from './supervision.ts'
 import { TimerHeap } from './timerHeap.ts'
 
@@ -23,25 +30,29 @@ const RULES_BY_KIND: Record<Kind, CaseRules> = {
   supervision: supervisionRules,
 }
 
-/** Fire is one card the engine raised, with its instant as epoch ms for ordering. */
-export interface Fire {
-  alert: Alert
-  t: number
+/** Events that end a case's deadlines; after one, the case keeps only what later rules read. */
+const TERMINAL: Record<Kind, readonly string[]> = {
+  approval: ['completed', 'withdrawn', 'rejected'],
+  enforcement: ['concluded'],
+  petition: ['replied'],
+  supervision: ['completed'],
 }
 
-/** CaseState is what the engine holds for one case. */
-interface CaseState {
-  key: string
-  kind: Kind
-  caseId: string
-  dept: string
-  events: TimedEvent[]
-  ids: Set<string>
-  candidates: Candidate[]
-  repeat: Candidate | null
-  fired: Set<string>
-  /** wall time until which the case is settling: its cards wait (see EngineOptions.settleMs) */
-  quietUntil: number
+/** Event types that later rules may still read once a case is closed. */
+const STRUCTURAL: Record<Kind, readonly string[]> = {
+  approval: ['submitted', 'accepted', 'rejected', 'suspended', 'resumed', 'decided', 'completed', 'withdrawn'],
+  enforcement: ['filed', 'penalty', 'concluded'],
+  petition: ['registered', 'accepted', 'extended', 'replied'],
+  supervision: ['assigned', 'completed'],
+}
+
+/** Fire is one card the engine raised or, with `withdrawn`, took back. */
+export interface Fire {
+  alert: Alert
+  /** the card's instant, epoch ms */
+  t: number
+  /** set when a late event disproved a card already raised: the id of that event */
+  withdrawn?: { by: string }
 }
 
 /** EngineOptions tune the live behaviour; replay and tests use the defaults. */
@@ -52,6 +63,30 @@ export interface EngineOptions {
    * first and no card fires that the next event would have prevented. 0 in replay.
    */
   settleMs?: number
+  /** how far behind the clock an event may be and still correct a fired card (Infinity by default) */
+  allowedLatenessMs?: number
+}
+
+interface CaseState {
+  key: string
+  kind: Kind
+  caseId: string
+  dept: string
+  events: TimedEvent[]
+  /** event ids, kept only for cases too big to scan */
+  ids: Set<string> | null
+  candidates: Candidate[]
+  repeat: Candidate | null
+  /** fired card id (rule:level) → its instant */
+  fired: Map<string, number> | null
+  /** wall time until which the case is settling: its cards wait */
+  quietUntil: number
+  /** events arrived since the last settle */
+  dirty: boolean
+  /** one of them was later than the allowed lateness: no correction this time */
+  frozen: boolean
+  /** the last arrival, which a correction names */
+  lastEventId: string
 }
 
 /** CaseStatus tells a store whether a case still has deadlines ahead. */
@@ -60,17 +95,21 @@ export interface CaseStatus {
   nextDue: number | null
 }
 
+const SCAN_LIMIT = 32
+
 export class RuleEngine {
   private readonly cases = new Map<string, CaseState>()
   private readonly timers = new TimerHeap()
   private readonly petitioners: PetitionerIndex
-  private clock = -Infinity
-  private wall = -Infinity
   private readonly held = new Set<string>()
   private readonly settleMs: number
+  private readonly latenessMs: number
+  private clock = -Infinity
+  private wall = -Infinity
 
   constructor(private ctx: RuleContext, opts: EngineOptions = {}) {
     this.settleMs = opts.settleMs ?? 0
+    this.latenessMs = opts.allowedLatenessMs ?? Infinity
     this.petitioners = new PetitionerIndex(
       () => this.ctx.settings.petition.repeatCount,
       () => this.ctx.settings.petition.repeatWindowDays,
@@ -87,9 +126,17 @@ export class RuleEngine {
     return this.cases.size
   }
 
+  /** eventCount is the number of events held in memory, over all cases. */
+  eventCount(): number {
+    let n = 0
+    for (const c of this.cases.values()) n += c.events.length
+    return n
+  }
+
   /**
    * ingest adds one event to its case and returns the cards that are now due at the
-   * engine's clock. A second event with the same id is ignored.
+   * engine's clock (and any it withdraws). A second event with the same id is ignored.
+   * `wall` is given live, to start the case's settle delay.
    */
   ingest(te: TimedEvent, wall?: number): Fire[] {
     if (wall !== undefined && wall > this.wall) this.wall = wall
@@ -97,18 +144,18 @@ export class RuleEngine {
     const key = caseKey(ev.kind, ev.caseId)
     let c = this.cases.get(key)
     if (!c) {
-      c = { key, kind: ev.kind, caseId: ev.caseId, dept: ev.dept, events: [], ids: new Set(), candidates: [], repeat: null, fired: new Set(), quietUntil: -Infinity }
+      c = newCase(key, te)
       this.cases.set(key, c)
-    }
-    if (c.ids.has(ev.id)) return []
+    } else if (hasEvent(c, ev.id)) return []
+    addEvent(c, te)
+    c.dirty = true
+    c.lastEventId = ev.id
+    if (te.t < this.clock - this.latenessMs) c.frozen = true
     if (wall !== undefined && this.settleMs > 0) {
       c.quietUntil = wall + this.settleMs
       this.held.add(key)
     }
-    c.ids.add(ev.id)
-    insertInOrder(c.events, te)
-    c.dept = c.events[c.events.length - 1]!.ev.dept
-    c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctx)
+    c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctxFor(c))
     const fires: Fire[] = []
     if (ev.kind === 'petition' && ev.type === 'registered') {
       for (const reg of this.petitioners.add(key, te)) this.refreshRepeat(reg, fires)
@@ -126,11 +173,13 @@ export class RuleEngine {
       const c = this.cases.get(this.timers.pop()!)
       if (c) this.settle(c, fires)
     }
-    for (const key of this.held) {
-      const c = this.cases.get(key)
-      if (c && c.quietUntil > this.wall) continue
-      this.held.delete(key)
-      if (c) this.settle(c, fires)
+    if (this.held.size) {
+      for (const key of this.held) {
+        const c = this.cases.get(key)
+        if (c && c.quietUntil > this.wall) continue
+        this.held.delete(key)
+        if (c) this.settle(c, fires)
+      }
     }
     return sortFires(fires)
   }
@@ -144,22 +193,19 @@ export class RuleEngine {
    * load puts back a case from the store with the cards it already raised, and
    * returns the cards that came due meanwhile but were never raised (catch-up).
    */
-  load(events: readonly TimedEvent[], fired: ReadonlyArray<{ rule: string; level: string }>): Fire[] {
+  load(events: readonly TimedEvent[], fired: ReadonlyArray<{ rule: string; level: string; at: number }>): Fire[] {
     const out: Fire[] = []
     if (!events.length) return out
-    const first = events[0]!.ev
-    const key = caseKey(first.kind, first.caseId)
-    if (!this.cases.has(key)) {
-      this.cases.set(key, {
-        key, kind: first.kind, caseId: first.caseId, dept: first.dept, events: [], ids: new Set(), candidates: [], repeat: null,
-        fired: new Set(fired.map((f) => `${f.rule}:${f.level}`)), quietUntil: -Infinity,
-      })
+    const key = caseKey(events[0]!.ev.kind, events[0]!.ev.caseId)
+    let c = this.cases.get(key)
+    if (!c) {
+      c = newCase(key, events[0]!)
+      this.cases.set(key, c)
     }
-    const c = this.cases.get(key)!
+    for (const f of fired) (c.fired ??= new Map()).set(`${f.rule}:${f.level}`, f.at)
     for (const te of events) {
-      if (c.ids.has(te.ev.id)) continue
-      c.ids.add(te.ev.id)
-      insertInOrder(c.events, te)
+      if (hasEvent(c, te.ev.id)) continue
+      addEvent(c, te)
       if (te.ev.kind === 'petition' && te.ev.type === 'registered') {
         for (const reg of this.petitioners.add(key, te)) {
           const other = this.cases.get(reg.caseKey)
@@ -167,8 +213,7 @@ export class RuleEngine {
         }
       }
     }
-    c.dept = c.events[c.events.length - 1]!.ev.dept
-    c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctx)
+    c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctxFor(c))
     this.settle(c, out)
     return sortFires(out)
   }
@@ -177,32 +222,31 @@ export class RuleEngine {
   unfire(kind: Kind, caseId: string, rule: string, level: string): void {
     const c = this.cases.get(caseKey(kind, caseId))
     if (!c) return
-    c.fired.delete(`${rule}:${level}`)
+    c.fired?.delete(`${rule}:${level}`)
     this.timers.push(this.clock, c.key)
-  }
-
-  /** markFired tells the engine a card was raised before (e.g. before a restart). */
-  markFired(kind: Kind, caseId: string, rule: string, level: string): void {
-    const c = this.cases.get(caseKey(kind, caseId))
-    if (c) c.fired.add(`${rule}:${level}`)
   }
 
   /** status reports whether a case still has cards that may fire later. */
   status(kind: Kind, caseId: string): CaseStatus {
     const c = this.cases.get(caseKey(kind, caseId))
     if (!c) return { open: false, nextDue: null }
-    const next = this.nextPending(c)
-    return { open: next !== null, nextDue: next }
+    const next = this.pending(c)
+    return { open: next !== null || this.held.has(c.key), nextDue: next }
   }
 
   /** setContext swaps the settings or calendar in force, for cards not yet fired. */
   setContext(ctx: RuleContext): void {
     this.ctx = ctx
     for (const c of this.cases.values()) {
-      c.candidates = RULES_BY_KIND[c.kind](c.events, ctx)
-      const next = this.nextPending(c)
+      c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctxFor(c))
+      const next = this.pending(c)
       if (next !== null) this.timers.push(next, c.key)
     }
+  }
+
+  /** prune forgets petition registrations too old to matter for any future repeat. */
+  prune(): void {
+    this.petitioners.prune(this.clock)
   }
 
   private refreshRepeat(reg: Registration, fires: Fire[]): void {
@@ -212,39 +256,81 @@ export class RuleEngine {
     this.settle(c, fires)
   }
 
-  /** settle fires a case's due cards and schedules its next one. */
+  /** settle corrects, fires and schedules one case's cards. */
   private settle(c: CaseState, fires: Fire[]): void {
-    const settling = c.quietUntil > this.wall
-    for (const cand of this.allCandidates(c)) {
-      if (settling) break
-      const rule = this.ctx.settings.rules[cand.rule as RuleId]
-      if (rule && !rule.enabled) continue
-      const level = rule?.level ?? cand.level
+    if (c.quietUntil > this.wall) return // advance() settles it when the delay ends
+    const settings = this.ctxFor(c).settings
+    if (c.dirty && c.fired && !c.frozen) this.correct(c, settings, fires)
+    c.dirty = false
+    c.frozen = false
+    let next: number | null = null
+    for (let i = 0; i <= c.candidates.length; i++) {
+      const cand = i < c.candidates.length ? c.candidates[i]! : c.repeat
+      if (!cand) continue
+      const level = levelOf(cand, settings)
+      if (level === null) continue
       const id = `${cand.rule}:${level}`
-      if (cand.at > this.clock || c.fired.has(id)) continue
-      c.fired.add(id)
-      fires.push({ t: cand.at, alert: this.toAlert(c, cand, level) })
+      if (c.fired?.has(id)) continue
+      if (cand.at <= this.clock) {
+        ;(c.fired ??= new Map()).set(id, cand.at)
+        fires.push({ t: cand.at, alert: this.toAlert(c, cand, level, settings) })
+      } else if (next === null || cand.at < next) next = cand.at
     }
-    const next = this.nextPending(c)
     if (next !== null) this.timers.push(next, c.key)
+    else this.compact(c, settings)
   }
 
-  private nextPending(c: CaseState): number | null {
+  /** correct withdraws fired cards that the case's events no longer support at their instant. */
+  private correct(c: CaseState, settings: RuleSettings, fires: Fire[]): void {
+    for (const [id, at] of c.fired!) {
+      const cand = candidateOf(c, id, settings)
+      if (cand && cand.at === at) continue
+      if (id.startsWith('calendar.') || id.startsWith('inspection.') || id.startsWith('source.')) continue
+      c.fired!.delete(id)
+      const [rule, level] = id.split(':') as [string, Level]
+      const alert = this.toAlert(c, { rule, level, at, causes: [c.lastEventId] }, level, settings)
+      fires.push({ t: at, alert, withdrawn: { by: c.lastEventId } })
+    }
+  }
+
+  /** ctxFor gives a case the settings in force for its item and department (per-item overrides). */
+  private ctxFor(c: CaseState): RuleContext {
+    if (!this.ctx.settings.overrides.length) return this.ctx
+    const settings = settingsFor(this.ctx.settings, { itemCode: itemCodeOf(c), dept: c.dept })
+    return settings === this.ctx.settings ? this.ctx : { ...this.ctx, settings }
+  }
+
+  private pending(c: CaseState): number | null {
+    const settings = this.ctxFor(c).settings
     let next: number | null = null
-    for (const cand of this.allCandidates(c)) {
-      const rule = this.ctx.settings.rules[cand.rule as RuleId]
-      if (rule && !rule.enabled) continue
-      if (c.fired.has(`${cand.rule}:${rule?.level ?? cand.level}`)) continue
-      if (cand.at > this.clock && (next === null || cand.at < next)) next = cand.at
+    for (let i = 0; i <= c.candidates.length; i++) {
+      const cand = i < c.candidates.length ? c.candidates[i]! : c.repeat
+      if (!cand || cand.at <= this.clock) continue
+      const level = levelOf(cand, settings)
+      if (level === null || c.fired?.has(`${cand.rule}:${level}`)) continue
+      if (next === null || cand.at < next) next = cand.at
     }
     return next
   }
 
-  private allCandidates(c: CaseState): Candidate[] {
-    return c.repeat ? [...c.candidates, c.repeat] : c.candidates
+  /**
+   * compact drops from a closed case the events no later rule reads, keeping the
+   * structural ones and the causes of its cards, so closed cases cost little memory.
+   */
+  private compact(c: CaseState, settings: RuleSettings): void {
+    const terminal = TERMINAL[c.kind]
+    if (!c.events.some((e) => terminal.includes(e.ev.type))) return
+    const keep = STRUCTURAL[c.kind]
+    const causes = new Set<string>()
+    for (const cand of c.candidates) if (c.fired?.has(`${cand.rule}:${levelOf(cand, settings)}`)) for (const id of cand.causes) causes.add(id)
+    const kept = c.events.filter((e) => keep.includes(e.ev.type) || causes.has(e.ev.id))
+    if (kept.length === c.events.length) return
+    // Dropped ids still count as seen, so a redelivery of one is ignored.
+    c.ids ??= new Set(c.events.map((e) => e.ev.id))
+    c.events = kept
   }
 
-  private toAlert(c: CaseState, cand: Candidate, level: Alert['level']): Alert {
+  private toAlert(c: CaseState, cand: Candidate, level: Level, settings: RuleSettings): Alert {
     return {
       key: alertKey(cand.rule, level, c.kind, c.caseId),
       rule: cand.rule,
@@ -254,20 +340,63 @@ export class RuleEngine {
       dept: c.dept,
       at: this.ctx.zone.format(cand.at),
       causes: cand.causes,
-      settingsVersion: this.ctx.settings.version,
+      settingsVersion: settings.version,
     }
   }
 }
 
-/** insertInOrder keeps a case's events sorted by (at, arrival). */
-function insertInOrder(list: TimedEvent[], te: TimedEvent): void {
+/** levelOf is a candidate's level under the settings, or null when its rule is disabled. */
+function levelOf(cand: Candidate, settings: RuleSettings): Level | null {
+  const rule = settings.rules[cand.rule as RuleId]
+  if (!rule) return cand.level
+  return rule.enabled ? rule.level : null
+}
+
+function candidateOf(c: CaseState, id: string, settings: RuleSettings): Candidate | null {
+  for (let i = 0; i <= c.candidates.length; i++) {
+    const cand = i < c.candidates.length ? c.candidates[i]! : c.repeat
+    if (cand && `${cand.rule}:${levelOf(cand, settings)}` === id) return cand
+  }
+  return null
+}
+
+/** itemCodeOf finds the approval item a case is about, for per-item overrides. */
+function itemCodeOf(c: CaseState): string | undefined {
+  for (const e of c.events) {
+    const code = e.ev.attrs?.itemCode
+    if (typeof code === 'string') return code
+  }
+  return undefined
+}
+
+function newCase(key: string, te: TimedEvent): CaseState {
+  const ev = te.ev
+  return {
+    key, kind: ev.kind, caseId: ev.caseId, dept: ev.dept, events: [], ids: null, candidates: [], repeat: null, fired: null,
+    quietUntil: -Infinity, dirty: false, frozen: false, lastEventId: ev.id,
+  }
+}
+
+function hasEvent(c: CaseState, id: string): boolean {
+  if (c.ids) return c.ids.has(id)
+  for (const e of c.events) if (e.ev.id === id) return true
+  return false
+}
+
+/** addEvent keeps a case's events sorted by (at, arrival); the dept is the latest event's. */
+function addEvent(c: CaseState, te: TimedEvent): void {
+  const list = c.events
   let i = list.length
   while (i > 0 && (list[i - 1]!.t > te.t || (list[i - 1]!.t === te.t && list[i - 1]!.seq > te.seq))) i--
   list.splice(i, 0, te)
+  c.dept = list[list.length - 1]!.ev.dept
+  if (c.ids) c.ids.add(te.ev.id)
+  else if (list.length > SCAN_LIMIT) c.ids = new Set(list.map((e) => e.ev.id))
 }
 
 /** sortFires orders cards the way replay prints them: at, rule, caseId. */
 export function sortFires(fires: Fire[]): Fire[] {
+  if (fires.length < 2) return fires
   return fires.sort((a, b) => a.t - b.t || cmp(a.alert.rule, b.alert.rule) || cmp(a.alert.caseId, b.alert.caseId))
 }
 

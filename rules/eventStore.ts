@@ -43,10 +43,13 @@ export async function openCases(db: Queryable): Promise<Array<{ kind: Kind; case
   return r.rows.map((x) => ({ kind: x.kind, caseId: x.case_id }))
 }
 
-/** firedCards lists the (rule, level) cards a case already raised. */
-export async function firedCards(db: Queryable, kind: Kind, caseId: string): Promise<Array<{ rule: string; level: string }>> {
-  const r = await db.query<{ rule: string; level: string }>('SELECT rule, level FROM alerts WHERE kind = $1 AND case_id = $2', [kind, caseId])
-  return r.rows
+/** firedCards lists the cards a case raised and did not have withdrawn, with their instants. */
+export async function firedCards(db: Queryable, kind: Kind, caseId: string): Promise<Array<{ rule: string; level: string; at: number }>> {
+  const r = await db.query<{ rule: string; level: string; at: Date }>(
+    "SELECT rule, level, at FROM alerts WHERE kind = $1 AND case_id = $2 AND status <> 'withdrawn'",
+    [kind, caseId],
+  )
+  return r.rows.map((x) => ({ rule: x.rule, level: x.level, at: x.at.getTime() }))
 }
 
 /** recentRegistrations lists petition registrations since an instant, for the repeat rule after a restart. */

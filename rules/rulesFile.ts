@@ -112,12 +112,14 @@ export function rulesFromValue(value: unknown, opts: { origin: string; at?: stri
   const top = value === null || value === undefined ? {} : mapping(value, '', where)
   onlyKeys(top, ['version', 'rules', 'overrides'], '', where)
   const version = top.version === undefined ? opts.version : versionOf(top.version, where)
-  const base = top.rules === undefined ? {} : patchOf(top.rules, 'rules', where, false)
+  // `rules:` with every line commented out is null: the same as no rules.
+  const base = top.rules === undefined || top.rules === null ? {} : patchOf(top.rules, 'rules', where, false)
   return { ...applyPatch(defaultSettings(), base), version, overrides: overridesOf(top.overrides, where) }
 }
 
 function versionOf(v: unknown, where: Where): string {
-  if (typeof v !== 'string' || !v.trim()) fail(where, 'version', `must be a non-empty string (quote it: version: "${String(v)}"), got ${show(v)}`)
+  if (typeof v === 'number' || typeof v === 'boolean') fail(where, 'version', `must be a string (quote it: version: "${String(v)}"), got ${show(v)}`)
+  if (typeof v !== 'string' || !v.trim()) fail(where, 'version', `must be a non-empty string, got ${show(v)}`)
   return v.trim()
 }
 

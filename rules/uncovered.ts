@@ -43,6 +43,11 @@ export class UncoveredNotice {
     this.pending.push(year)
   }
 
+  /** retry hands a year out again (its card could not be sent). */
+  retry(year: number): void {
+    if (!this.pending.includes(year)) this.pending.push(year)
+  }
+
   /** drain returns the years noted since the last drain, ascending, and forgets them. */
   drain(): number[] {
     const out = this.pending.sort((a, b) => a - b)

@@ -6,7 +6,7 @@
  * and the bus both deduplicate.
  */
 import { Observable, concatMap, interval, map, merge, type Subscription } from 'rxjs'
-import type { Alert } from '../common/contract/alert.ts'
+import type { Alert, CardMessage } from '../common/contract/alert.ts'
 import type { CaseEvent, Kind, TimedEvent } from '../common/contract/event.ts'
 import type { Bus, Delivery } from '../common/bus/bus.ts'
 import { alertSubject } from '../common/bus/subjects.ts'
@@ -28,6 +28,8 @@ export interface RulesWorkerOptions {
   tickMs: number
   /** see EngineOptions.settleMs */
   settleMs: number
+  /** see EngineOptions.allowedLatenessMs */
+  allowedLatenessMs: number
   /** years the calendar lacked; each becomes one platform-wide calendar.uncovered card */
   uncovered?: UncoveredNotice
   log: Logger
@@ -38,8 +40,8 @@ type Input = { step: Step; delivery?: Delivery<CaseEvent> }
 /** startRulesWorker rebuilds state from the store, then follows the bus. */
 export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engine: RuleEngine; stop(): Promise<void> }> {
   const { bus, db, ctx, clock, log } = opts
-  const engine = new RuleEngine(ctx, { settleMs: opts.settleMs })
-  const catchUp = await rebuild(engine, db, ctx, log)
+  const engine = new RuleEngine(ctx, { settleMs: opts.settleMs, allowedLatenessMs: opts.allowedLatenessMs })
+  const catchUp = await rebuild(engine, db, ctx, clock.now(), log)
   // Cards that came due while the worker was down fire now, with their true `at`.
   await publishFires(bus, engine, [...catchUp, ...engine.advance(clock.now())], log)
 
@@ -87,9 +89,15 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
 
   /** raiseUncovered publishes one calendar.uncovered card per year the calendar lacked (its key makes it once forever). */
   async function raiseUncovered(): Promise<void> {
-    for (const year of opts.uncovered?.drain() ?? []) {
+    const years = opts.uncovered?.drain() ?? []
+    for (const [i, year] of years.entries()) {
       const a = uncoveredAlert(year, clock.now(), (t) => ctx.zone.format(t), ctx.settings.version)
-      await bus.publish(alertSubject(a.level, a.dept), a, a.key)
+      try {
+        await bus.publish(alertSubject(a.level, a.dept), a, a.key)
+      } catch (e) {
+        for (const y of years.slice(i)) opts.uncovered!.retry(y)
+        throw e
+      }
     }
   }
 
@@ -107,8 +115,9 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
   return {
     engine,
     async stop() {
-      subscription.unsubscribe()
+      // The consumer first: it waits for the event in hand, which needs the pipeline.
       await consumer?.stop()
+      subscription.unsubscribe()
     },
   }
 }
@@ -133,23 +142,29 @@ function toDate(t: number | null): Date | null {
   return t === null ? null : new Date(t)
 }
 
-/** publishFires sends each card to the alerts stream; a card that cannot be sent is un-fired to try again. */
+/**
+ * publishFires sends each card to the alerts stream. The message id is the card's key
+ * and instant (or the withdrawing event), so a redelivery is deduplicated but a
+ * correction is not. Cards that could not be sent are un-fired to be tried again.
+ */
 export async function publishFires(bus: Bus, engine: RuleEngine, fires: Fire[], log: Logger): Promise<void> {
-  for (const f of fires) {
+  for (const [i, f] of fires.entries()) {
+    const msg: CardMessage = f.withdrawn ? { ...f.alert, withdrawn: f.withdrawn } : f.alert
+    const msgId = f.withdrawn ? `${f.alert.key}!${f.withdrawn.by}` : `${f.alert.key}@${f.t}`
     try {
-      await bus.publish(alertSubject(f.alert.level, f.alert.dept), f.alert, f.alert.key)
+      await bus.publish(alertSubject(f.alert.level, f.alert.dept), msg, msgId)
     } catch (e) {
-      if (f.alert.kind) engine.unfire(f.alert.kind, f.alert.caseId, f.alert.rule, f.alert.level)
+      for (const g of fires.slice(i)) if (!g.withdrawn && g.alert.kind) engine.unfire(g.alert.kind, g.alert.caseId, g.alert.rule, g.alert.level)
       throw e
     }
-    log.debug('card', { key: f.alert.key, at: f.alert.at })
+    log.debug(f.withdrawn ? 'card withdrawn' : 'card', { key: f.alert.key, at: f.alert.at })
   }
 }
 
 /** rebuild reloads every case that had deadlines ahead, and recent petitions for the repeat rule. */
-async function rebuild(engine: RuleEngine, db: Db, ctx: RuleContext, log: Logger): Promise<Fire[]> {
+async function rebuild(engine: RuleEngine, db: Db, ctx: RuleContext, now: number, log: Logger): Promise<Fire[]> {
   const t0 = Date.now()
-  const since = Date.now() - (ctx.settings.petition.repeatWindowDays + 1) * DAY_MS
+  const since = now - (ctx.settings.petition.repeatWindowDays + 1) * DAY_MS
   const cases = new Map<string, { kind: Kind; caseId: string }>()
   for (const c of [...(await openCases(db)), ...(await recentRegistrations(db, since))]) cases.set(`${c.kind}:${c.caseId}`, c)
   const fires: Fire[] = []

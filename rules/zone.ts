@@ -10,6 +10,8 @@ export type Day = number
 
 export class Zone {
   private readonly fmt: Intl.DateTimeFormat | null
+  /** the offset of a zone that never changes it (hot path), else null */
+  private readonly fixed: number | null
   private readonly cache = new Map<number, number>()
 
   /** Zone.of builds a zone from an IANA name; an unknown name throws with the name. */
@@ -37,16 +39,17 @@ export class Zone {
             minute: 'numeric',
             second: 'numeric',
           })
+    this.fixed = name === 'UTC' ? 0 : name === 'Asia/Shanghai' ? 8 * 3_600_000 : null
   }
 
   /** offsetMs returns the zone's UTC offset at instant t, in milliseconds. */
   offsetMs(t: number): number {
-    if (this.fmt === null) return this.name === 'UTC' ? 0 : 8 * 3_600_000
+    if (this.fixed !== null) return this.fixed
     const hour = Math.floor(t / 3_600_000)
     let off = this.cache.get(hour)
     if (off === undefined) {
       const p: Record<string, number> = {}
-      for (const part of this.fmt.formatToParts(new Date(hour * 3_600_000))) {
+      for (const part of this.fmt!.formatToParts(new Date(hour * 3_600_000))) {
         if (part.type !== 'literal') p[part.type] = Number(part.value)
       }
       const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!)
@@ -59,11 +62,12 @@ export class Zone {
 
   /** dayOf returns the local date of instant t. */
   dayOf(t: number): Day {
-    return Math.floor((t + this.offsetMs(t)) / DAY_MS)
+    return Math.floor((t + (this.fixed ?? this.offsetMs(t))) / DAY_MS)
   }
 
   /** startOf returns the instant of 00:00 local time on day d. */
   startOf(d: Day): number {
+    if (this.fixed !== null) return d * DAY_MS - this.fixed
     const guess = d * DAY_MS - this.offsetMs(d * DAY_MS)
     return d * DAY_MS - this.offsetMs(guess)
   }

@@ -5,6 +5,7 @@ import { loadRulesFile } from '../../rules/rulesFile.ts'
 import { TestFileError, formatResult, parseTestFile, runTestFile, type RuleTestFile } from '../../rules/ruleTest.ts'
 import type { Command } from '../command.ts'
 
+/** rulesTestCommand runs rule test files and reports PASS/FAIL per test, with a diff for each failure. */
 export const rulesTestCommand: Command = {
   summary: 'run rule tests: events in, the exact alerts expected out',
   usage: 'jiancha rules test FILE.yaml [FILE.yaml…]',

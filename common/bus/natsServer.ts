@@ -89,7 +89,8 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<NatsServ
 
 async function launch(bin: string, port: number, opts: NatsServerOptions): Promise<NatsServer> {
   const args = ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', opts.storeDir]
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop the server after our consumers.
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   const forget = reapOnExit(child)
   // The server must never keep Node alive on its own; the reaper ends it at exit.
   child.unref()

@@ -24,12 +24,14 @@ function killAll(): void {
 }
 
 function onSignal(signal: Signal): void {
+  // When the application handles the signal itself it stops its children in order
+  // (consumers first, then the server); the 'exit' handler stays as the safety net.
+  if (process.listenerCount(signal) > 1) return
   killAll()
   // Adding a listener disables Node's default "die on signal"; if nobody else
   // listens, restore the default and re-raise so the process still terminates.
-  const others = process.listenerCount(signal) > 1
   uninstall()
-  if (!others) process.kill(process.pid, signal)
+  process.kill(process.pid, signal)
 }
 
 const signalHandlers = new Map<Signal, () => void>(SIGNALS.map((s) => [s, () => onSignal(s)]))

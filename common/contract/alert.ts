@@ -40,3 +40,6 @@ export interface ReplayLine {
   dept: string
   at: string
 }
+
+/** CardMessage is a card on the alerts stream: raised, or withdrawn by the late event `withdrawn.by`. */
+export type CardMessage = Alert & { withdrawn?: { by: string } }

@@ -23,7 +23,8 @@ export function startLiveRelay(
   opts: { clockIntervalMs: number; log: (m: string) => void },
 ): () => void {
   const sub = source.live.subscribe({
-    next: (alert) => io.emit('alert', alert),
+    // A card no longer open (withdrawn by a correction) changes counts already shown: walls reload.
+    next: (alert) => (alert.status === 'open' ? io.emit('alert', alert) : io.emit('resync')),
     error: (err: unknown) => opts.log(`dashboard: live alert stream failed: ${(err as Error).message}`),
   })
   // A newly connected wall should not wait up to one interval to show the time.

@@ -72,6 +72,19 @@ describe('wall sync', () => {
     expect(sync.state().counts.red).toBe(2)
   })
 
+  it('reloads the whole wall when the server says a shown card changed', async () => {
+    socket.emit('connect')
+    loads[0]!.resolve(snap([card('a', 1), card('b', 2)]))
+    await vi.runAllTicks()
+    expect(keys()).toEqual(['b', 'a'])
+    socket.emit('resync')
+    expect(loads).toHaveLength(2)
+    loads[1]!.resolve(snap([card('a', 1)]))
+    await vi.runAllTicks()
+    expect(keys()).toEqual(['a'])
+    expect(sync.state().counts.red).toBe(1)
+  })
+
   it('holds live cards during a reload and does not double those the snapshot has', async () => {
     socket.emit('connect')
     socket.emit('alert', card('b', 2)) // arrives before the snapshot answers…

@@ -15,6 +15,7 @@ export interface LiveSocket {
   on(event: 'disconnect', fn: (reason: string) => void): unknown
   on(event: 'alert', fn: (card: AlertView) => void): unknown
   on(event: 'clock', fn: (tick: { now: string }) => void): unknown
+  on(event: 'resync', fn: () => void): unknown
   connect(): unknown
   disconnect(): unknown
 }
@@ -98,6 +99,13 @@ export function startWallSync(opts: WallSyncOptions): WallSync {
     }
     state = withCard(state, card)
     publish()
+  })
+  // A card changed after it was shown (withdrawn by a correction): reload the whole wall.
+  opts.socket.on('resync', () => {
+    if (status !== 'connected') return
+    generation++
+    held = null
+    reload(generation)
   })
   opts.socket.on('clock', (tick) => {
     state = withClock(state, tick.now)
