@@ -11,6 +11,7 @@ import type { Config } from '../common/config.ts'
 import type { Db } from '../common/db/db.ts'
 import type { Logger } from '../common/log.ts'
 import type { RuleContext } from '../rules/candidate.ts'
+import { flagCase } from '../alerts/flag.ts'
 import { startAlertService } from '../alerts/service.ts'
 import { wallFeed } from '../alerts/wallFeed.ts'
 import { SourceAuth } from '../collector/auth.ts'
@@ -18,7 +19,9 @@ import { startCollector } from '../collector/server.ts'
 import { DEPARTMENTS } from '../collector/simulator/city.ts'
 import { startSimulator } from '../collector/simulator/simulator.ts'
 import { startDashboardServer } from '../dashboard/server/dashboard-server.ts'
+import { readFileSync } from 'node:fs'
 import { platformCalendarYears } from '../rules/calendarStore.ts'
+import { parseRulesFile } from '../rules/rulesFile.ts'
 import { defaultContext } from '../rules/context.ts'
 import { UncoveredNotice } from '../rules/uncovered.ts'
 import { startRulesWorker } from '../rules/worker.ts'
@@ -58,11 +61,13 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
   }
   try {
     const notice = new UncoveredNotice()
+    const rulesText = cfg.rulesFile ? readRulesText(cfg.rulesFile) : undefined
     const ctx =
       opts.ctx ??
       defaultContext({
         zone: cfg.zone,
         years: await platformCalendarYears(infra.db),
+        settings: rulesText === undefined ? undefined : parseRulesFile(rulesText, cfg.rulesFile),
         onUncovered: (y) => {
           log.warn(`calendar: no official schedule for ${y}; counting Monday–Friday for it until one is imported (jiancha calendar import)`)
           notice.note(y)
@@ -78,7 +83,8 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       stops.push(() => s.stop())
     }
     if (parts.has('rules')) {
-      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, tickMs: cfg.tickMs, settleMs: cfg.settleMs, allowedLatenessMs: cfg.allowedLatenessHours * 3_600_000, uncovered: notice, log: log.child('rules') })
+      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, tickMs: cfg.tickMs, settleMs: cfg.settleMs, allowedLatenessMs: cfg.allowedLatenessHours * 3_600_000, uncovered: notice,
+        silentHours: cfg.silentHours, rulesFile: rulesText === undefined ? undefined : { path: cfg.rulesFile!, text: rulesText }, log: log.child('rules') })
       stops.push(() => w.stop())
     }
     const auth = new SourceAuth(cfg.sources)
@@ -110,6 +116,10 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
         staticDir: STATIC_DIR,
         deptNames,
         log: (m) => log.child('dashboard').info(m),
+        flags: {
+          auth: new SourceAuth(cfg.inspectors),
+          flag: (req) => flagCase({ db: infra.db, bus: infra.bus, clock, format, settingsVersion: ctx.settings.version }, req),
+        },
       })
       platform.dashboardUrl = d.url
       stops.push(() => d.close())
@@ -133,6 +143,14 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
   } catch (e) {
     await stop()
     throw e
+  }
+}
+
+function readRulesText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (e) {
+    throw new Error(`RULES_FILE: cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
   }
 }
 

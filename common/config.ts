@@ -21,6 +21,12 @@ export interface Config {
   collectorPort: number
   zone: string
   sources: SourceToken[]
+  /** inspectors allowed to flag cases (主动巡检) through the API, until accounts arrive */
+  inspectors: SourceToken[]
+  /** optional rules settings file (YAML), hot-reloaded on change */
+  rulesFile: string | undefined
+  /** working hours (09:00–17:00 on working days) of silence after which a source raises 数据中断 */
+  silentHours: number
   maxBatch: number
   duplicateWindowHours: number
   tickMs: number
@@ -82,6 +88,9 @@ const SETTINGS: Array<Setting<keyof Config>> = [
   s('collectorPort', 'COLLECTOR_PORT', 'collectorPort', 'port of the collector HTTP API', 8090, int(0, 65535)),
   s('zone', 'JIANCHA_ZONE', 'zone', 'time zone of all calendar reasoning', 'Asia/Shanghai', zoneName),
   s('sources', 'JIANCHA_SOURCES', 'sources', 'sources allowed to send events, as name:token,name:token (file: list of {name, token})', [], sources),
+  s('inspectors', 'JIANCHA_INSPECTORS', 'inspectors', 'inspectors allowed to flag cases through the API, as name:token,… (file: list of {name, token})', [], sources),
+  s('rulesFile', 'RULES_FILE', 'rulesFile', 'rules settings file (YAML, see docs/rules.md); edits take effect without a restart; unset = contract defaults', undefined, optStr),
+  s('silentHours', 'SOURCE_SILENT_HOURS', 'silentHours', 'working hours without events after which a source that sent before raises source.silent (数据中断)', 4, int(1, 400)),
   s('maxBatch', 'COLLECTOR_MAX_BATCH', 'maxBatch', 'most events accepted in one request', 5000, int(1, 100_000)),
   s('duplicateWindowHours', 'BUS_DUPLICATE_WINDOW_HOURS', 'duplicateWindowHours', 'JetStream de-duplication window by event id', 24, int(1, 24 * 30)),
   s('tickMs', 'RULES_TICK_MS', 'tickMs', 'how often the live rules engine checks its clock for due deadlines (ms)', 1000, int(50, 60_000)),

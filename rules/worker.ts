@@ -17,6 +17,8 @@ import type { RuleContext } from './candidate.ts'
 import { RuleEngine, type Fire } from './engine.ts'
 import { firedCards, loadCase, openCases, recentRegistrations, saveStatus, storeEvent } from './eventStore.ts'
 import { applyStep, type Step } from './pipeline.ts'
+import { acceptSettings, recordVersion, RULES_TOPIC, watchRulesFile, type SettingsMessage } from './settingsReload.ts'
+import { SourceWatch } from './sourceWatch.ts'
 import { uncoveredAlert, type UncoveredNotice } from './uncovered.ts'
 import { DAY_MS } from './zone.ts'
 
@@ -32,6 +34,10 @@ export interface RulesWorkerOptions {
   allowedLatenessMs: number
   /** years the calendar lacked; each becomes one platform-wide calendar.uncovered card */
   uncovered?: UncoveredNotice
+  /** office hours of silence after which a source raises source.silent */
+  silentHours: number
+  /** the rules settings file, watched for edits; its text is in force at start */
+  rulesFile?: { path: string; text: string }
   log: Logger
 }
 
@@ -39,8 +45,22 @@ type Input = { step: Step; delivery?: Delivery<CaseEvent> }
 
 /** startRulesWorker rebuilds state from the store, then follows the bus. */
 export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engine: RuleEngine; stop(): Promise<void> }> {
-  const { bus, db, ctx, clock, log } = opts
+  const { bus, db, clock, log } = opts
+  let ctx = opts.ctx
   const engine = new RuleEngine(ctx, { settleMs: opts.settleMs, allowedLatenessMs: opts.allowedLatenessMs })
+  const watch = new SourceWatch(opts.silentHours, ctx)
+  await restoreSources(db, watch, clock.now())
+  if (opts.rulesFile) await recordVersion(db, ctx.settings, opts.rulesFile.path, opts.rulesFile.text)
+  // Settings arrive over the bus from whichever rules process saw the file change.
+  const reload = bus.subscribeLive<SettingsMessage>(RULES_TOPIC, (msg) => {
+    const settings = acceptSettings(msg, log)
+    if (!settings || settings.version === ctx.settings.version) return
+    ctx = { ...ctx, settings }
+    engine.setContext(ctx)
+    recordVersion(db, settings, msg.origin, msg.text).catch((e: unknown) => log.warn('could not record settings version', { error: (e as Error).message }))
+    log.info(`rules settings ${settings.version} in force`, { origin: msg.origin })
+  })
+  const watcher = opts.rulesFile ? watchRulesFile(opts.rulesFile.path, bus, log) : null
   const catchUp = await rebuild(engine, db, ctx, clock.now(), log)
   // Cards that came due while the worker was down fire now, with their true `at`.
   await publishFires(bus, engine, [...catchUp, ...engine.advance(clock.now())], log)
@@ -77,6 +97,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
       const past = await loadCase(db, kind, caseId)
       if (past.length) fires.push(...engine.load(past, await firedCards(db, kind, caseId)))
     }
+    watch.seen(te.ev.source, te.ev.dept, clock.now())
     fires.push(...engine.advance(clock.now(), Date.now()))
     fires.push(...applyStep(engine, { type: 'event', te }, Date.now()))
     await publishFires(bus, engine, fires, log)
@@ -103,6 +124,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
 
   async function onTick(now: number): Promise<void> {
     await raiseUncovered()
+    for (const a of watch.due(now, ctx.settings.version)) await bus.publish(alertSubject(a.level, a.dept), a, a.key)
     const fires = applyStep(engine, { type: 'tick', now }, Date.now())
     if (!fires.length) return
     await publishFires(bus, engine, fires, log)
@@ -115,6 +137,8 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
   return {
     engine,
     async stop() {
+      watcher?.stop()
+      reload.unsubscribe()
       // The consumer first: it waits for the event in hand, which needs the pipeline.
       await consumer?.stop()
       subscription.unsubscribe()
@@ -159,6 +183,14 @@ export async function publishFires(bus: Bus, engine: RuleEngine, fires: Fire[], 
     }
     log.debug(f.withdrawn ? 'card withdrawn' : 'card', { key: f.alert.key, at: f.alert.at })
   }
+}
+
+/** restoreSources remembers when each source was last heard from, so a silence spanning a restart is still seen. */
+async function restoreSources(db: Db, watch: SourceWatch, now: number): Promise<void> {
+  const r = await db.query<{ source: string; dept: string; received_at: Date }>(
+    'SELECT DISTINCT ON (source) source, dept, received_at FROM events ORDER BY source, received_at DESC',
+  )
+  for (const row of r.rows) watch.seen(row.source, row.dept, Math.min(row.received_at.getTime(), now))
 }
 
 /** rebuild reloads every case that had deadlines ahead, and recent petitions for the repeat rule. */
