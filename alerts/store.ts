@@ -3,29 +3,37 @@
  * often it is delivered, and each first storing is appended to the alert_events
  * time series that the KPIs aggregate.
  */
-import type { Alert, Level } from '../common/contract/alert.ts'
+import type { Alert, CardMessage, Level } from '../common/contract/alert.ts'
 import type { Kind } from '../common/contract/event.ts'
 import type { Queryable } from '../common/db/db.ts'
+
+/** CardNote is what an inspector wrote on a card they raised by hand (主动巡检). */
+export type CardNote = NonNullable<CardMessage['note']>
 
 /** StoredAlert is a card as stored, with its handling status. */
 export interface StoredAlert extends Alert {
   raisedAt: string
   status: string
+  /** only on cards an inspector raised by hand */
+  note?: CardNote
 }
 
 /**
  * saveAlert stores a card unless its key exists; a withdrawn card raised again (its
  * instant moved) is reopened. Returns true when something changed.
  */
-export async function saveAlert(tx: Queryable, a: Alert, raisedAt: number): Promise<boolean> {
+export async function saveAlert(tx: Queryable, a: Alert & { note?: CardNote }, raisedAt: number): Promise<boolean> {
   const r = await tx.query(
-    `INSERT INTO alerts (key, rule, level, kind, case_id, dept, at, raised_at, causes, settings_version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    `INSERT INTO alerts (key, rule, level, kind, case_id, dept, at, raised_at, causes, settings_version, note)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (key) DO UPDATE SET at = EXCLUDED.at, raised_at = EXCLUDED.raised_at, causes = EXCLUDED.causes,
-       settings_version = EXCLUDED.settings_version, status = 'open', withdrawn_by = NULL, withdrawn_at = NULL
+       settings_version = EXCLUDED.settings_version, note = EXCLUDED.note, status = 'open', withdrawn_by = NULL, withdrawn_at = NULL
      WHERE alerts.status = 'withdrawn'
      RETURNING key`,
-    [a.key, a.rule, a.level, a.kind, a.caseId, a.dept, new Date(Date.parse(a.at)), new Date(raisedAt), JSON.stringify(a.causes), a.settingsVersion],
+    [
+      a.key, a.rule, a.level, a.kind, a.caseId, a.dept, new Date(Date.parse(a.at)), new Date(raisedAt), JSON.stringify(a.causes), a.settingsVersion,
+      a.note ? JSON.stringify({ reason: a.note.reason, by: a.note.by }) : null,
+    ],
   )
   if (!r.rowCount) return false
   await tx.query('INSERT INTO alert_events (time, alert_key, dept, level, rule) VALUES ($1, $2, $3, $4, $5)', [
@@ -59,9 +67,10 @@ interface AlertRow {
   causes: string[]
   settings_version: string
   status: string
+  note: CardNote | null
 }
 
-const COLUMNS = 'key, rule, level, kind, case_id, dept, at, raised_at, causes, settings_version, status'
+const COLUMNS = 'key, rule, level, kind, case_id, dept, at, raised_at, causes, settings_version, status, note'
 
 /** recentAlerts returns the newest cards by `at` that stand (not withdrawn), at most `limit`. */
 export async function recentAlerts(db: Queryable, limit: number, format: (t: number) => string): Promise<StoredAlert[]> {
@@ -85,7 +94,7 @@ export async function openTallies(db: Queryable): Promise<Array<{ dept: string; 
 }
 
 function fromRow(row: AlertRow, format: (t: number) => string): StoredAlert {
-  return {
+  const a: StoredAlert = {
     key: row.key,
     rule: row.rule,
     level: row.level,
@@ -98,4 +107,6 @@ function fromRow(row: AlertRow, format: (t: number) => string): StoredAlert {
     raisedAt: format(row.raised_at.getTime()),
     status: row.status,
   }
+  if (row.note) a.note = { reason: row.note.reason, by: row.note.by }
+  return a
 }

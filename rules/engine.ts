@@ -87,6 +87,8 @@ interface CaseState {
   frozen: boolean
   /** the last arrival, which a correction names */
   lastEventId: string
+  /** events.length when the case was last compacted (or found not closable) */
+  compactedAt: number
 }
 
 /** CaseStatus tells a store whether a case still has deadlines ahead. */
@@ -98,10 +100,13 @@ export interface CaseStatus {
 const SCAN_LIMIT = 32
 
 export class RuleEngine {
-  private readonly cases = new Map<string, CaseState>()
-  private readonly timers = new TimerHeap()
+  /** cases by kind, then caseId: no key string is built per event on the hot path */
+  private readonly byKind: Record<Kind, Map<string, CaseState>> = {
+    approval: new Map(), enforcement: new Map(), petition: new Map(), supervision: new Map(),
+  }
+  private readonly timers = new TimerHeap<CaseState>()
   private readonly petitioners: PetitionerIndex
-  private readonly held = new Set<string>()
+  private readonly held = new Set<CaseState>()
   private readonly settleMs: number
   private readonly latenessMs: number
   private clock = -Infinity
@@ -123,13 +128,15 @@ export class RuleEngine {
 
   /** caseCount is the number of cases held in memory. */
   get caseCount(): number {
-    return this.cases.size
+    let n = 0
+    for (const m of Object.values(this.byKind)) n += m.size
+    return n
   }
 
   /** eventCount is the number of events held in memory, over all cases. */
   eventCount(): number {
     let n = 0
-    for (const c of this.cases.values()) n += c.events.length
+    for (const m of Object.values(this.byKind)) for (const c of m.values()) n += c.events.length
     return n
   }
 
@@ -141,24 +148,21 @@ export class RuleEngine {
   ingest(te: TimedEvent, wall?: number): Fire[] {
     if (wall !== undefined && wall > this.wall) this.wall = wall
     const ev = te.ev
-    const key = caseKey(ev.kind, ev.caseId)
-    let c = this.cases.get(key)
-    if (!c) {
-      c = newCase(key, te)
-      this.cases.set(key, c)
-    } else if (hasEvent(c, ev.id)) return []
+    let c = this.byKind[ev.kind].get(ev.caseId)
+    if (!c) c = this.addCase(te)
+    else if (hasEvent(c, ev.id)) return []
     addEvent(c, te)
     c.dirty = true
     c.lastEventId = ev.id
     if (te.t < this.clock - this.latenessMs) c.frozen = true
     if (wall !== undefined && this.settleMs > 0) {
       c.quietUntil = wall + this.settleMs
-      this.held.add(key)
+      this.held.add(c)
     }
     c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctxFor(c))
     const fires: Fire[] = []
     if (ev.kind === 'petition' && ev.type === 'registered') {
-      for (const reg of this.petitioners.add(key, te)) this.refreshRepeat(reg, fires)
+      for (const reg of this.petitioners.add(c.key, te)) this.refreshRepeat(reg, fires)
     }
     this.settle(c, fires)
     return sortFires(fires)
@@ -169,16 +173,12 @@ export class RuleEngine {
     if (now > this.clock) this.clock = now
     if (wall !== undefined && wall > this.wall) this.wall = wall
     const fires: Fire[] = []
-    while (this.timers.peek() <= this.clock) {
-      const c = this.cases.get(this.timers.pop()!)
-      if (c) this.settle(c, fires)
-    }
+    while (this.timers.peek() <= this.clock) this.settle(this.timers.pop()!, fires)
     if (this.held.size) {
-      for (const key of this.held) {
-        const c = this.cases.get(key)
-        if (c && c.quietUntil > this.wall) continue
-        this.held.delete(key)
-        if (c) this.settle(c, fires)
+      for (const c of this.held) {
+        if (c.quietUntil > this.wall) continue
+        this.held.delete(c)
+        this.settle(c, fires)
       }
     }
     return sortFires(fires)
@@ -186,7 +186,7 @@ export class RuleEngine {
 
   /** has tells whether a case is held in memory. */
   has(kind: Kind, caseId: string): boolean {
-    return this.cases.has(caseKey(kind, caseId))
+    return this.byKind[kind].has(caseId)
   }
 
   /**
@@ -196,19 +196,14 @@ export class RuleEngine {
   load(events: readonly TimedEvent[], fired: ReadonlyArray<{ rule: string; level: string; at: number }>): Fire[] {
     const out: Fire[] = []
     if (!events.length) return out
-    const key = caseKey(events[0]!.ev.kind, events[0]!.ev.caseId)
-    let c = this.cases.get(key)
-    if (!c) {
-      c = newCase(key, events[0]!)
-      this.cases.set(key, c)
-    }
+    const c = this.byKind[events[0]!.ev.kind].get(events[0]!.ev.caseId) ?? this.addCase(events[0]!)
     for (const f of fired) (c.fired ??= new Map()).set(`${f.rule}:${f.level}`, f.at)
     for (const te of events) {
       if (hasEvent(c, te.ev.id)) continue
       addEvent(c, te)
       if (te.ev.kind === 'petition' && te.ev.type === 'registered') {
-        for (const reg of this.petitioners.add(key, te)) {
-          const other = this.cases.get(reg.caseKey)
+        for (const reg of this.petitioners.add(c.key, te)) {
+          const other = this.byKind.petition.get(reg.event.ev.caseId)
           if (other) other.repeat = this.petitioners.repeatOf(reg)
         }
       }
@@ -220,28 +215,36 @@ export class RuleEngine {
 
   /** unfire forgets that a card fired, so that it fires again (its publication failed). */
   unfire(kind: Kind, caseId: string, rule: string, level: string): void {
-    const c = this.cases.get(caseKey(kind, caseId))
+    const c = this.byKind[kind].get(caseId)
     if (!c) return
     c.fired?.delete(`${rule}:${level}`)
-    this.timers.push(this.clock, c.key)
+    this.timers.push(this.clock, c)
   }
 
   /** status reports whether a case still has cards that may fire later. */
   status(kind: Kind, caseId: string): CaseStatus {
-    const c = this.cases.get(caseKey(kind, caseId))
+    const c = this.byKind[kind].get(caseId)
     if (!c) return { open: false, nextDue: null }
     const next = this.pending(c)
-    return { open: next !== null || this.held.has(c.key), nextDue: next }
+    return { open: next !== null || this.held.has(c), nextDue: next }
   }
 
   /** setContext swaps the settings or calendar in force, for cards not yet fired. */
   setContext(ctx: RuleContext): void {
     this.ctx = ctx
-    for (const c of this.cases.values()) {
-      c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctxFor(c))
-      const next = this.pending(c)
-      if (next !== null) this.timers.push(next, c.key)
+    for (const m of Object.values(this.byKind)) {
+      for (const c of m.values()) {
+        c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctxFor(c))
+        const next = this.pending(c)
+        if (next !== null) this.timers.push(next, c)
+      }
     }
+  }
+
+  private addCase(te: TimedEvent): CaseState {
+    const c = newCase(caseKey(te.ev.kind, te.ev.caseId), te)
+    this.byKind[te.ev.kind].set(te.ev.caseId, c)
+    return c
   }
 
   /** prune forgets petition registrations too old to matter for any future repeat. */
@@ -250,7 +253,7 @@ export class RuleEngine {
   }
 
   private refreshRepeat(reg: Registration, fires: Fire[]): void {
-    const c = this.cases.get(reg.caseKey)
+    const c = this.byKind.petition.get(reg.event.ev.caseId)
     if (!c) return
     c.repeat = this.petitioners.repeatOf(reg)
     this.settle(c, fires)
@@ -276,7 +279,7 @@ export class RuleEngine {
         fires.push({ t: cand.at, alert: this.toAlert(c, cand, level, settings) })
       } else if (next === null || cand.at < next) next = cand.at
     }
-    if (next !== null) this.timers.push(next, c.key)
+    if (next !== null) this.timers.push(next, c)
     else this.compact(c, settings)
   }
 
@@ -318,6 +321,8 @@ export class RuleEngine {
    * structural ones and the causes of its cards, so closed cases cost little memory.
    */
   private compact(c: CaseState, settings: RuleSettings): void {
+    if (c.compactedAt === c.events.length) return
+    c.compactedAt = c.events.length
     const terminal = TERMINAL[c.kind]
     if (!c.events.some((e) => terminal.includes(e.ev.type))) return
     const keep = STRUCTURAL[c.kind]
@@ -325,9 +330,10 @@ export class RuleEngine {
     for (const cand of c.candidates) if (c.fired?.has(`${cand.rule}:${levelOf(cand, settings)}`)) for (const id of cand.causes) causes.add(id)
     const kept = c.events.filter((e) => keep.includes(e.ev.type) || causes.has(e.ev.id))
     if (kept.length === c.events.length) return
-    // Dropped ids still count as seen, so a redelivery of one is ignored.
-    c.ids ??= new Set(c.events.map((e) => e.ev.id))
+    // A dropped event changed nothing; should it be delivered again it changes nothing again.
     c.events = kept
+    if (c.ids && kept.length <= SCAN_LIMIT) c.ids = null
+    c.compactedAt = kept.length
   }
 
   private toAlert(c: CaseState, cand: Candidate, level: Level, settings: RuleSettings): Alert {
@@ -373,7 +379,7 @@ function newCase(key: string, te: TimedEvent): CaseState {
   const ev = te.ev
   return {
     key, kind: ev.kind, caseId: ev.caseId, dept: ev.dept, events: [], ids: null, candidates: [], repeat: null, fired: null,
-    quietUntil: -Infinity, dirty: false, frozen: false, lastEventId: ev.id,
+    quietUntil: -Infinity, dirty: false, frozen: false, lastEventId: ev.id, compactedAt: 0,
   }
 }
 

@@ -3,9 +3,9 @@
  * deadline. Entries are never removed early: a stale one is skipped when popped,
  * which keeps updates O(log n).
  */
-export class TimerHeap {
+export class TimerHeap<T = string> {
   private readonly at: number[] = []
-  private readonly keys: string[] = []
+  private readonly keys: T[] = []
 
   /** size is the number of entries, stale ones included. */
   get size(): number {
@@ -13,7 +13,7 @@ export class TimerHeap {
   }
 
   /** push schedules key at instant t. */
-  push(t: number, key: string): void {
+  push(t: number, key: T): void {
     this.at.push(t)
     this.keys.push(key)
     let i = this.at.length - 1
@@ -31,7 +31,7 @@ export class TimerHeap {
   }
 
   /** pop removes and returns the earliest key. */
-  pop(): string | undefined {
+  pop(): T | undefined {
     const n = this.at.length
     if (!n) return undefined
     const key = this.keys[0]

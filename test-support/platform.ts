@@ -5,13 +5,16 @@
  */
 import { startTestServer, type TestServer } from '../common/bus/testdata/harness.ts'
 import type { Clock } from '../common/clock.ts'
-import { loadConfig } from '../common/config.ts'
+import { loadConfig, type SourceToken } from '../common/config.ts'
 import type { CaseEvent } from '../common/contract/event.ts'
 import type { Db } from '../common/db/db.ts'
 import { logger } from '../common/log.ts'
 import { startPlatform, type Part, type Platform } from '../bin/platform.ts'
 
 export const TOKEN = 'test-source-token-0123456789'
+/** INSPECTOR_TOKEN is the bearer token of inspector INSPECTOR, known to every test platform. */
+export const INSPECTOR_TOKEN = 'test-inspector-token-0123456789'
+export const INSPECTOR = 'inspector-wang'
 
 /** ManualClock is a platform clock that moves only when told to. */
 export class ManualClock implements Clock {
@@ -24,11 +27,24 @@ export class ManualClock implements Clock {
   }
 }
 
+/** TestPlatformOptions overrides the test configuration. */
+export interface TestPlatformOptions {
+  /** inspectors allowed to flag cases; INSPECTOR alone by default */
+  inspectors?: SourceToken[]
+}
+
 /** startTestPlatform starts collector, rules, alerts and dashboard over the given db and nats. */
-export async function startTestPlatform(db: Db, nats: TestServer, clock: Clock, parts: Part[] = ['collector', 'rules', 'alerts', 'dashboard']): Promise<Platform> {
+export async function startTestPlatform(
+  db: Db,
+  nats: TestServer,
+  clock: Clock,
+  parts: Part[] = ['collector', 'rules', 'alerts', 'dashboard'],
+  opts: TestPlatformOptions = {},
+): Promise<Platform> {
+  const inspectors = opts.inspectors ?? [{ name: INSPECTOR, token: INSPECTOR_TOKEN }]
   const cfg = loadConfig({
     env: {},
-    overrides: { natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, tickMs: 50, settleMs: 300, sources: [{ name: 'hall', token: TOKEN }], logLevel: 'warn' },
+    overrides: { natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, tickMs: 50, settleMs: 300, sources: [{ name: 'hall', token: TOKEN }], inspectors, logLevel: 'warn' },
   })
   return startPlatform(cfg, new Set(parts), logger('test'), { db, clock })
 }

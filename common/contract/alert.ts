@@ -41,5 +41,8 @@ export interface ReplayLine {
   at: string
 }
 
-/** CardMessage is a card on the alerts stream: raised, or withdrawn by the late event `withdrawn.by`. */
-export type CardMessage = Alert & { withdrawn?: { by: string } }
+/**
+ * CardMessage is a card on the alerts stream: raised, or withdrawn by the late event
+ * `withdrawn.by`. A card an inspector raised by hand (主动巡检) carries their `note`.
+ */
+export type CardMessage = Alert & { withdrawn?: { by: string }; note?: { reason: string; by: string } }

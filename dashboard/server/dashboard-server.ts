@@ -5,7 +5,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
-import { handleRequest } from './http-routes.ts'
+import { handleRequest, type FlagRoute } from './http-routes.ts'
 import { startLiveRelay } from './live-relay.ts'
 import type { DashboardSource, DeptNames } from './wall-contract.ts'
 
@@ -21,6 +21,8 @@ export interface DashboardServerOptions {
   log?: (m: string) => void
   /** How often the platform clock is pushed; 2 s by default. */
   clockIntervalMs?: number
+  /** Inspectors' flags (POST /api/v1/flags); without it that route answers 404. */
+  flags?: FlagRoute
 }
 
 /** DashboardServer is a running dashboard server. */
@@ -34,7 +36,7 @@ export interface DashboardServer {
 /** startDashboardServer listens and resolves once the port is bound. */
 export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const log = opts.log ?? ((m: string) => console.log(m))
-  const deps = { source: opts.source, staticDir: opts.staticDir, deptNames: opts.deptNames ?? {}, log }
+  const deps = { source: opts.source, staticDir: opts.staticDir, deptNames: opts.deptNames ?? {}, log, flags: opts.flags }
   const http = createServer((req, res) => void handleRequest(deps, req, res))
   // serveClient off: the wall bundles socket.io-client itself, nothing else needs it.
   const io = new Server(http, { serveClient: false })

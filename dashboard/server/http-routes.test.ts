@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { handleRequest } from './http-routes.ts'
+import { CaseNotFound, FlagError, flagCard, type FlagRequest, type FlagResult } from '../../alerts/flag.ts'
+import { SourceAuth } from '../../collector/auth.ts'
+import { handleRequest, MAX_FLAG_BODY, type RouteDeps } from './http-routes.ts'
 import { MemorySource, testCard } from './test-cards.ts'
 import type { WallSnapshot } from './wall-contract.ts'
 
@@ -73,5 +75,96 @@ describe('http routes', () => {
 
   it('serves the SPA for everything else', async () => {
     expect(await (await fetch(`${base}/`)).text()).toContain('<title>wall</title>')
+  })
+
+  it('answers POST /api/v1/flags with 404 when flagging is not wired', async () => {
+    const r = await fetch(`${base}/api/v1/flags`, { method: 'POST', body: '{}' })
+    expect(r.status).toBe(404)
+    expect(await r.json()).toEqual({ error: 'flagging is not enabled on this server' })
+  })
+})
+
+describe('POST /api/v1/flags', () => {
+  const TOKEN = 'inspector-token-0123456789abcdef'
+  const calls: FlagRequest[] = []
+  const open = new Set<string>()
+  // Stands in for flagCase: P-1 is the only case; a card stays open once flagged.
+  async function flag(req: FlagRequest): Promise<FlagResult> {
+    calls.push(req)
+    if (req.level !== undefined && req.level !== 'yellow' && req.level !== 'red') throw new FlagError('level', 'level must be yellow or red')
+    if (req.caseId !== 'P-1') throw new CaseNotFound('petition', String(req.caseId))
+    if (req.reason === 'boom') throw new Error('bus down')
+    const card = flagCard({
+      kind: 'petition', caseId: 'P-1', reason: String(req.reason), level: (req.level as 'red' | undefined) ?? 'yellow', inspector: req.inspector,
+      now: 0, dept: 'letters', causes: ['e1'], format: String, settingsVersion: 't',
+    })
+    const status = open.has(card.key) ? 'already' : 'flagged'
+    open.add(card.key)
+    return { status, card }
+  }
+  const logs: string[] = []
+  const deps: RouteDeps = {
+    source: new MemorySource(),
+    staticDir: tmpdir(),
+    deptNames: {},
+    log: (m) => logs.push(m),
+    flags: { auth: new SourceAuth([{ name: 'inspector-wang', token: TOKEN }]), flag },
+  }
+  const server = createServer((req, res) => void handleRequest(deps, req, res))
+  let url = ''
+  beforeAll(async () => {
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/flags`
+  })
+  afterAll(() => new Promise<void>((ok) => server.close(() => ok())))
+
+  const send = async (body: unknown, token: string | null = TOKEN, method = 'POST') => {
+    const r = await fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: method === 'GET' ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    })
+    return { status: r.status, json: (await r.json()) as Record<string, unknown>, headers: r.headers }
+  }
+
+  it('files a flag as the token\'s inspector: 201 flagged, then 200 already', async () => {
+    const body = { kind: 'petition', caseId: 'P-1', reason: '久拖不办' }
+    expect(await send(body)).toMatchObject({ status: 201, json: { status: 'flagged', key: 'inspection.flag:yellow:petition:P-1' } })
+    expect(calls.at(-1)).toEqual({ ...body, level: undefined, inspector: 'inspector-wang' })
+    expect(logs).toContain('dashboard: inspector-wang flagged inspection.flag:yellow:petition:P-1')
+    expect(await send(body)).toMatchObject({ status: 200, json: { status: 'already', key: 'inspection.flag:yellow:petition:P-1' } })
+  })
+
+  it('refuses a missing or unknown token with 401 before reading the body', async () => {
+    const n = calls.length
+    for (const token of [null, 'not-a-known-token-at-all']) {
+      const r = await send({ kind: 'petition', caseId: 'P-1', reason: '久拖不办' }, token)
+      expect(r.status).toBe(401)
+      expect(r.json.error).toMatch(/bearer token/)
+      expect(r.headers.get('www-authenticate')).toBe('Bearer')
+    }
+    expect(calls.length).toBe(n)
+  })
+
+  it('answers 400 naming the field', async () => {
+    expect(await send({ kind: 'petition', caseId: 'P-1', reason: '久拖不办', level: 'green' })).toMatchObject({ status: 400, json: { field: 'level' } })
+    expect(await send('{"kind": ')).toMatchObject({ status: 400, json: { field: '(body)' } })
+    expect(await send([1, 2])).toMatchObject({ status: 400, json: { field: '(body)', error: expect.stringContaining('JSON object') } })
+  })
+
+  it('answers 404 for an unknown case', async () => {
+    const r = await send({ kind: 'petition', caseId: 'P-404', reason: '久拖不办' })
+    expect(r).toMatchObject({ status: 404, json: { error: 'no petition case "P-404": flag a case the platform has received events for' } })
+  })
+
+  it('answers 413 for a body over 64 KB', async () => {
+    const r = await send({ kind: 'petition', caseId: 'P-1', reason: 'x'.repeat(MAX_FLAG_BODY) })
+    expect(r.status).toBe(413)
+  })
+
+  it('answers 405 to other methods and 500 to a failure', async () => {
+    expect((await send(undefined, TOKEN, 'GET')).status).toBe(405)
+    expect(await send({ kind: 'petition', caseId: 'P-1', reason: 'boom' })).toMatchObject({ status: 500, json: { error: 'internal error' } })
+    expect(logs.some((l) => l.includes('bus down'))).toBe(true)
   })
 })

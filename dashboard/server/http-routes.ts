@@ -1,12 +1,26 @@
 /**
- * HTTP routes of the dashboard: a small read-only JSON API beside the SPA. Kept
- * apart from the listener so it can be reasoned about as a plain request → answer map.
+ * HTTP routes of the dashboard: a small JSON API beside the SPA, read-only but for
+ * inspectors' flags (POST /api/v1/flags). Kept apart from the listener so it can be
+ * reasoned about as a plain request → answer map.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { CaseNotFound, FlagError, type FlagRequest, type FlagResult } from '../../alerts/flag.ts'
+import type { SourceAuth } from '../../collector/auth.ts'
 import { sendJson } from './json-response.ts'
 import { boundSnapshot } from './snapshot-bounds.ts'
 import { serveStatic } from './static-files.ts'
 import type { DashboardSource, DeptNames } from './wall-contract.ts'
+
+/**
+ * FlagRoute files inspectors' flags (主动巡检). The platform wires `flag` to the
+ * alert store and bus, so the dashboard server needs no database of its own.
+ */
+export interface FlagRoute {
+  /** inspectors' bearer tokens */
+  auth: SourceAuth
+  /** rejects with FlagError (bad input) or CaseNotFound (unknown case) */
+  flag: (req: FlagRequest) => Promise<FlagResult>
+}
 
 /** RouteDeps is what the routes read from. */
 export interface RouteDeps {
@@ -14,7 +28,12 @@ export interface RouteDeps {
   staticDir: string
   deptNames: DeptNames
   log: (m: string) => void
+  /** absent: POST /api/v1/flags answers 404 */
+  flags?: FlagRoute
 }
+
+/** MAX_FLAG_BODY is the largest flag request accepted; a reason is at most 500 characters. */
+export const MAX_FLAG_BODY = 64 * 1024
 
 /** handleRequest answers one HTTP request; it never throws. */
 export async function handleRequest(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -29,6 +48,9 @@ export async function handleRequest(deps: RouteDeps, req: IncomingMessage, res: 
 
 async function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://wall.invalid').pathname
+  if (path === '/api/v1/flags') {
+    return deps.flags ? flagRoute(deps.flags, deps.log, req, res) : sendJson(res, 404, { error: 'flagging is not enabled on this server' })
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD')
     return sendJson(res, 405, { error: 'method not allowed' })
@@ -43,4 +65,52 @@ async function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse)
   }
   if (path.startsWith('/api/') || path === '/api') return sendJson(res, 404, { error: `no route ${path}` })
   return serveStatic(deps.staticDir, req, res, path)
+}
+
+/** flagRoute answers POST /api/v1/flags: 201 flagged, 200 already, 400/401/404/413 otherwise. */
+async function flagRoute(flags: FlagRoute, log: (m: string) => void, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST')
+    return sendJson(res, 405, { error: 'use POST to flag a case' })
+  }
+  const inspector = flags.auth.sourceOf(req.headers.authorization)
+  if (!inspector) {
+    res.setHeader('www-authenticate', 'Bearer')
+    return sendJson(res, 401, { error: 'missing or unknown bearer token: each inspector sends their own token in "Authorization: Bearer …"' })
+  }
+  const text = await readBody(req, MAX_FLAG_BODY)
+  if (text === null) return sendJson(res, 413, { error: `the body is larger than ${MAX_FLAG_BODY} bytes` })
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch (e) {
+    return sendJson(res, 400, { error: `the body is not JSON: ${(e as Error).message}`, field: '(body)' })
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return sendJson(res, 400, { error: 'the body must be a JSON object {kind, caseId, reason, level?}', field: '(body)' })
+  }
+  const { kind, caseId, reason, level } = body as Record<string, unknown>
+  try {
+    const r = await flags.flag({ kind, caseId, reason, level, inspector })
+    if (r.status === 'flagged') log(`dashboard: ${inspector} flagged ${r.card.key}`)
+    return sendJson(res, r.status === 'flagged' ? 201 : 200, { status: r.status, key: r.card.key })
+  } catch (e) {
+    if (e instanceof FlagError) return sendJson(res, 400, { error: e.message, field: e.field })
+    if (e instanceof CaseNotFound) return sendJson(res, 404, { error: e.message })
+    throw e
+  }
+}
+
+/** readBody reads at most max bytes; null when the body is larger (the rest is drained, not kept). */
+function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size <= max) chunks.push(c)
+    })
+    req.on('end', () => resolve(size > max ? null : Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
 }
