@@ -23,27 +23,35 @@ export interface ReplayResult {
   casesHeld: number
 }
 
-/** parseLines turns JSON Lines into timed events; blank lines are skipped, bad ones reported. */
-export function parseLines(lines: Iterable<string>): { events: TimedEvent[]; errors: LineError[] } {
-  const events: TimedEvent[] = []
-  const errors: LineError[] = []
-  let n = 0
-  for (const raw of lines) {
-    n++
+/** LineParser turns JSON Lines into timed events one line at a time; blank lines are skipped, bad ones reported. */
+export class LineParser {
+  readonly events: TimedEvent[] = []
+  readonly errors: LineError[] = []
+  private n = 0
+
+  /** push parses the next line. */
+  push(raw: string): void {
+    const n = ++this.n
     const text = raw.trim()
-    if (!text) continue
+    if (!text) return
     let obj: unknown
     try {
       obj = JSON.parse(text)
     } catch (e) {
-      errors.push({ line: n, field: '(line)', message: `not JSON: ${(e as Error).message}` })
-      continue
+      this.errors.push({ line: n, field: '(line)', message: `not JSON: ${(e as Error).message}` })
+      return
     }
     const v = validateEvent(obj)
-    if (!v.ok) errors.push({ line: n, field: v.field, message: v.message })
-    else events.push({ ev: v.event, t: Date.parse(v.event.at), seq: n })
+    if (!v.ok) this.errors.push({ line: n, field: v.field, message: v.message })
+    else this.events.push({ ev: v.event, t: Date.parse(v.event.at), seq: n })
   }
-  return { events, errors }
+}
+
+/** parseLines turns JSON Lines into timed events; blank lines are skipped, bad ones reported. */
+export function parseLines(lines: Iterable<string>): { events: TimedEvent[]; errors: LineError[] } {
+  const p = new LineParser()
+  for (const raw of lines) p.push(raw)
+  return { events: p.events, errors: p.errors }
 }
 
 /** replayEvents runs the engine over events up to `until` and returns the fired cards in print order. */

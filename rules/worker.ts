@@ -61,9 +61,10 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
     log.info(`rules settings ${settings.version} in force`, { origin: msg.origin })
   })
   const watcher = opts.rulesFile ? watchRulesFile(opts.rulesFile.path, bus, log) : null
-  const catchUp = await rebuild(engine, db, ctx, clock.now(), log)
-  // Cards that came due while the worker was down fire now, with their true `at`.
-  await publishFires(bus, engine, [...catchUp, ...engine.advance(clock.now())], log)
+  await rebuild(engine, db, ctx, clock.now(), log)
+  // Cards that came due while the worker was down fire with their true `at`, but only
+  // once the events that queued up meanwhile are applied: one of them may prevent a card.
+  let catchingUp = true
 
   let consumer: { stop(): Promise<void> } | undefined
   const deliveries$ = new Observable<Input>((sub) => {
@@ -98,7 +99,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
       if (past.length) fires.push(...engine.load(past, await firedCards(db, kind, caseId)))
     }
     watch.seen(te.ev.source, te.ev.dept, clock.now())
-    fires.push(...engine.advance(clock.now(), Date.now()))
+    if (!catchingUp) fires.push(...engine.advance(clock.now(), Date.now()))
     fires.push(...applyStep(engine, { type: 'event', te }, Date.now()))
     await publishFires(bus, engine, fires, log)
     await db.transaction(async (tx) => {
@@ -123,6 +124,11 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
   }
 
   async function onTick(now: number): Promise<void> {
+    if (catchingUp) {
+      if ((await bus.backlog('JIANCHA_EVENTS', 'rules')) > 0) return
+      catchingUp = false
+      log.info('caught up with the events stream')
+    }
     await raiseUncovered()
     for (const a of watch.due(now, ctx.settings.version)) await bus.publish(alertSubject(a.level, a.dept), a, a.key)
     const fires = applyStep(engine, { type: 'tick', now }, Date.now())

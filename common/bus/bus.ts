@@ -144,6 +144,20 @@ export class Bus {
   }
 
   /** flush resolves once the server has processed everything sent so far (e.g. a new live subscription). */
+  /**
+   * backlog counts the messages a durable consumer has yet to finish: not delivered
+   * yet, or delivered and not acked. 0 when the consumer does not exist yet.
+   */
+  async backlog(stream: string, durable: string): Promise<number> {
+    try {
+      const info = await this.jsm.consumers.info(stream, durable)
+      return info.num_pending + info.num_ack_pending
+    } catch (e) {
+      if (/consumer not found/i.test((e as Error).message)) return 0
+      throw e
+    }
+  }
+
   async flush(): Promise<void> {
     await this.nc.flush()
   }
