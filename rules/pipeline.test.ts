@@ -33,6 +33,36 @@ function run(events: Record<string, TimedEvent>, eventMarbles: string, frames: n
   })
 }
 
+function other(kind: CaseEvent['kind'], id: string, type: string, frame: number, caseId: string, attrs?: Record<string, unknown>): TimedEvent {
+  const e: CaseEvent = { id, source: 't', kind, type, caseId, dept: 'd', at: new Date(BASE + frame * HOUR).toISOString(), attrs }
+  return { ev: e, t: BASE + frame * HOUR, seq: frame * 10 + id.length }
+}
+
+describe('other kinds in virtual time', () => {
+  it('enforcement: discretion at the penalty, no overdue once decided', () => {
+    const f = other('enforcement', 'f', 'filed', 1, 'E-1', { limitDays: 2 })
+    const p = other('enforcement', 'p', 'penalty', 5, 'E-1', { amount: 500, min: 10, max: 100 })
+    run({ f, p }, '1ms f 3ms p', 100, '5ms z', { z: 'enforcement.discretion' })
+  })
+
+  it('enforcement: N ≤ W is due soon at the clock start (00:00 the next day), overdue after N calendar days', () => {
+    const f = other('enforcement', 'f', 'filed', 10, 'E-2', { limitDays: 2 })
+    run({ f }, '10ms f', 100, '24ms y 47ms r', { y: 'enforcement.due_soon', r: 'enforcement.overdue' })
+  })
+
+  it('petition: the third registration by one petitioner within 30 days is a repeat, at its own instant', () => {
+    const reg = (id: string, frame: number) => other('petition', id, 'registered', frame, `P-${id}`, { petitionerId: 'p-1', subject: '拖欠工资' })
+    run({ a: reg('a', 1), b: reg('b', 30), c: reg('c', 60) }, '1ms a 28ms b 29ms c', 70, '60ms x', { x: 'petition.repeat' })
+  })
+
+  it('supervision: overdue at dueAt, not after a completion before it', () => {
+    const a = other('supervision', 'a', 'assigned', 1, 'S-1', { title: '任务', dueAt: new Date(BASE + 20 * HOUR).toISOString() })
+    const b = other('supervision', 'b', 'assigned', 1, 'S-2', { title: '任务', dueAt: new Date(BASE + 20 * HOUR).toISOString() })
+    const c = other('supervision', 'c', 'completed', 19, 'S-2')
+    run({ a, b, c }, '1ms (ab) 14ms c', 30, '20ms x', { x: 'supervision.overdue' })
+  })
+})
+
 describe('approval rules in virtual time', () => {
   it('raises due_soon at 00:00 of 10-09 and overdue at 00:00 of 10-11 across the National Day holiday', () => {
     // accepted 09-28 10:00; due soon after 3 working days (10-08), due after 5 (10-10 make-up day)
