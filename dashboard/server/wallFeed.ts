@@ -3,12 +3,12 @@
  * store, live cards from the bus.
  */
 import { Observable, share } from 'rxjs'
-import type { Bus } from '../common/bus/bus.ts'
-import type { Clock } from '../common/clock.ts'
-import type { Db } from '../common/db/db.ts'
-import type { AlertView, DashboardSource, WallSnapshot } from '../dashboard/server/wall-contract.ts'
-import { LIVE_ALERTS } from './service.ts'
-import { openTallies, recentAlerts } from './store.ts'
+import type { Bus } from '../../common/bus/bus.ts'
+import type { Clock } from '../../common/clock.ts'
+import type { Db } from '../../common/db/db.ts'
+import type { AlertView, DashboardSource, WallSnapshot } from './wall-contract.ts'
+import { LIVE_ALERTS } from '../../alerts/service.ts'
+import { openTallies, recentAlerts } from '../../alerts/store.ts'
 
 /** wallFeed builds the dashboard's source over the store and the bus. */
 export function wallFeed(db: Db, bus: Bus, clock: Clock, format: (t: number) => string): DashboardSource {
