@@ -8,7 +8,10 @@ import type { Bus } from '../common/bus/bus.ts'
 import type { Clock } from '../common/clock.ts'
 import type { Db } from '../common/db/db.ts'
 import type { Logger } from '../common/log.ts'
+import { appendAudit } from './audit/log.ts'
+import { ThreadStore } from './lifecycle/threadStore.ts'
 import { alertByKey, saveAlert, withdrawAlert } from './store.ts'
+import { auditTransition } from './threadAudit.ts'
 
 /** LIVE_ALERTS is the live topic on which newly stored cards are announced. */
 export const LIVE_ALERTS = 'alerts'
@@ -24,13 +27,26 @@ export interface AlertServiceOptions {
 /** startAlertService consumes the alerts stream with the durable consumer `alerts`. */
 export function startAlertService(opts: AlertServiceOptions): { stop(): Promise<void> } {
   const { bus, db, clock, log } = opts
+  // Case cards join a supervision thread (a red upgrades the yellow of its case);
+  // every change is audited in the transaction that makes it.
+  const threads = new ThreadStore({ db, clock, onTransition: auditTransition })
   const consumer = bus.consume<CardMessage>('JIANCHA_ALERTS', 'alerts', undefined, async (d) => {
     const card = d.data
     let changed: boolean
     try {
-      changed = await db.transaction((tx) =>
-        card.withdrawn ? withdrawAlert(tx, card, card.withdrawn.by, clock.now()) : saveAlert(tx, card, clock.now()),
-      )
+      changed = await db.transaction(async (tx) => {
+        const now = clock.now()
+        if (card.withdrawn) {
+          if (!(await withdrawAlert(tx, card, card.withdrawn.by, now))) return false
+          if (card.kind) await threads.withdrawCard(tx, card.key, card.withdrawn.by, now)
+          else await appendAudit(tx, { at: now, actor: 'system:rules', action: 'alert.withdrawn', subject: card.key, detail: { by: card.withdrawn.by } })
+          return true
+        }
+        if (!(await saveAlert(tx, card, now))) return false
+        if (card.kind) await threads.openOrUpgrade(tx, card, now)
+        else await appendAudit(tx, { at: now, actor: 'system:rules', action: 'alert.raised', subject: card.key, detail: { rule: card.rule, at: card.at } })
+        return true
+      })
     } catch (e) {
       log.error('storing a card failed; will retry', { key: card.key, error: (e as Error).message })
       return d.nak(1000)

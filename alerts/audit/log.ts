@@ -22,6 +22,10 @@ export const AUDIT_ACTIONS = [
   'silence.created',
   'rules.reloaded',
   'case.flagged',
+  'alert.notified',
+  'alert.upgraded',
+  'alert.withdrawn',
+  'alert.card_withdrawn',
 ] as const
 
 /** AuditAction is one of AUDIT_ACTIONS. */
