@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { gatewayFromEnv, smsSettingsFromEnv } from './fromEnv.ts'
+import { memoryLog } from './testdata/support.ts'
+
+const SID = `AC${'1'.repeat(32)}`
+
+describe('smsSettingsFromEnv', () => {
+  it('defaults to the console', () => {
+    expect(smsSettingsFromEnv({})).toEqual({ provider: 'console', publicBaseUrl: undefined, twilioBaseUrl: undefined })
+  })
+
+  it('reads Twilio with a number or a Messaging Service', () => {
+    const base = { SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok', PUBLIC_BASE_URL: 'https://jc.example/' }
+    expect(smsSettingsFromEnv({ ...base, TWILIO_FROM: '+15005550006' })).toEqual({
+      provider: 'twilio', accountSid: SID, authToken: 'tok', sender: { from: '+15005550006' }, publicBaseUrl: 'https://jc.example',
+    })
+    expect(smsSettingsFromEnv({ ...base, TWILIO_MESSAGING_SERVICE_SID: `MG${'a'.repeat(32)}` }).sender).toEqual({ messagingServiceSid: `MG${'a'.repeat(32)}` })
+  })
+
+  it('names the setting that is wrong', () => {
+    const ok = { SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok', TWILIO_FROM: '+15005550006' }
+    expect(() => smsSettingsFromEnv({ SMS_PROVIDER: 'sms' })).toThrow(/SMS_PROVIDER/)
+    expect(() => smsSettingsFromEnv({ ...ok, TWILIO_ACCOUNT_SID: 'SK1' })).toThrow(/TWILIO_ACCOUNT_SID/)
+    expect(() => smsSettingsFromEnv({ ...ok, TWILIO_AUTH_TOKEN: '' })).toThrow(/TWILIO_AUTH_TOKEN/)
+    expect(() => smsSettingsFromEnv({ ...ok, TWILIO_FROM: undefined })).toThrow(/exactly one/)
+    expect(() => smsSettingsFromEnv({ ...ok, TWILIO_MESSAGING_SERVICE_SID: `MG${'a'.repeat(32)}` })).toThrow(/exactly one/)
+    expect(() => smsSettingsFromEnv({ ...ok, TWILIO_FROM: '13800138000' })).toThrow(/TWILIO_FROM/)
+    expect(() => smsSettingsFromEnv({ ...ok, PUBLIC_BASE_URL: 'jc.example' })).toThrow(/PUBLIC_BASE_URL/)
+  })
+})
+
+describe('gatewayFromEnv', () => {
+  it('fake: sends through the SDK to an in-process fake Twilio', async () => {
+    const p = await gatewayFromEnv({ SMS_PROVIDER: 'fake', PUBLIC_BASE_URL: 'http://127.0.0.1:1' }, memoryLog())
+    try {
+      expect(p.statusCallbackUrl).toBe('http://127.0.0.1:1/twilio/sms/status')
+      expect((await p.gateway.send('+8613800138000', 'x', {})).sid).toMatch(/^SM[0-9a-f]{32}$/)
+      expect(await p.gateway.find('+8613800138000', 'x', new Date(Date.now() - 60_000))).not.toBeNull()
+    } finally {
+      await p.close()
+    }
+  })
+
+  it('twilio: needs no network to build', async () => {
+    const p = await gatewayFromEnv({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok', TWILIO_FROM: '+15005550006' }, memoryLog())
+    expect(p).toMatchObject({ name: 'twilio', authToken: 'tok', statusCallbackUrl: undefined })
+  })
+})
