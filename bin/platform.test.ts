@@ -4,6 +4,7 @@ import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CaseEvent } from '../common/contract/event.ts'
 import type { Db } from '../common/db/db.ts'
+import { verifyAudit } from '../alerts/audit/verify.ts'
 import { openTestDbs } from '../common/db/testing.ts'
 import { asHall, ManualClock, post, startTestPlatform, startTestServer, waitFor } from '../test-support/platform.ts'
 import type { Platform } from './platform.ts'
@@ -53,6 +54,11 @@ describe.each(openTestDbs())('platform on $name', (backend) => {
     await waitFor(() => live.length === want.length, 'cards on the socket')
     expect(new Set(live.map((a) => `${a.rule}/${a.caseId}`))).toEqual(new Set(want.map((w) => `${w.rule}/${w.caseId}`)))
     expect(await count('SELECT count(*) AS n FROM events')).toBe(events.length)
+    // Each case card opened or upgraded a supervision thread, and every change is in the audit trail.
+    const threads = await db.query<{ case_id: string; level: string; n: number }>('SELECT case_id, level, jsonb_array_length(to_jsonb(alert_keys)) AS n FROM alert_threads ORDER BY case_id')
+    expect(threads.rows.find((t) => t.case_id === 'A-0001')).toMatchObject({ level: 'red', n: 2 }) // the red upgraded the yellow
+    expect(await verifyAudit(db)).toMatchObject({ ok: true })
+    expect(await count("SELECT count(*) AS n FROM audit_log WHERE action IN ('alert.raised', 'alert.upgraded')")).toBeGreaterThanOrEqual(6)
   })
 
   it('stores nothing twice when the same events are sent again', async () => {
