@@ -1,0 +1,109 @@
+/**
+ * The consoles' alert list: filtered, newest first, paged by an (at, key) cursor, and
+ * always within the reader's scope. The scope is part of the query, not a filter
+ * applied afterwards, so a page is never short and never holds another's cards.
+ */
+import type { StoredAlert } from '../../../alerts/store.ts'
+import type { Level } from '../../../common/contract/alert.ts'
+import type { Kind } from '../../../common/contract/event.ts'
+import type { Queryable } from '../../../common/db/db.ts'
+import type { AlertScope } from './access.ts'
+
+/** AlertFilter narrows the list; absent fields do not filter. */
+export interface AlertFilter {
+  dept?: string
+  level?: Level
+  /** absent: every card that stands (not withdrawn) */
+  status?: string
+  rule?: string
+  limit: number
+  /** only cards strictly older than this position, from a previous page's `next` */
+  before?: { at: Date; key?: string }
+}
+
+/** AlertPage is one page and the cursor of the next, null on the last page. */
+export interface AlertPage {
+  alerts: StoredAlert[]
+  next: string | null
+}
+
+/** listAlerts reads one page of cards within a scope. */
+export async function listAlerts(db: Queryable, scope: AlertScope, f: AlertFilter, format: (t: number) => string): Promise<AlertPage> {
+  if ('none' in scope) return { alerts: [], next: null }
+  const where: string[] = []
+  const params: unknown[] = []
+  const add = (sql: (p: string) => string, v: unknown) => {
+    params.push(v)
+    where.push(sql(`$${params.length}`))
+  }
+  if ('dept' in scope) add((p) => `dept = ${p}`, scope.dept)
+  if (f.dept !== undefined) add((p) => `dept = ${p}`, f.dept)
+  if (f.level !== undefined) add((p) => `level = ${p}`, f.level)
+  if (f.status !== undefined) add((p) => `status = ${p}`, f.status)
+  else where.push(`status <> 'withdrawn'`)
+  if (f.rule !== undefined) add((p) => `rule = ${p}`, f.rule)
+  if (f.before?.key !== undefined) {
+    params.push(f.before.at, f.before.key)
+    where.push(`(at, key) < ($${params.length - 1}, $${params.length})`)
+  } else if (f.before) add((p) => `at < ${p}`, f.before.at)
+  params.push(f.limit)
+  const r = await db.query<AlertRow>(
+    `SELECT key, rule, level, kind, case_id, dept, at, raised_at, causes, settings_version, status, note
+     FROM alerts WHERE ${where.join(' AND ')} ORDER BY at DESC, key DESC LIMIT $${params.length}`,
+    params,
+  )
+  const last = r.rows.at(-1)
+  return {
+    alerts: r.rows.map((row) => fromRow(row, format)),
+    next: last && r.rows.length === f.limit ? cursorOf(last.at, last.key) : null,
+  }
+}
+
+/** cursorOf is the `before` value that continues after a card: `<instant>|<key>`. */
+export function cursorOf(at: Date, key: string): string {
+  return `${at.toISOString()}|${key}`
+}
+
+/** parseCursor reads `before`: a cursor from `next`, or a bare RFC 3339 instant; null if neither. */
+export function parseCursor(s: string): { at: Date; key?: string } | null {
+  const i = s.indexOf('|')
+  const instant = i < 0 ? s : s.slice(0, i)
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(instant)) return null
+  const at = new Date(instant)
+  if (Number.isNaN(at.getTime())) return null
+  return i < 0 ? { at } : { at, key: s.slice(i + 1) }
+}
+
+interface AlertRow {
+  key: string
+  rule: string
+  level: Level
+  kind: Kind | null
+  case_id: string
+  dept: string
+  at: Date
+  raised_at: Date
+  causes: string[]
+  settings_version: string
+  status: string
+  note: { reason: string; by: string } | null
+}
+
+// The same shape as alerts/store.ts gives the wall.
+function fromRow(row: AlertRow, format: (t: number) => string): StoredAlert {
+  const a: StoredAlert = {
+    key: row.key,
+    rule: row.rule,
+    level: row.level,
+    kind: row.kind,
+    caseId: row.case_id,
+    dept: row.dept,
+    at: format(row.at.getTime()),
+    causes: row.causes,
+    settingsVersion: row.settings_version,
+    raisedAt: format(row.raised_at.getTime()),
+    status: row.status,
+  }
+  if (row.note) a.note = { reason: row.note.reason, by: row.note.by }
+  return a
+}
