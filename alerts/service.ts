@@ -22,6 +22,8 @@ export interface AlertServiceOptions {
   clock: Clock
   format: (t: number) => string
   log: Logger
+  /** told each card once it is safely stored or withdrawn (the notifier listens here) */
+  onStored?: (card: CardMessage) => void
 }
 
 /** startAlertService consumes the alerts stream with the durable consumer `alerts`. */
@@ -56,6 +58,7 @@ export function startAlertService(opts: AlertServiceOptions): { stop(): Promise<
     const label = card.level === 'red' ? '红牌' : '黄牌'
     if (card.withdrawn) log.info(`${label}撤销 ${card.rule}`, { case: card.caseId, dept: card.dept, by: card.withdrawn.by })
     else log.info(`${label} ${card.rule}`, { case: card.caseId, dept: card.dept, at: card.at })
+    opts.onStored?.(card)
     // The card is safe; telling the walls is best effort (they resync on reconnect).
     const stored = await alertByKey(db, card.key, opts.format).catch(() => null)
     if (stored) bus.publishLive(LIVE_ALERTS, stored)

@@ -20,6 +20,9 @@ import { DEPARTMENTS } from '../collector/simulator/city.ts'
 import { startSimulator } from '../collector/simulator/simulator.ts'
 import { startDashboardServer } from '../dashboard/server/dashboard-server.ts'
 import { readFileSync } from 'node:fs'
+import { startNotifier, type Notifier } from '../alerts/notifier.ts'
+import { gatewayFromEnv, type Handler } from '../alerts/sms/index.ts'
+import { seedDemoContacts } from '../collector/simulator/contacts.ts'
 import { platformCalendarYears } from '../rules/calendarStore.ts'
 import { parseRulesFile } from '../rules/rulesFile.ts'
 import { defaultContext } from '../rules/context.ts'
@@ -78,8 +81,12 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     const clock = opts.clock ?? (parts.has('simulator') ? await demoClock(infra, cfg, anchor, log) : systemClock)
     const platform: Platform = { infra, clock, stop }
 
+    // The notifier starts once the collector (which carries Twilio's webhooks) is up;
+    // cards stored before then are picked up by its start-up sweep.
+    let notifier: Notifier | undefined
+    const webhooks: Record<string, Handler> = {}
     if (parts.has('alerts')) {
-      const s = startAlertService({ bus: infra.bus, db: infra.db, clock, format, log: log.child('alerts') })
+      const s = startAlertService({ bus: infra.bus, db: infra.db, clock, format, log: log.child('alerts'), onStored: (card) => notifier?.push(card) })
       stops.push(() => s.stop())
     }
     if (parts.has('rules')) {
@@ -97,6 +104,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
         auth,
         maxBatch: cfg.maxBatch,
         log: log.child('collector'),
+        routes: webhooks,
         deps: {
           now: () => clock.now(),
           maxFutureMs: MAX_FUTURE_MS,
@@ -106,6 +114,16 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       })
       platform.collectorUrl = c.url
       stops.push(() => c.close())
+    }
+    if (parts.has('alerts')) {
+      const demo = parts.has('simulator')
+      const sms = await gatewayFromEnv(smsEnv(cfg, demo, platform.collectorUrl), log.child('sms'))
+      if (demo) await seedDemoContacts(infra.db)
+      const n = startNotifier({ db: infra.db, clock, log: log.child('notify'), ctx, sms })
+      Object.assign(webhooks, n.webhooks)
+      notifier = n
+      stops.push(() => n.stop())
+      await n.sweep()
     }
     if (parts.has('dashboard')) {
       const deptNames = Object.fromEntries(DEPARTMENTS.map((d) => [d.code, { 'zh-CN': d.name['zh-CN'], en: d.name.en }]))
@@ -143,6 +161,21 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
   } catch (e) {
     await stop()
     throw e
+  }
+}
+
+/** smsEnv gives the SMS settings; the demo texts through a built-in fake Twilio that calls back our collector. */
+function smsEnv(cfg: Config, demo: boolean, collectorUrl: string | undefined): Record<string, string | undefined> {
+  const provider = cfg.smsProvider ?? (demo ? 'fake' : 'console')
+  return {
+    SMS_PROVIDER: provider,
+    TWILIO_BASE_URL: cfg.twilioBaseUrl,
+    TWILIO_ACCOUNT_SID: cfg.twilioAccountSid,
+    TWILIO_AUTH_TOKEN: cfg.twilioAuthToken,
+    TWILIO_FROM: cfg.twilioFrom,
+    TWILIO_MESSAGING_SERVICE_SID: cfg.twilioMessagingServiceSid,
+    // A fake Twilio runs here, so it can call our collector back directly.
+    PUBLIC_BASE_URL: cfg.publicBaseUrl ?? (provider === 'fake' ? collectorUrl : undefined),
   }
 }
 

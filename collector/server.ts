@@ -17,6 +17,8 @@ export interface CollectorOptions {
   maxBatch: number
   maxBodyBytes?: number
   log: Logger
+  /** more handlers by exact path (e.g. Twilio's webhooks); the map may be filled after start */
+  routes?: Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>>
 }
 
 /** startCollector listens and returns its URL and a close function. */
@@ -32,6 +34,8 @@ export async function startCollector(opts: CollectorOptions): Promise<{ url: str
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, { ok: true })
+    const extra = path ? opts.routes?.[path] : undefined
+    if (extra) return extra(req, res)
     if (path !== '/api/v1/events') return send(res, 404, { error: `no such endpoint: ${req.method} ${path}` })
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' })
     const source = opts.auth.sourceOf(req.headers.authorization)

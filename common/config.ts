@@ -27,6 +27,14 @@ export interface Config {
   rulesFile: string | undefined
   /** working hours (09:00–17:00 on working days) of silence after which a source raises 数据中断 */
   silentHours: number
+  smsProvider: 'twilio' | 'console' | 'fake' | undefined
+  twilioAccountSid: string | undefined
+  twilioAuthToken: string | undefined
+  twilioFrom: string | undefined
+  twilioMessagingServiceSid: string | undefined
+  publicBaseUrl: string | undefined
+  twilioBaseUrl: string | undefined
+  secureCookies: boolean
   maxBatch: number
   duplicateWindowHours: number
   tickMs: number
@@ -91,6 +99,23 @@ const SETTINGS: Array<Setting<keyof Config>> = [
   s('inspectors', 'JIANCHA_INSPECTORS', 'inspectors', 'inspectors allowed to flag cases through the API, as name:token,… (file: list of {name, token})', [], sources),
   s('rulesFile', 'RULES_FILE', 'rulesFile', 'rules settings file (YAML, see docs/rules.md); edits take effect without a restart; unset = contract defaults', undefined, optStr),
   s('silentHours', 'SOURCE_SILENT_HOURS', 'silentHours', 'working hours without events after which a source that sent before raises source.silent (数据中断)', 4, int(1, 400)),
+  s('smsProvider', 'SMS_PROVIDER', 'smsProvider', 'twilio, console (print messages) or fake (the real SDK against a built-in fake Twilio); default console, and fake for the demo', undefined, (raw, name) => {
+    const v = optStr(raw, name)
+    if (v !== undefined && !['twilio', 'console', 'fake'].includes(v)) throw new ConfigError(name, `must be twilio, console or fake, got ${JSON.stringify(v)}`)
+    return v as Config['smsProvider']
+  }),
+  s('twilioAccountSid', 'TWILIO_ACCOUNT_SID', 'twilioAccountSid', 'Twilio account (AC…)', undefined, optStr),
+  s('twilioAuthToken', 'TWILIO_AUTH_TOKEN', 'twilioAuthToken', 'Twilio auth token; also checks the signatures of its webhooks', undefined, optStr),
+  s('twilioFrom', 'TWILIO_FROM', 'twilioFrom', 'sending number (E.164), or use TWILIO_MESSAGING_SERVICE_SID', undefined, optStr),
+  s('twilioMessagingServiceSid', 'TWILIO_MESSAGING_SERVICE_SID', 'twilioMessagingServiceSid', 'Twilio Messaging Service (MG…)', undefined, optStr),
+  s('publicBaseUrl', 'PUBLIC_BASE_URL', 'publicBaseUrl', 'public https:// address of the collector as Twilio reaches it (delivery reports, replies)', undefined, url(['https', 'http'])),
+  s('twilioBaseUrl', 'TWILIO_BASE_URL', 'twilioBaseUrl', 'with SMS_PROVIDER=fake: a running fake Twilio to use instead of a built-in one', undefined, url(['http', 'https'])),
+  s('secureCookies', 'SECURE_COOKIES', 'secureCookies', 'mark session cookies Secure (turn off only for plain-http development)', true, (raw, name) => {
+    if (typeof raw === 'boolean') return raw
+    if (raw === 'true' || raw === '1') return true
+    if (raw === 'false' || raw === '0') return false
+    throw new ConfigError(name, `must be true or false, got ${JSON.stringify(raw)}`)
+  }),
   s('maxBatch', 'COLLECTOR_MAX_BATCH', 'maxBatch', 'most events accepted in one request', 5000, int(1, 100_000)),
   s('duplicateWindowHours', 'BUS_DUPLICATE_WINDOW_HOURS', 'duplicateWindowHours', 'JetStream de-duplication window by event id', 24, int(1, 24 * 30)),
   s('tickMs', 'RULES_TICK_MS', 'tickMs', 'how often the live rules engine checks its clock for due deadlines (ms)', 1000, int(50, 60_000)),

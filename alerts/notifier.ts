@@ -1,0 +1,158 @@
+/**
+ * The notifier closes the loop from a stored card to a person: the notification
+ * pipeline (notify/), the SMS outbox and its sender (sms/), the replies that
+ * acknowledge (确认 <code>), and escalation when nobody answers (lifecycle/).
+ */
+import type { CardMessage } from '../common/contract/alert.ts'
+import type { Clock } from '../common/clock.ts'
+import type { Db, Queryable } from '../common/db/db.ts'
+import type { Logger } from '../common/log.ts'
+import type { ClockDeps } from '../rules/clock.ts'
+import { DEFAULT_ESCALATION, startEscalation, type Step } from './lifecycle/escalation.ts'
+import { ThreadStore, type StoredThread } from './lifecycle/threadStore.ts'
+import { activeSilences, contactsOf, deptLabel, Dispatcher, markNotified, notifiedKeys, ruleLabel, shortCode, type NotifySettings } from './notify/index.ts'
+import { enqueue as enqueueSms, inboundSmsHandler, INBOUND_PATH, startSmsSender, statusCallbackHandler, STATUS_PATH, type AckResult, type Handler, type SmsProvider } from './sms/index.ts'
+import { auditTransition } from './threadAudit.ts'
+
+export interface NotifierOptions {
+  db: Db
+  clock: Clock
+  log: Logger
+  ctx: ClockDeps
+  sms: SmsProvider
+  settings?: Partial<NotifySettings>
+  /** how often held notices are looked at and the outbox is polled (ms) */
+  tickMs?: number
+  /** escalation schedule (node-cron syntax) */
+  cron?: string
+}
+
+/** Notifier is a running notifier. */
+export interface Notifier {
+  /** push hands over a card just stored (or withdrawn). */
+  push(card: CardMessage): void
+  /** webhooks are Twilio's callbacks, by path, to mount on a public HTTP server. */
+  webhooks: Record<string, Handler>
+  threads: ThreadStore
+  dispatcher: Dispatcher
+  /** sweep hands over open cards of the last day that no message covers yet (after a restart). */
+  sweep(): Promise<number>
+  stop(): Promise<void>
+}
+
+/** ESCALATION_DEPTS name the contact lists that escalation steps beyond the department reach. */
+export const ESCALATION_DEPTS = { inspectors: 'inspection', leaders: 'leaders' } as const
+
+/** startNotifier wires the pipeline, the sender, the reply handler and escalation. */
+export function startNotifier(opts: NotifierOptions): Notifier {
+  const { db, clock, log } = opts
+  const threads = new ThreadStore({ db, clock, onTransition: auditTransition })
+  const dispatcher = new Dispatcher({
+    clock,
+    log,
+    settings: opts.settings,
+    notifiedKeys: (keys) => notifiedKeys(db, keys),
+    activeSilences: (t) => activeSilences(db, t),
+    contacts: (dept) => contactsOf(db, dept),
+    // A single card quotes its thread's code, so the reply acknowledges that thread.
+    codeFor: async (ref, keys) => (keys.length === 1 ? ((await threads.threadByAlertKey(keys[0]!))?.shortCode ?? shortCode(ref, 0)) : shortCode(ref, 0)),
+    enqueue: async (entry, covers) => {
+      const now = clock.now()
+      await db.transaction(async (tx) => {
+        await enqueueSms(tx, entry.ref, entry.recipient, entry.body)
+        await markNotified(tx, covers, entry.ref, now)
+      })
+      log.info(`短信 → ${maskPhone(entry.recipient)}: ${entry.body}`)
+      for (const key of covers) {
+        const t = await threads.threadByAlertKey(key)
+        if (t?.state === 'raised') await threads.applyAction(t.id, { name: 'notify' }, { role: 'system', name: 'sms' }, '短信已发出', { ref: entry.ref })
+      }
+    },
+  })
+  const sender = startSmsSender({ db, gateway: opts.sms.gateway, clock, log: log.child('sms'), statusCallbackUrl: opts.sms.statusCallbackUrl, pollMs: opts.tickMs })
+  const escalation = startEscalation({
+    db, clock, ctx: opts.ctx, store: threads, log: log.child('escalation'), cron: opts.cron,
+    settings: DEFAULT_ESCALATION,
+    notify: (step, thread, tx) => escalate(tx, step, thread),
+  })
+  const timer = setInterval(() => {
+    dispatcher.tick().catch((e: unknown) => log.error('notification run failed', { error: (e as Error).message }))
+  }, opts.tickMs ?? 2000)
+  timer.unref()
+
+  /** escalate texts the next people up; the step commits only if the texts are queued. */
+  async function escalate(tx: Queryable, step: Step, thread: StoredThread): Promise<void> {
+    const label = `${deptLabel(thread.dept)} ${ruleLabel(thread.family)}`
+    const who = step === 'head' ? await contactsOf(tx, thread.dept) : await contactsOf(tx, step === 'inspectors' ? ESCALATION_DEPTS.inspectors : ESCALATION_DEPTS.leaders)
+    const phones = step === 'head' ? [who.head?.phone] : [who.duty?.phone, who.head?.phone]
+    const body =
+      step === 'head' ? `【电子监察】督办提醒：${label}预警未确认，请督促处理，回复"确认 ${thread.shortCode}"`
+      : step === 'inspectors' ? `【电子监察】督办：${label}预警超时未确认，已转纪检监察`
+      : `【电子监察】问责提示：${label}整改逾期，请阅处`
+    for (const phone of phones) if (phone) await enqueueSms(tx, `escalation:${thread.id}:${step}`, phone, body)
+    if (!phones.some(Boolean)) log.warn('escalation: nobody to text', { step, dept: thread.dept, thread: thread.id })
+  }
+
+  async function onAck({ code, from }: { code: string; from: string }): Promise<AckResult> {
+    const thread = await threads.threadByCode(code)
+    if (!thread) return 'unknown_code'
+    const contacts = await contactsOf(db, thread.dept)
+    if (contacts.duty?.phone !== from && contacts.head?.phone !== from) return 'not_a_contact'
+    if (thread.state !== 'raised' && thread.state !== 'notified') return 'already'
+    const r = await threads.applyAction(thread.id, { name: 'acknowledge' }, { role: 'department', dept: thread.dept, name: `sms:${from}` }, '短信回复确认')
+    return 'refused' in r ? 'already' : 'acknowledged'
+  }
+
+  const webhooks: Record<string, Handler> = {}
+  if (opts.sms.authToken && opts.sms.publicBaseUrl) {
+    const w = { authToken: opts.sms.authToken, publicBaseUrl: opts.sms.publicBaseUrl, log: log.child('twilio') }
+    webhooks[STATUS_PATH] = statusCallbackHandler({ ...w, db })
+    webhooks[INBOUND_PATH] = inboundSmsHandler({ ...w, onAck })
+  }
+
+  return {
+    push: (card) => {
+      dispatcher.push([card]).catch((e: unknown) => log.error('notification run failed', { key: card.key, error: (e as Error).message }))
+    },
+    webhooks,
+    threads,
+    dispatcher,
+    async sweep() {
+      const since = new Date(clock.now() - 86_400_000)
+      const r = await db.query<CardRow>(
+        `SELECT key, rule, level, kind, case_id, dept, at, causes, settings_version FROM alerts a
+         WHERE status = 'open' AND raised_at >= $1 AND NOT EXISTS (SELECT 1 FROM notify_sent n WHERE n.key = a.key)
+         ORDER BY at LIMIT 5000`,
+        [since],
+      )
+      const cards = r.rows.map((x): CardMessage => ({
+        key: x.key, rule: x.rule, level: x.level, kind: x.kind, caseId: x.case_id, dept: x.dept, at: x.at.toISOString(), causes: x.causes, settingsVersion: x.settings_version,
+      }))
+      if (cards.length) await dispatcher.push(cards)
+      return cards.length
+    },
+    async stop() {
+      clearInterval(timer)
+      escalation.stop()
+      await sender.stop()
+      await opts.sms.close()
+    },
+  }
+}
+
+interface CardRow {
+  key: string
+  rule: string
+  level: CardMessage['level']
+  kind: CardMessage['kind']
+  case_id: string
+  dept: string
+  at: Date
+  causes: string[]
+  settings_version: string
+}
+
+/** maskPhone keeps a log line free of a full phone number. */
+function maskPhone(p: string): string {
+  return p.length > 7 ? `${p.slice(0, p.length - 8)}****${p.slice(-4)}` : '****'
+}
