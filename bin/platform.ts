@@ -4,6 +4,7 @@
  * runs them all in one process; the component commands run one each.
  */
 import { randomBytes } from 'node:crypto'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { eventSubject } from '../common/bus/subjects.ts'
 import { DemoClock, systemClock, type Clock } from '../common/clock.ts'
@@ -19,6 +20,10 @@ import { startCollector } from '../collector/server.ts'
 import { DEPARTMENTS } from '../collector/simulator/city.ts'
 import { startSimulator } from '../collector/simulator/simulator.ts'
 import { startDashboardServer } from '../dashboard/server/dashboard-server.ts'
+import { Sessions } from '../dashboard/server/accounts/sessions.ts'
+import { auditWriter } from '../dashboard/server/consoleRoutes.ts'
+import { ThreadStore } from '../alerts/lifecycle/threadStore.ts'
+import { auditTransition } from '../alerts/threadAudit.ts'
 import { readFileSync } from 'node:fs'
 import { startNotifier, type Notifier } from '../alerts/notifier.ts'
 import { gatewayFromEnv, type Handler } from '../alerts/sms/index.ts'
@@ -127,6 +132,9 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     }
     if (parts.has('dashboard')) {
       const deptNames = Object.fromEntries(DEPARTMENTS.map((d) => [d.code, { 'zh-CN': d.name['zh-CN'], en: d.name.en }]))
+      const audit = auditWriter(infra.db, () => clock.now())
+      // One ThreadStore per process: the notifier's when alerts run here, so SMS and console share it.
+      const threads = notifier?.threads ?? new ThreadStore({ db: infra.db, clock, onTransition: auditTransition })
       const d = await startDashboardServer({
         host: cfg.host,
         port: cfg.dashboardPort,
@@ -137,6 +145,16 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
         flags: {
           auth: new SourceAuth(cfg.inspectors),
           flag: (req) => flagCase({ db: infra.db, bus: infra.bus, clock, format, settingsVersion: ctx.settings.version }, req),
+        },
+        console: {
+          db: infra.db,
+          threads,
+          sessions: new Sessions(infra.db, { secureCookies: cfg.secureCookies, audit }),
+          attachmentsDir: resolve(cfg.dataDir, 'attachments'),
+          audit,
+          now: () => clock.now(),
+          format,
+          log: (m) => log.child('dashboard').info(m),
         },
       })
       platform.dashboardUrl = d.url

@@ -1,11 +1,14 @@
 /**
  * startDashboardServer: the wall's HTTP + Socket.IO listener. Plain node:http with
- * Socket.IO attached; routes live in http-routes.ts, live pushes in live-relay.ts.
+ * Socket.IO attached; routes live in http-routes.ts (the consoles' API in
+ * accounts/routes.ts and consoleRoutes.ts), live pushes in live-relay.ts.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
-import { handleRequest, type FlagRoute } from './http-routes.ts'
+import { accountRoutes } from './accounts/routes.ts'
+import { consoleRoutes, type ConsoleDeps } from './consoleRoutes.ts'
+import { handleRequest, type FlagRoute, type RouteDeps } from './http-routes.ts'
 import { startLiveRelay } from './live-relay.ts'
 import type { DashboardSource, DeptNames } from './wall-contract.ts'
 
@@ -23,6 +26,8 @@ export interface DashboardServerOptions {
   clockIntervalMs?: number
   /** Inspectors' flags (POST /api/v1/flags); without it that route answers 404. */
   flags?: FlagRoute
+  /** The consoles' API (sign-in, alerts, threads, silences, contacts); absent: not mounted. */
+  console?: ConsoleDeps
 }
 
 /** DashboardServer is a running dashboard server. */
@@ -36,7 +41,8 @@ export interface DashboardServer {
 /** startDashboardServer listens and resolves once the port is bound. */
 export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const log = opts.log ?? ((m: string) => console.log(m))
-  const deps = { source: opts.source, staticDir: opts.staticDir, deptNames: opts.deptNames ?? {}, log, flags: opts.flags }
+  const deps: RouteDeps = { source: opts.source, staticDir: opts.staticDir, deptNames: opts.deptNames ?? {}, log, flags: opts.flags }
+  if (opts.console) Object.assign(deps, mountConsole({ log, ...opts.console }))
   const http = createServer((req, res) => void handleRequest(deps, req, res))
   // serveClient off: the wall bundles socket.io-client itself, nothing else needs it.
   const io = new Server(http, { serveClient: false })
@@ -67,6 +73,18 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
         clearTimeout(force)
       })()),
   }
+}
+
+/** mountConsole chains the account routes and the console routes over one Sessions. */
+function mountConsole(c: ConsoleDeps): Pick<RouteDeps, 'console' | 'sessions'> {
+  const accounts = accountRoutes({
+    db: c.db,
+    sessions: c.sessions,
+    format: c.format ?? ((t) => new Date(t).toISOString()),
+    audit: (e) => c.audit(e),
+  })
+  const threads = consoleRoutes(c)
+  return { sessions: c.sessions, console: async (req, res) => (await accounts(req, res)) || threads(req, res) }
 }
 
 /** serverUrl turns a bound address into a URL a browser on this host can open. */

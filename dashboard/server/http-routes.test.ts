@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CaseNotFound, FlagError, flagCard, type FlagRequest, type FlagResult } from '../../alerts/flag.ts'
 import { SourceAuth } from '../../collector/auth.ts'
+import type { User } from './accounts/users.ts'
 import { handleRequest, MAX_FLAG_BODY, type RouteDeps } from './http-routes.ts'
 import { MemorySource, testCard } from './test-cards.ts'
 import type { WallSnapshot } from './wall-contract.ts'
@@ -84,6 +85,8 @@ describe('http routes', () => {
   })
 })
 
+const SESSION_USER: User = { id: 1, username: '', role: 'inspector', dept: null, canUnmask: false, disabled: false, createdAt: new Date(0) }
+
 describe('POST /api/v1/flags', () => {
   const TOKEN = 'inspector-token-0123456789abcdef'
   const calls: FlagRequest[] = []
@@ -109,6 +112,13 @@ describe('POST /api/v1/flags', () => {
     deptNames: {},
     log: (m) => logs.push(m),
     flags: { auth: new SourceAuth([{ name: 'inspector-wang', token: TOKEN }]), flag },
+    // Stands in for Sessions: the cookie names the user.
+    sessions: {
+      authenticate: async (req) => {
+        const who = /jiancha_session=(\w+)/.exec(req.headers.cookie ?? '')?.[1]
+        return who ? { ...SESSION_USER, username: who, role: who.startsWith('leader') ? 'leader' : 'inspector' } : null
+      },
+    },
   }
   const server = createServer((req, res) => void handleRequest(deps, req, res))
   let url = ''
@@ -166,5 +176,46 @@ describe('POST /api/v1/flags', () => {
     expect((await send(undefined, TOKEN, 'GET')).status).toBe(405)
     expect(await send({ kind: 'petition', caseId: 'P-1', reason: 'boom' })).toMatchObject({ status: 500, json: { error: 'internal error' } })
     expect(logs.some((l) => l.includes('bus down'))).toBe(true)
+  })
+
+  it('accepts a signed-in inspector\'s session instead of a token, and refuses a leader\'s with 403', async () => {
+    const post = (cookie: string, type = 'application/json') =>
+      fetch(url, { method: 'POST', headers: { cookie, 'content-type': type }, body: JSON.stringify({ kind: 'petition', caseId: 'P-1', reason: '会话巡检', level: 'red' }) })
+    const r = await post('jiancha_session=zhao')
+    expect(r.status).toBe(201)
+    expect(calls.at(-1)?.inspector).toBe('zhao')
+    expect((await post('jiancha_session=leaderli')).status).toBe(403)
+    expect((await post('jiancha_session=zhao', 'text/plain')).status).toBe(415)
+    expect((await post('jiancha_session=')).status).toBe(401)
+  })
+})
+
+describe('the console mount', () => {
+  const seen: string[] = []
+  const deps: RouteDeps = {
+    source: new MemorySource(),
+    staticDir: tmpdir(),
+    deptNames: {},
+    log: () => {},
+    console: async (req, res) => {
+      seen.push(req.url ?? '')
+      if (!req.url?.startsWith('/api/v1/threads')) return false
+      res.writeHead(204).end()
+      return true
+    },
+  }
+  const server = createServer((req, res) => void handleRequest(deps, req, res))
+  let base = ''
+  beforeAll(async () => {
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((ok) => server.close(() => ok())))
+
+  it('answers the paths it owns, any method, and leaves the rest to the wall routes', async () => {
+    expect((await fetch(`${base}/api/v1/threads/1/approve`, { method: 'POST' })).status).toBe(204)
+    expect((await fetch(`${base}/api/v1/depts`)).status).toBe(200)
+    expect((await fetch(`${base}/api/v1/nothing`, { method: 'POST' })).status).toBe(405)
+    expect(seen).toEqual(['/api/v1/threads/1/approve', '/api/v1/depts', '/api/v1/nothing'])
   })
 })

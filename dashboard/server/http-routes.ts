@@ -1,11 +1,14 @@
 /**
  * HTTP routes of the dashboard: a small JSON API beside the SPA, read-only but for
- * inspectors' flags (POST /api/v1/flags). Kept apart from the listener so it can be
+ * inspectors' flags (POST /api/v1/flags) and, when mounted, the consoles' API
+ * (accounts and consoleRoutes.ts). Kept apart from the listener so it can be
  * reasoned about as a plain request → answer map.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { CaseNotFound, FlagError, type FlagRequest, type FlagResult } from '../../alerts/flag.ts'
 import type { SourceAuth } from '../../collector/auth.ts'
+import { can } from './accounts/access.ts'
+import type { Sessions } from './accounts/sessions.ts'
 import { sendJson } from './json-response.ts'
 import { boundSnapshot } from './snapshot-bounds.ts'
 import { serveStatic } from './static-files.ts'
@@ -30,6 +33,10 @@ export interface RouteDeps {
   log: (m: string) => void
   /** absent: POST /api/v1/flags answers 404 */
   flags?: FlagRoute
+  /** the consoles' API; resolves false for a path it does not own */
+  console?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
+  /** signed-in inspectors may flag with their session instead of a bearer token */
+  sessions?: Pick<Sessions, 'authenticate'>
 }
 
 /** MAX_FLAG_BODY is the largest flag request accepted; a reason is at most 500 characters. */
@@ -49,8 +56,9 @@ export async function handleRequest(deps: RouteDeps, req: IncomingMessage, res: 
 async function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://wall.invalid').pathname
   if (path === '/api/v1/flags') {
-    return deps.flags ? flagRoute(deps.flags, deps.log, req, res) : sendJson(res, 404, { error: 'flagging is not enabled on this server' })
+    return deps.flags ? flagRoute(deps, deps.flags, req, res) : sendJson(res, 404, { error: 'flagging is not enabled on this server' })
   }
+  if (deps.console && (await deps.console(req, res))) return
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD')
     return sendJson(res, 405, { error: 'method not allowed' })
@@ -67,17 +75,15 @@ async function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse)
   return serveStatic(deps.staticDir, req, res, path)
 }
 
-/** flagRoute answers POST /api/v1/flags: 201 flagged, 200 already, 400/401/404/413 otherwise. */
-async function flagRoute(flags: FlagRoute, log: (m: string) => void, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** flagRoute answers POST /api/v1/flags: 201 flagged, 200 already, 400/401/403/404/413/415 otherwise. */
+async function flagRoute(deps: RouteDeps, flags: FlagRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const log = deps.log
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST')
     return sendJson(res, 405, { error: 'use POST to flag a case' })
   }
-  const inspector = flags.auth.sourceOf(req.headers.authorization)
-  if (!inspector) {
-    res.setHeader('www-authenticate', 'Bearer')
-    return sendJson(res, 401, { error: 'missing or unknown bearer token: each inspector sends their own token in "Authorization: Bearer …"' })
-  }
+  const inspector = await flagger(deps, flags, req, res)
+  if (!inspector) return
   const text = await readBody(req, MAX_FLAG_BODY)
   if (text === null) return sendJson(res, 413, { error: `the body is larger than ${MAX_FLAG_BODY} bytes` })
   let body: unknown
@@ -99,6 +105,33 @@ async function flagRoute(flags: FlagRoute, log: (m: string) => void, req: Incomi
     if (e instanceof CaseNotFound) return sendJson(res, 404, { error: e.message })
     throw e
   }
+}
+
+/**
+ * flagger names who flags: the bearer token's inspector, else a signed-in user holding
+ * cases.flag. Null once it has answered 401 (nobody) or 403 (signed in, not allowed).
+ */
+async function flagger(deps: RouteDeps, flags: FlagRoute, req: IncomingMessage, res: ServerResponse): Promise<string | null> {
+  const byToken = req.headers.authorization ? flags.auth.sourceOf(req.headers.authorization) : null
+  if (byToken) return byToken
+  const user = !req.headers.authorization && deps.sessions ? await deps.sessions.authenticate(req) : null
+  if (!user) {
+    res.setHeader('www-authenticate', 'Bearer')
+    sendJson(res, 401, {
+      error: `missing or unknown bearer token: each inspector sends their own token in "Authorization: Bearer …"${deps.sessions ? ', or signs in' : ''}`,
+    })
+    return null
+  }
+  if (!can(user, 'cases.flag')) {
+    sendJson(res, 403, { error: `a ${user.role} may not flag cases` })
+    return null
+  }
+  // A session rides on a cookie: only a JSON body, which a cross-site form cannot send.
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    sendJson(res, 415, { error: 'send the body as content-type: application/json', field: '(body)' })
+    return null
+  }
+  return user.username
 }
 
 /** readBody reads at most max bytes; null when the body is larger (the rest is drained, not kept). */
