@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   'alert.upgraded',
   'alert.withdrawn',
   'alert.card_withdrawn',
+  'silence.expired',
+  'contact.updated',
 ] as const
 
 /** AuditAction is one of AUDIT_ACTIONS. */

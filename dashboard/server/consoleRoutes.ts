@@ -382,9 +382,12 @@ async function endSilence(ctx: Ctx, user: User, id: string, req: IncomingMessage
   if (!body) return
   const reason = typeof body.reason === 'string' ? body.reason.trim() : ''
   if (reason.length < MIN_REASON) return sendJson(res, 400, { error: `a reason of at least ${MIN_REASON} characters is required`, field: 'reason' })
-  const r = await expireSilence(ctx.db, id, ctx.now())
+  const r = await ctx.db.transaction(async (tx) => {
+    const ended = await expireSilence(tx, id, ctx.now())
+    if (ended) await ctx.audit({ actor: user.username, action: 'silence.expired', subject: `silence:${id}`, detail: { status: ended, reason } }, tx)
+    return ended
+  })
   if (!r) return sendJson(res, 404, { error: 'no such silence in force or to come' })
-  // The audit trail has no action for this yet (AUDIT_ACTIONS); the log keeps who and why.
   ctx.log(`dashboard: silence ${id} ${r} by ${user.username}: ${reason}`)
   return sendJson(res, 200, { id, status: r })
 }
@@ -411,8 +414,12 @@ async function contactRoute(ctx: Ctx, req: IncomingMessage, res: ServerResponse,
       const body = await readJson(req, res)
       if (!body) return
       try {
-        const c = await upsertContact(ctx.db, { dept, role: role as 'duty', name: body.name as string, phone: body.phone as string }, ctx.now())
-        // Names and phones are personal data: the log names only who changed which entry.
+        const c = await ctx.db.transaction(async (tx) => {
+          const saved = await upsertContact(tx, { dept, role: role as 'duty', name: body.name as string, phone: body.phone as string }, ctx.now())
+          // Names and phones are personal data: the trail records who changed which entry, not its content.
+          await ctx.audit({ actor: u.username, action: 'contact.updated', subject: `contact:${saved.dept}/${saved.role}`, detail: {} }, tx)
+          return saved
+        })
         ctx.log(`dashboard: contact ${c.dept}/${c.role} set by ${u.username}`)
         return sendJson(res, 200, c)
       } catch (e) {
