@@ -55,7 +55,8 @@ export async function withdrawAlert(tx: Queryable, a: Alert, by: string, now: nu
   return r.rowCount > 0
 }
 
-interface AlertRow {
+/** AlertRow is a row of the alerts table as queried with ALERT_COLUMNS. */
+export interface AlertRow {
   key: string
   rule: string
   level: Level
@@ -70,18 +71,19 @@ interface AlertRow {
   note: CardNote | null
 }
 
-const COLUMNS = 'key, rule, level, kind, case_id, dept, at, raised_at, causes, settings_version, status, note'
+/** ALERT_COLUMNS are the columns alertFromRow reads. */
+export const ALERT_COLUMNS = 'key, rule, level, kind, case_id, dept, at, raised_at, causes, settings_version, status, note'
 
 /** recentAlerts returns the newest cards by `at` that stand (not withdrawn), at most `limit`. */
 export async function recentAlerts(db: Queryable, limit: number, format: (t: number) => string): Promise<StoredAlert[]> {
-  const r = await db.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE status <> 'withdrawn' ORDER BY at DESC, key LIMIT $1`, [limit])
-  return r.rows.map((row) => fromRow(row, format))
+  const r = await db.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE status <> 'withdrawn' ORDER BY at DESC, key LIMIT $1`, [limit])
+  return r.rows.map((row) => alertFromRow(row, format))
 }
 
 /** alertByKey returns one card, or null. */
 export async function alertByKey(db: Queryable, key: string, format: (t: number) => string): Promise<StoredAlert | null> {
-  const r = await db.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE key = $1`, [key])
-  return r.rows[0] ? fromRow(r.rows[0], format) : null
+  const r = await db.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE key = $1`, [key])
+  return r.rows[0] ? alertFromRow(r.rows[0], format) : null
 }
 
 /** openTallies counts open cards by department and level. */
@@ -93,7 +95,8 @@ export async function openTallies(db: Queryable): Promise<Array<{ dept: string; 
   return r.rows.map((x) => ({ dept: x.dept, yellow: Number(x.yellow), red: Number(x.red) }))
 }
 
-function fromRow(row: AlertRow, format: (t: number) => string): StoredAlert {
+/** alertFromRow turns a row into a StoredAlert, instants in the platform zone. */
+export function alertFromRow(row: AlertRow, format: (t: number) => string): StoredAlert {
   const a: StoredAlert = {
     key: row.key,
     rule: row.rule,

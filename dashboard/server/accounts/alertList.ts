@@ -3,7 +3,7 @@
  * always within the reader's scope. The scope is part of the query, not a filter
  * applied afterwards, so a page is never short and never holds another's cards.
  */
-import type { StoredAlert } from '../../../alerts/store.ts'
+import { ALERT_COLUMNS, alertFromRow, type AlertRow, type StoredAlert } from '../../../alerts/store.ts'
 import type { Level } from '../../../common/contract/alert.ts'
 import type { Kind } from '../../../common/contract/event.ts'
 import type { Queryable } from '../../../common/db/db.ts'
@@ -48,13 +48,13 @@ export async function listAlerts(db: Queryable, scope: AlertScope, f: AlertFilte
   } else if (f.before) add((p) => `at < ${p}`, f.before.at)
   params.push(f.limit)
   const r = await db.query<AlertRow>(
-    `SELECT key, rule, level, kind, case_id, dept, at, raised_at, causes, settings_version, status, note
+    `SELECT ${ALERT_COLUMNS}
      FROM alerts WHERE ${where.join(' AND ')} ORDER BY at DESC, key DESC LIMIT $${params.length}`,
     params,
   )
   const last = r.rows.at(-1)
   return {
-    alerts: r.rows.map((row) => fromRow(row, format)),
+    alerts: r.rows.map((row) => alertFromRow(row, format)),
     next: last && r.rows.length === f.limit ? cursorOf(last.at, last.key) : null,
   }
 }
@@ -74,36 +74,3 @@ export function parseCursor(s: string): { at: Date; key?: string } | null {
   return i < 0 ? { at } : { at, key: s.slice(i + 1) }
 }
 
-interface AlertRow {
-  key: string
-  rule: string
-  level: Level
-  kind: Kind | null
-  case_id: string
-  dept: string
-  at: Date
-  raised_at: Date
-  causes: string[]
-  settings_version: string
-  status: string
-  note: { reason: string; by: string } | null
-}
-
-// The same shape as alerts/store.ts gives the wall.
-function fromRow(row: AlertRow, format: (t: number) => string): StoredAlert {
-  const a: StoredAlert = {
-    key: row.key,
-    rule: row.rule,
-    level: row.level,
-    kind: row.kind,
-    caseId: row.case_id,
-    dept: row.dept,
-    at: format(row.at.getTime()),
-    causes: row.causes,
-    settingsVersion: row.settings_version,
-    raisedAt: format(row.raised_at.getTime()),
-    status: row.status,
-  }
-  if (row.note) a.note = { reason: row.note.reason, by: row.note.by }
-  return a
-}
