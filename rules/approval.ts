@@ -4,32 +4,39 @@
  */
 import type { TimedEvent } from '../common/contract/event.ts'
 import { num, str } from './attrs.ts'
-import { anyBefore, firstOf, type Candidate, type RuleContext } from './candidate.ts'
+import { allRules, anyBefore, firstOf, type Candidate, type KindRules, type RuleContext } from './candidate.ts'
 import { dueSoonDays, instantAfter, type DayType } from './clock.ts'
-import { suspensionsOf } from './suspensions.ts'
+import { suspensionsOf, type Suspension } from './suspensions.ts'
 
 /** Events that stop the promised-days clock (note 1: `decided` does not). */
 const STOPS = ['completed', 'withdrawn'] as const
+/** Events that end the wait for acceptance. A withdrawn application is no longer waiting, so it cannot be late to accept. */
+const ANSWERS = ['accepted', 'rejected', 'withdrawn'] as const
 
-/** approvalRules derives every card of one approval case. */
-export function approvalRules(events: readonly TimedEvent[], ctx: RuleContext): Candidate[] {
-  const out: Candidate[] = []
-  const pauses = suspensionsOf(events, STOPS)
-  deadlines(events, ctx, pauses, out)
-  acceptDelay(events, ctx, pauses, out)
-  longSuspension(events, ctx, pauses, out)
-  eventRules(events, ctx, out)
-  return out
+/** approval splits the approval rules for the engine: the clocks read only the events of `clockTypes`. */
+export const approval: KindRules = {
+  clocks(events, ctx, out) {
+    const pauses = suspensionsOf(events, STOPS)
+    deadlines(events, ctx, pauses, out)
+    acceptDelay(events, ctx, pauses, out)
+    longSuspension(events, ctx, pauses, out)
+  },
+  clockTypes: new Set(['submitted', 'accepted', 'rejected', 'suspended', 'resumed', 'completed', 'withdrawn']),
+  marks: eventRules,
 }
 
-function deadlines(events: readonly TimedEvent[], ctx: RuleContext, pauses: ReturnType<typeof suspensionsOf>, out: Candidate[]): void {
+/** approvalRules derives every card of one approval case. */
+export const approvalRules = allRules(approval)
+
+function deadlines(events: readonly TimedEvent[], ctx: RuleContext, pauses: readonly Suspension[], out: Candidate[]): void {
   const accepted = firstOf(events, 'accepted')
   if (!accepted) return
   const n = num(accepted.ev, 'promisedDays', 0)
   if (n < 1) return
   const dayType: DayType = str(accepted.ev, 'dayType') === 'calendar' ? 'calendar' : 'working'
   const spec = { start: accepted.t, dayType, pauses }
-  const causes = [accepted.ev.id, ...pauses.filter((p) => p.from >= accepted.t).map((p) => p.opened.ev.id)]
+  const causes = [accepted.ev.id]
+  for (const p of pauses) if (p.from >= accepted.t) causes.push(p.opened.ev.id)
   const w = ctx.settings.approval.dueSoonMarginDays
   const soon = instantAfter(spec, dueSoonDays(n, w), ctx)
   if (soon !== null && !anyBefore(events, STOPS, soon)) out.push({ rule: 'approval.due_soon', level: 'yellow', at: soon, causes })
@@ -37,17 +44,16 @@ function deadlines(events: readonly TimedEvent[], ctx: RuleContext, pauses: Retu
   if (due !== null && !anyBefore(events, STOPS, due)) out.push({ rule: 'approval.overdue', level: 'red', at: due, causes })
 }
 
-function acceptDelay(events: readonly TimedEvent[], ctx: RuleContext, pauses: ReturnType<typeof suspensionsOf>, out: Candidate[]): void {
+function acceptDelay(events: readonly TimedEvent[], ctx: RuleContext, pauses: readonly Suspension[], out: Candidate[]): void {
   const submitted = firstOf(events, 'submitted')
   if (!submitted) return
   const x = instantAfter({ start: submitted.t, dayType: 'working', pauses }, ctx.settings.approval.acceptDays, ctx)
-  // A withdrawn application is no longer waiting, so it cannot be late to accept.
-  if (x !== null && !anyBefore(events, ['accepted', 'rejected', 'withdrawn'], x)) {
+  if (x !== null && !anyBefore(events, ANSWERS, x)) {
     out.push({ rule: 'approval.accept_delay', level: 'yellow', at: x, causes: [submitted.ev.id] })
   }
 }
 
-function longSuspension(events: readonly TimedEvent[], ctx: RuleContext, pauses: ReturnType<typeof suspensionsOf>, out: Candidate[]): void {
+function longSuspension(events: readonly TimedEvent[], ctx: RuleContext, pauses: readonly Suspension[], out: Candidate[]): void {
   for (const p of pauses) {
     // This clock measures the suspension itself, so the suspension does not pause it.
     const x = instantAfter({ start: p.from, dayType: 'working' }, ctx.settings.approval.longSuspensionDays, ctx)
@@ -107,4 +113,3 @@ function eventRules(events: readonly TimedEvent[], ctx: RuleContext, out: Candid
 function cents(yuan: number): number {
   return Math.round(yuan * 100)
 }
-

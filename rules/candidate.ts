@@ -27,6 +27,31 @@ export interface RuleContext {
 /** CaseRules derives every candidate of one case from its events, sorted by (at, seq). */
 export type CaseRules = (events: readonly TimedEvent[], ctx: RuleContext) => Candidate[]
 
+/** RulePart derives some of a case's candidates and appends them to `out`. */
+export type RulePart = (events: readonly TimedEvent[], ctx: RuleContext, out: Candidate[]) => void
+
+/**
+ * KindRules are one kind's rules in two parts, so that the engine need not derive the
+ * deadline clocks again on every event: `clocks` reads only events whose type is in
+ * `clockTypes` (its cards stay the same while no such event arrives), and `marks`
+ * holds the cheap one-pass rules of single events, which may read any event.
+ */
+export interface KindRules {
+  clocks: RulePart
+  clockTypes: ReadonlySet<string>
+  marks: RulePart
+}
+
+/** allRules joins the two parts of a kind's rules into one CaseRules: clocks first, then marks. */
+export function allRules(rules: KindRules): CaseRules {
+  return (events, ctx) => {
+    const out: Candidate[] = []
+    rules.clocks(events, ctx, out)
+    rules.marks(events, ctx, out)
+    return out
+  }
+}
+
 /** before orders two events the way the contract does: by `at`, then arrival. */
 export function before(a: TimedEvent, b: TimedEvent): boolean {
   return a.t < b.t || (a.t === b.t && a.seq < b.seq)
@@ -38,7 +63,7 @@ export function firstOf(events: readonly TimedEvent[], type: string): TimedEvent
   return undefined
 }
 
-/** firstAtOrAfter... returns the first event among `types` strictly before instant x, if any. */
+/** anyBefore returns the first event among `types` strictly before instant x, if any. */
 export function anyBefore(events: readonly TimedEvent[], types: readonly string[], x: number): TimedEvent | undefined {
   for (const e of events) {
     if (e.t >= x) break

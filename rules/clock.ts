@@ -29,6 +29,8 @@ export interface ClockDeps {
   calendar: WorkCalendar
 }
 
+const NO_PAUSES: readonly Pause[] = []
+
 /** A clock never looks further than this many dates ahead: ten years is beyond any legal term. */
 const MAX_DATES = 3660
 
@@ -46,7 +48,7 @@ export function instantAfter(spec: ClockSpec, days: number, deps: ClockDeps): nu
   const { zone, calendar } = deps
   const first = zone.dayOf(spec.start) + 1
   if (days <= 0) return zone.startOf(first)
-  const pauses = spec.pauses ?? []
+  const pauses = spec.pauses ?? NO_PAUSES
   if (Number.isInteger(days) && (pauses.length === 0 || pauses[pauses.length - 1]!.to <= zone.startOf(first))) {
     // No pause after the clock starts: the due instant is 00:00 after the N-th counted date.
     return zone.startOf((spec.dayType === 'working' ? calendar.nthWorkingDay(first, days) : first + days - 1) + 1)

@@ -13,22 +13,17 @@
  */
 import { alertKey, type Alert, type Level } from '../common/contract/alert.ts'
 import { caseKey, type Kind, type TimedEvent } from '../common/contract/event.ts'
-import { approvalRules } from './approval.ts'
-import type { Candidate, CaseRules, RuleContext } from './candidate.ts'
-import { enforcementRules } from './enforcement.ts'
-import { petitionRules } from './petition.ts'
+import { approval } from './approval.ts'
+import type { Candidate, KindRules, RuleContext, RulePart } from './candidate.ts'
+import { enforcement } from './enforcement.ts'
+import { petition } from './petition.ts'
 import { PetitionerIndex, type Registration } from './repeat.ts'
 import { settingsFor } from './overrides.ts'
 import type { RuleId, RuleSettings } from './settings.ts'
-import { supervisionRules } from './supervision.ts'
+import { supervision } from './supervision.ts'
 import { TimerHeap } from './timerHeap.ts'
 
-const RULES_BY_KIND: Record<Kind, CaseRules> = {
-  approval: approvalRules,
-  enforcement: enforcementRules,
-  petition: petitionRules,
-  supervision: supervisionRules,
-}
+const RULES_BY_KIND: Record<Kind, KindRules> = { approval, enforcement, petition, supervision }
 
 /** Events that end a case's deadlines; after one, the case keeps only what later rules read. */
 const TERMINAL: Record<Kind, readonly string[]> = {
@@ -44,6 +39,15 @@ const STRUCTURAL: Record<Kind, readonly string[]> = {
   enforcement: ['filed', 'penalty', 'concluded'],
   petition: ['registered', 'accepted', 'extended', 'replied'],
   supervision: ['assigned', 'completed'],
+}
+
+// A case's clock cards are kept across events that are not of a clock type, and they
+// were derived before any compaction: that is right only if compaction keeps every
+// event a clock reads. Fail at load rather than drift.
+for (const kind of Object.keys(RULES_BY_KIND) as Kind[]) {
+  for (const type of RULES_BY_KIND[kind].clockTypes) {
+    if (!STRUCTURAL[kind].includes(type)) throw new Error(`engine: ${kind} clocks read "${type}", which compaction would drop`)
+  }
 }
 
 /** Fire is one card the engine raised or, with `withdrawn`, took back. */
@@ -68,14 +72,19 @@ export interface EngineOptions {
 }
 
 interface CaseState {
-  key: string
   kind: Kind
   caseId: string
   dept: string
   events: TimedEvent[]
   /** event ids, kept only for cases too big to scan */
   ids: Set<string> | null
-  candidates: Candidate[]
+  /** the cards of the deadline clocks, kept while no clock-type event arrives (KindRules) */
+  clocks: readonly Candidate[]
+  /** the cards of the rules of single events, derived on every event */
+  marks: readonly Candidate[]
+  /** the context and settings the clock cards were derived under; null: derive them again */
+  clockCtx: RuleContext | null
+  clockSettings: RuleSettings | null
   repeat: Candidate | null
   /** fired card id (rule:level) → its instant */
   fired: Map<string, number> | null
@@ -89,6 +98,8 @@ interface CaseState {
   lastEventId: string
   /** events.length when the case was last compacted (or found not closable) */
   compactedAt: number
+  /** the instant of the case's latest timer not yet popped, or NaN: a second one at that instant would change nothing */
+  timerAt: number
 }
 
 /** CaseStatus tells a store whether a case still has deadlines ahead. */
@@ -107,6 +118,7 @@ export class RuleEngine {
   private readonly timers = new TimerHeap<CaseState>()
   private readonly petitioners: PetitionerIndex
   private readonly held = new Set<CaseState>()
+  private readonly scratch: Candidate[] = []
   private readonly settleMs: number
   private readonly latenessMs: number
   private clock = -Infinity
@@ -159,10 +171,10 @@ export class RuleEngine {
       c.quietUntil = wall + this.settleMs
       this.held.add(c)
     }
-    c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctxFor(c))
+    this.derive(c, ev.type)
     const fires: Fire[] = []
     if (ev.kind === 'petition' && ev.type === 'registered') {
-      for (const reg of this.petitioners.add(c.key, te)) this.refreshRepeat(reg, fires)
+      for (const reg of this.petitioners.add(caseKey(c.kind, c.caseId), te)) this.refreshRepeat(reg, fires)
     }
     this.settle(c, fires)
     return sortFires(fires)
@@ -173,7 +185,12 @@ export class RuleEngine {
     if (now > this.clock) this.clock = now
     if (wall !== undefined && wall > this.wall) this.wall = wall
     const fires: Fire[] = []
-    while (this.timers.peek() <= this.clock) this.settle(this.timers.pop()!, fires)
+    while (this.timers.peek() <= this.clock) {
+      const t = this.timers.peek()
+      const c = this.timers.pop()!
+      if (c.timerAt === t) c.timerAt = NaN
+      this.settle(c, fires)
+    }
     if (this.held.size) {
       for (const c of this.held) {
         if (c.quietUntil > this.wall) continue
@@ -202,13 +219,13 @@ export class RuleEngine {
       if (hasEvent(c, te.ev.id)) continue
       addEvent(c, te)
       if (te.ev.kind === 'petition' && te.ev.type === 'registered') {
-        for (const reg of this.petitioners.add(c.key, te)) {
+        for (const reg of this.petitioners.add(caseKey(c.kind, c.caseId), te)) {
           const other = this.byKind.petition.get(reg.event.ev.caseId)
           if (other) other.repeat = this.petitioners.repeatOf(reg)
         }
       }
     }
-    c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctxFor(c))
+    this.derive(c, null)
     this.settle(c, out)
     return sortFires(out)
   }
@@ -218,7 +235,7 @@ export class RuleEngine {
     const c = this.byKind[kind].get(caseId)
     if (!c) return
     c.fired?.delete(`${rule}:${level}`)
-    this.timers.push(this.clock, c)
+    this.schedule(c, this.clock)
   }
 
   /** status reports whether a case still has cards that may fire later. */
@@ -234,17 +251,54 @@ export class RuleEngine {
     this.ctx = ctx
     for (const m of Object.values(this.byKind)) {
       for (const c of m.values()) {
-        c.candidates = RULES_BY_KIND[c.kind](c.events, this.ctxFor(c))
+        this.derive(c, null)
         const next = this.pending(c)
-        if (next !== null) this.timers.push(next, c)
+        if (next !== null) this.schedule(c, next)
       }
     }
   }
 
   private addCase(te: TimedEvent): CaseState {
-    const c = newCase(caseKey(te.ev.kind, te.ev.caseId), te)
+    const c = newCase(te)
     this.byKind[te.ev.kind].set(te.ev.caseId, c)
     return c
+  }
+
+  /**
+   * derive brings a case's candidates up to date after an event of type `type` (null:
+   * anything may have changed). The clock cards are derived again only when that
+   * event is of a clock type or the settings changed; the marks always are.
+   */
+  private derive(c: CaseState, type: string | null): void {
+    const rules = RULES_BY_KIND[c.kind]
+    const ctx = this.ctxFor(c)
+    if (type === null || rules.clockTypes.has(type) || c.clockCtx !== this.ctx || c.clockSettings !== ctx.settings) {
+      c.clocks = this.collect(rules.clocks, c.events, ctx)
+      c.clockCtx = this.ctx
+      c.clockSettings = ctx.settings
+    }
+    c.marks = this.collect(rules.marks, c.events, ctx)
+  }
+
+  /**
+   * collect runs one part of the rules and returns its cards in a list of their exact
+   * size (most often the shared empty one): a case keeps its cards for days, and a
+   * list grown by push would keep room for sixteen.
+   */
+  private collect(part: RulePart, events: readonly TimedEvent[], ctx: RuleContext): readonly Candidate[] {
+    const out = this.scratch
+    part(events, ctx, out)
+    if (!out.length) return NO_CARDS
+    const cards = out.slice()
+    while (out.length) out.pop() // cheaper than setting the length
+    return cards
+  }
+
+  /** schedule wakes a case at instant t, unless a timer of its own at t is already waiting. */
+  private schedule(c: CaseState, t: number): void {
+    if (c.timerAt === t) return
+    c.timerAt = t
+    this.timers.push(t, c)
   }
 
   /** prune forgets petition registrations too old to matter for any future repeat. */
@@ -267,33 +321,34 @@ export class RuleEngine {
     c.dirty = false
     c.frozen = false
     let next: number | null = null
-    for (let i = 0; i <= c.candidates.length; i++) {
-      const cand = i < c.candidates.length ? c.candidates[i]! : c.repeat
+    for (let i = 0, n = slots(c); i < n; i++) {
+      const cand = candidateAt(c, i)
       if (!cand) continue
       const level = levelOf(cand, settings)
       if (level === null) continue
-      const id = `${cand.rule}:${level}`
+      const id = cardId(cand.rule, level)
       if (c.fired?.has(id)) continue
       if (cand.at <= this.clock) {
         ;(c.fired ??= new Map()).set(id, cand.at)
         fires.push({ t: cand.at, alert: this.toAlert(c, cand, level, settings) })
       } else if (next === null || cand.at < next) next = cand.at
     }
-    if (next !== null) this.timers.push(next, c)
+    if (next !== null) this.schedule(c, next)
     else this.compact(c, settings)
   }
 
   /** correct withdraws fired cards that the case's events no longer support at their instant. */
   private correct(c: CaseState, settings: RuleSettings, fires: Fire[]): void {
-    for (const [id, at] of c.fired!) {
+    // forEach rather than for…of: no entry array per card on this path, taken on most events of a case that fired.
+    c.fired!.forEach((at, id) => {
       const cand = candidateOf(c, id, settings)
-      if (cand && cand.at === at) continue
-      if (id.startsWith('calendar.') || id.startsWith('inspection.') || id.startsWith('source.')) continue
+      if (cand && cand.at === at) return
+      if (id.startsWith('calendar.') || id.startsWith('inspection.') || id.startsWith('source.')) return
       c.fired!.delete(id)
       const [rule, level] = id.split(':') as [string, Level]
       const alert = this.toAlert(c, { rule, level, at, causes: [c.lastEventId] }, level, settings)
       fires.push({ t: at, alert, withdrawn: { by: c.lastEventId } })
-    }
+    })
   }
 
   /** ctxFor gives a case the settings in force for its item and department (per-item overrides). */
@@ -306,11 +361,11 @@ export class RuleEngine {
   private pending(c: CaseState): number | null {
     const settings = this.ctxFor(c).settings
     let next: number | null = null
-    for (let i = 0; i <= c.candidates.length; i++) {
-      const cand = i < c.candidates.length ? c.candidates[i]! : c.repeat
+    for (let i = 0, n = slots(c); i < n; i++) {
+      const cand = candidateAt(c, i)
       if (!cand || cand.at <= this.clock) continue
       const level = levelOf(cand, settings)
-      if (level === null || c.fired?.has(`${cand.rule}:${level}`)) continue
+      if (level === null || c.fired?.has(cardId(cand.rule, level))) continue
       if (next === null || cand.at < next) next = cand.at
     }
     return next
@@ -323,17 +378,18 @@ export class RuleEngine {
   private compact(c: CaseState, settings: RuleSettings): void {
     if (c.compactedAt === c.events.length) return
     c.compactedAt = c.events.length
-    const terminal = TERMINAL[c.kind]
-    if (!c.events.some((e) => terminal.includes(e.ev.type))) return
+    if (!hasType(c.events, TERMINAL[c.kind])) return
     const keep = STRUCTURAL[c.kind]
-    const causes = new Set<string>()
-    for (const cand of c.candidates) if (c.fired?.has(`${cand.rule}:${levelOf(cand, settings)}`)) for (const id of cand.causes) causes.add(id)
-    const kept = c.events.filter((e) => keep.includes(e.ev.type) || causes.has(e.ev.id))
-    if (kept.length === c.events.length) return
+    if (allOfTypes(c.events, keep)) return
+    const causes = c.fired ? firedCauses(c, c.fired, settings) : []
     // A dropped event changed nothing; should it be delivered again it changes nothing again.
-    c.events = kept
-    if (c.ids && kept.length <= SCAN_LIMIT) c.ids = null
-    c.compactedAt = kept.length
+    const events = c.events
+    let kept = 0
+    for (const e of events) if (keep.includes(e.ev.type) || causes.includes(e.ev.id)) events[kept++] = e
+    if (kept === events.length) return
+    events.length = kept // in place: a case is compacted once, and a new array per case is garbage to collect
+    if (c.ids && kept <= SCAN_LIMIT) c.ids = null
+    c.compactedAt = kept
   }
 
   private toAlert(c: CaseState, cand: Candidate, level: Level, settings: RuleSettings): Alert {
@@ -359,9 +415,10 @@ function levelOf(cand: Candidate, settings: RuleSettings): Level | null {
 }
 
 function candidateOf(c: CaseState, id: string, settings: RuleSettings): Candidate | null {
-  for (let i = 0; i <= c.candidates.length; i++) {
-    const cand = i < c.candidates.length ? c.candidates[i]! : c.repeat
-    if (cand && `${cand.rule}:${levelOf(cand, settings)}` === id) return cand
+  for (let i = 0, n = slots(c); i < n; i++) {
+    const cand = candidateAt(c, i)
+    const level = cand && levelOf(cand, settings)
+    if (cand && level && cardId(cand.rule, level) === id) return cand
   }
   return null
 }
@@ -375,12 +432,62 @@ function itemCodeOf(c: CaseState): string | undefined {
   return undefined
 }
 
-function newCase(key: string, te: TimedEvent): CaseState {
+/** slots is how many candidates candidateAt gives for a case. */
+function slots(c: CaseState): number {
+  return c.clocks.length + c.marks.length + 1
+}
+
+/** candidateAt gives a case's candidates in order, i < slots(c): its clock cards, its marks, then its repeat card or null. */
+function candidateAt(c: CaseState, i: number): Candidate | null {
+  if (i < c.clocks.length) return c.clocks[i]!
+  const j = i - c.clocks.length
+  return j < c.marks.length ? c.marks[j]! : c.repeat
+}
+
+const NO_CARDS: readonly Candidate[] = []
+
+function newCase(te: TimedEvent): CaseState {
   const ev = te.ev
   return {
-    key, kind: ev.kind, caseId: ev.caseId, dept: ev.dept, events: [], ids: null, candidates: [], repeat: null, fired: null,
-    quietUntil: -Infinity, dirty: false, frozen: false, lastEventId: ev.id, compactedAt: 0,
+    kind: ev.kind, caseId: ev.caseId, dept: ev.dept, events: [], ids: null,
+    clocks: NO_CARDS, marks: NO_CARDS, clockCtx: null, clockSettings: null, repeat: null, fired: null,
+    quietUntil: -Infinity, dirty: false, frozen: false, lastEventId: ev.id, compactedAt: 0, timerAt: NaN,
   }
+}
+
+const CARD_IDS = new Map<string, Record<Level, string>>()
+
+/**
+ * cardId is the id of a card, rule:level, under which a case remembers it fired. The
+ * strings are made once per rule, so the hot path builds none and hashes none anew.
+ */
+function cardId(rule: string, level: Level): string {
+  let ids = CARD_IDS.get(rule)
+  if (!ids) CARD_IDS.set(rule, (ids = { yellow: `${rule}:yellow`, red: `${rule}:red` }))
+  return ids[level]
+}
+
+/** firedCauses lists the causes of the clock cards and marks that fired: a case keeps those events to explain its cards. */
+function firedCauses(c: CaseState, fired: ReadonlyMap<string, number>, settings: RuleSettings): string[] {
+  const causes: string[] = []
+  for (let i = 0, n = slots(c) - 1; i < n; i++) {
+    const cand = candidateAt(c, i)!
+    const level = levelOf(cand, settings)
+    if (level !== null && fired.has(cardId(cand.rule, level))) causes.push(...cand.causes)
+  }
+  return causes
+}
+
+/** hasType tells whether any event is of one of `types`. */
+function hasType(events: readonly TimedEvent[], types: readonly string[]): boolean {
+  for (const e of events) if (types.includes(e.ev.type)) return true
+  return false
+}
+
+/** allOfTypes tells whether every event is of one of `types`. */
+function allOfTypes(events: readonly TimedEvent[], types: readonly string[]): boolean {
+  for (const e of events) if (!types.includes(e.ev.type)) return false
+  return true
 }
 
 function hasEvent(c: CaseState, id: string): boolean {
@@ -394,7 +501,8 @@ function addEvent(c: CaseState, te: TimedEvent): void {
   const list = c.events
   let i = list.length
   while (i > 0 && (list[i - 1]!.t > te.t || (list[i - 1]!.t === te.t && list[i - 1]!.seq > te.seq))) i--
-  list.splice(i, 0, te)
+  if (i === list.length) list.push(te) // the usual case: no array of removed items to make
+  else list.splice(i, 0, te)
   c.dept = list[list.length - 1]!.ev.dept
   if (c.ids) c.ids.add(te.ev.id)
   else if (list.length > SCAN_LIMIT) c.ids = new Set(list.map((e) => e.ev.id))

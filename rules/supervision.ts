@@ -1,13 +1,25 @@
 /** Rules for supervised tasks (督办), contract §3. */
 import type { TimedEvent } from '../common/contract/event.ts'
 import { parseInstant } from './zone.ts'
-import { anyBefore, type Candidate, type RuleContext } from './candidate.ts'
+import { allRules, anyBefore, type Candidate, type KindRules, type RuleContext } from './candidate.ts'
+
+const DONE = ['completed'] as const
+
+/** supervision splits the supervision rules for the engine: the clock reads only `assigned` and `completed`; no marks. */
+export const supervision: KindRules = {
+  clocks: overdue,
+  clockTypes: new Set(['assigned', ...DONE]),
+  marks: () => {},
+}
+
+/** supervisionRules derives every card of one supervised task. */
+export const supervisionRules = allRules(supervision)
 
 /**
- * supervisionRules: a task passes `dueAt` without `completed`. A later `assigned`
- * that arrives before the due time in force resets the due time (re-assignment).
+ * overdue: a task passes `dueAt` without `completed`. A later `assigned` that
+ * arrives before the due time in force resets the due time (re-assignment).
  */
-export function supervisionRules(events: readonly TimedEvent[], _ctx: RuleContext): Candidate[] {
+function overdue(events: readonly TimedEvent[], _ctx: RuleContext, out: Candidate[]): void {
   let due: number | null = null
   let cause: string | null = null
   for (const e of events) {
@@ -18,6 +30,6 @@ export function supervisionRules(events: readonly TimedEvent[], _ctx: RuleContex
     due = t
     cause = e.ev.id
   }
-  if (due === null || cause === null || anyBefore(events, ['completed'], due)) return []
-  return [{ rule: 'supervision.overdue', level: 'red', at: due, causes: [cause] }]
+  if (due === null || cause === null || anyBefore(events, DONE, due)) return
+  out.push({ rule: 'supervision.overdue', level: 'red', at: due, causes: [cause] })
 }

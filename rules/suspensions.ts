@@ -11,20 +11,25 @@ export interface Suspension extends Pause {
   closed?: TimedEvent
 }
 
-/** suspensionsOf lists the pauses of a case, in order; a case ends its open pause with `end` types. */
-export function suspensionsOf(events: readonly TimedEvent[], endTypes: readonly string[] = []): Suspension[] {
-  const out: Suspension[] = []
+const NONE: readonly Suspension[] = []
+
+/**
+ * suspensionsOf lists the pauses of a case, in order; a case ends its open pause with
+ * `end` types. Most cases have none: they share one empty list rather than make one each.
+ */
+export function suspensionsOf(events: readonly TimedEvent[], endTypes: readonly string[] = []): readonly Suspension[] {
+  let out: Suspension[] | null = null
   let open: Suspension | null = null
   for (const e of events) {
     const type = e.ev.type
     if (type === 'suspended' && !open) {
       open = { from: e.t, to: Infinity, opened: e }
-      out.push(open)
+      ;(out ??= []).push(open)
     } else if ((type === 'resumed' || endTypes.includes(type)) && open) {
       open.to = e.t
       open.closed = e
       open = null
     }
   }
-  return out
+  return out ?? NONE
 }

@@ -13,6 +13,7 @@ export class Zone {
   /** the offset of a zone that never changes it (hot path), else null */
   private readonly fixed: number | null
   private readonly cache = new Map<number, number>()
+  private readonly spelled = new Map<number, string>()
 
   /** Zone.of builds a zone from an IANA name; an unknown name throws with the name. */
   static of(name: string): Zone {
@@ -72,8 +73,21 @@ export class Zone {
     return d * DAY_MS - this.offsetMs(guess)
   }
 
-  /** format prints instant t as RFC 3339 with the zone's offset, e.g. 2026-10-11T00:00:00+08:00. */
+  /**
+   * format prints instant t as RFC 3339 with the zone's offset, e.g. 2026-10-11T00:00:00+08:00.
+   * Cards fall due mostly at midnights, so many share an instant: the spellings are remembered.
+   */
   format(t: number): string {
+    let s = this.spelled.get(t)
+    if (s === undefined) {
+      s = this.spell(t)
+      if (this.spelled.size >= 10_000) this.spelled.clear()
+      this.spelled.set(t, s)
+    }
+    return s
+  }
+
+  private spell(t: number): string {
     const off = this.offsetMs(t)
     const local = new Date(t + off).toISOString().slice(0, 19)
     const sign = off < 0 ? '-' : '+'
