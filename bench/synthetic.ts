@@ -2,28 +2,19 @@
  * syntheticCity writes a year of city events: `cases` cases, about `events` events in
  * all, mostly approvals, with a small share of violations. Deterministic (seeded).
  */
+import { mulberry32 } from '../collector/simulator/prng.ts'
 import type { CaseEvent } from '../common/contract/event.ts'
 
 const DAY = 86_400_000
 const YEAR_START = Date.parse('2026-01-01T00:00:00+08:00')
 const DEPTS = ['market', 'housing', 'tax', 'health', 'transport', 'environment', 'letters', 'education', 'civil', 'hrss', 'natres', 'publicsec']
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const iso = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 19) + '+08:00'
 
 /** syntheticCity returns the events of a year in arrival order (roughly by time, with some late ones). */
 export function syntheticCity(cases: number, events: number, seed = 7): CaseEvent[] {
-  const r = rng(seed)
+  const r = mulberry32(seed).next
   const perCase = events / cases
   const out: CaseEvent[] = []
   let n = 0
