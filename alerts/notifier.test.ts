@@ -19,6 +19,50 @@ import { INBOUND_PATH, STATUS_PATH } from './sms/webhooks.ts'
 const DUTY = '+8613800001111'
 const HEAD = '+8613800002222'
 
+describe.each(openTestDbs())('quiet hours and grouping on $name', (backend) => {
+  let db: Db
+  let nats: Awaited<ReturnType<typeof startTestServer>>
+  let twilio: FakeTwilio
+  let platform: Platform
+  const clock = new ManualClock(Date.parse('2026-11-24T23:00:00+08:00')) // Tuesday night: quiet hours
+
+  beforeAll(async () => {
+    db = await backend.open()
+    nats = await startTestServer('quiet')
+    twilio = await startFakeTwilio()
+    await upsertContact(db, { dept: 'tax', role: 'duty', name: '值班员', phone: DUTY })
+    await upsertContact(db, { dept: 'tax', role: 'head', name: '局长', phone: HEAD })
+    const cfg = loadConfig({
+      env: {},
+      overrides: { natsUrl: nats.url, collectorPort: 0, tickMs: 50, settleMs: 100, sources: [{ name: 'hall', token: TOKEN }], smsProvider: 'fake', twilioBaseUrl: twilio.url, logLevel: 'warn' },
+    })
+    platform = await startPlatform(cfg, new Set(['collector', 'rules', 'alerts']), logger('test'), { db, clock })
+  })
+
+  afterAll(async () => {
+    await platform?.stop()
+    await twilio?.close()
+    await nats?.dispose()
+    await db?.close()
+  })
+
+  const rejected = (n: number): CaseEvent => ({ id: `r${n}`, source: 'hall', kind: 'approval', type: 'rejected', caseId: `R-${n}`, dept: 'tax', at: '2026-11-24T22:30:00+08:00', attrs: { reason: '' } })
+  const cards = async () => Number((await db.query<{ n: number }>("SELECT count(*) AS n FROM alerts WHERE dept = 'tax'")).rows[0]!.n)
+
+  it('keeps yellow cards for the morning and sends them as one digest to the duty contact', async () => {
+    await post(platform, [rejected(1), rejected(2), rejected(3)]) // three 不予受理无理由 yellow cards at night
+    await waitFor(async () => (await cards()) === 3, 'three yellow cards stored')
+    await new Promise((r) => setTimeout(r, 2500))
+    expect(twilio.messages).toEqual([]) // quiet hours: nothing at night
+    clock.set('2026-11-25T07:00:30+08:00')
+    await waitFor(() => twilio.messages.length >= 1, 'the morning digest', 20_000)
+    await new Promise((r) => setTimeout(r, 1000))
+    // one SMS for the three cards (grouped), to the duty contact only (yellow)
+    expect(twilio.messages.map((m) => m.to)).toEqual([DUTY])
+    expect(twilio.messages[0]!.body).toContain('新增黄牌3张')
+  })
+})
+
 describe.each(openTestDbs())('the SMS loop on $name', (backend) => {
   let db: Db
   let nats: Awaited<ReturnType<typeof startTestServer>>
