@@ -16,9 +16,14 @@ export interface Infra {
   close(): Promise<void>
 }
 
+/** openConfiguredDb opens the configured database: DATABASE_URL, else the embedded one in <dataDir>/pg. */
+export function openConfiguredDb(cfg: Config, log: (m: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<Db> {
+  return openDb({ url: cfg.databaseUrl, dataDir: resolve(cfg.dataDir, 'pg'), log })
+}
+
 /** openInfra starts or connects the database and the bus. */
 export async function openInfra(cfg: Config, name: string, log: Logger, given?: Db): Promise<Infra> {
-  const db = given ?? (await openDb({ url: cfg.databaseUrl, dataDir: resolve(cfg.dataDir, 'pg'), log: (m) => log.info(m) }))
+  const db = given ?? (await openConfiguredDb(cfg, (m) => log.info(m)))
   if (!given) {
     log.info(cfg.databaseUrl ? `database: ${redact(cfg.databaseUrl)}` : `database: embedded PGlite in ${resolve(cfg.dataDir, 'pg')}`, { timescaledb: db.timescale })
   }

@@ -8,6 +8,7 @@ import type { Logger } from '../common/log.ts'
 import type { SourceAuth } from './auth.ts'
 import { BatchError, parseBatch } from './body.ts'
 import { ingestBatch, type IngestDeps } from './ingest.ts'
+import { readBody } from '../common/httpBody.ts'
 
 export interface CollectorOptions {
   host: string
@@ -78,17 +79,3 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body))
 }
 
-function readBody(req: IncomingMessage, max: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let over = false
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > max) over = true
-      else chunks.push(c)
-    })
-    req.on('end', () => resolve(over ? null : Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}

@@ -10,6 +10,7 @@ import twilio from 'twilio'
 import type { Queryable } from '../../common/db/db.ts'
 import type { Logger } from '../../common/log.ts'
 import { applyDeliveryReport, type DeliveryReport } from './outbox.ts'
+import { readBody } from '../../common/httpBody.ts'
 
 /** STATUS_PATH and INBOUND_PATH are the suggested mount points of the two handlers. */
 export const STATUS_PATH = '/twilio/sms/status'
@@ -134,7 +135,7 @@ async function signedParams(req: IncomingMessage, res: ServerResponse, opts: Web
     reply(res, 405, 'text/plain', 'method not allowed')
     return null
   }
-  const body = await readBody(req)
+  const body = await readBody(req, MAX_BODY)
   if (body === null) {
     reply(res, 413, 'text/plain', 'too large')
     return null
@@ -150,16 +151,6 @@ async function signedParams(req: IncomingMessage, res: ServerResponse, opts: Web
   return params
 }
 
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = []
-  let size = 0
-  // Read to the end even when too large: leaving early would destroy the socket before the 413.
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size <= MAX_BODY) chunks.push(chunk)
-  }
-  return size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')
-}
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name]

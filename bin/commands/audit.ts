@@ -1,7 +1,6 @@
 /** `jiancha audit verify`: check the audit trail's hash chain and report the first broken link. */
-import { resolve } from 'node:path'
 import { configHelp, loadConfig } from '../../common/config.ts'
-import { openDb } from '../../common/db/db.ts'
+import { openConfiguredDb } from '../infra.ts'
 import { verifyAudit } from '../../alerts/audit/verify.ts'
 import type { Command } from '../command.ts'
 
@@ -23,7 +22,7 @@ export const auditCommand: Command = {
       return 2
     }
     const cfg = loadConfig({ file: values.config as string | undefined })
-    const db = await openDb({ url: cfg.databaseUrl, dataDir: resolve(cfg.dataDir, 'pg'), log: (m) => process.stderr.write(`${m}\n`) })
+    const db = await openConfiguredDb(cfg)
     try {
       const v = await verifyAudit(db, { onProgress: progressLines(PROGRESS_EVERY, (m) => process.stderr.write(m)) })
       if (v.ok) {

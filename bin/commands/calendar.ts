@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
-import { resolve } from 'node:path'
 import { configHelp, loadConfig, type Config } from '../../common/config.ts'
-import { openDb, type Db } from '../../common/db/db.ts'
+import type { Db } from '../../common/db/db.ts'
+import { openConfiguredDb } from '../infra.ts'
 import { WorkCalendar, type CalendarYear } from '../../rules/calendar.ts'
 import { parseCalendarFile } from '../../rules/calendarFile.ts'
 import { listCalendarImports, loadCalendarYears, overlay, saveCalendarYear } from '../../rules/calendarStore.ts'
@@ -169,7 +169,7 @@ function osUser(): string | null {
 }
 
 async function withDb(cfg: Config, fn: (db: Db) => Promise<number>): Promise<number> {
-  const db = await openDb({ url: cfg.databaseUrl, dataDir: resolve(cfg.dataDir, 'pg'), log: (m) => process.stderr.write(`${m}\n`) })
+  const db = await openConfiguredDb(cfg)
   try {
     return await fn(db)
   } finally {

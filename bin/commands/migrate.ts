@@ -1,7 +1,7 @@
 /** `jiancha migrate`: apply the database migrations and exit. */
 import { resolve } from 'node:path'
 import { configHelp, loadConfig, redact } from '../../common/config.ts'
-import { openDb } from '../../common/db/db.ts'
+import { openConfiguredDb } from '../infra.ts'
 import type { Command } from '../command.ts'
 
 export const migrateCommand: Command = {
@@ -11,7 +11,7 @@ export const migrateCommand: Command = {
   more: () => `Settings:\n${configHelp()}`,
   async run(values) {
     const cfg = loadConfig({ file: values.config as string | undefined })
-    const db = await openDb({ url: cfg.databaseUrl, dataDir: resolve(cfg.dataDir, 'pg'), log: (m) => process.stderr.write(`${m}\n`) })
+    const db = await openConfiguredDb(cfg)
     const r = await db.query<{ version: string; name: string; variant: string | null }>('SELECT version, name, variant FROM schema_migrations ORDER BY version')
     process.stdout.write(`${cfg.databaseUrl ? redact(cfg.databaseUrl) : resolve(cfg.dataDir, 'pg')} (timescaledb: ${db.timescale ? 'yes' : 'no'})\n`)
     for (const m of r.rows) process.stdout.write(`  ${m.version} ${m.name}${m.variant ? ` [${m.variant}]` : ''}\n`)

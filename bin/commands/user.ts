@@ -5,11 +5,11 @@
  */
 import { userInfo } from 'node:os'
 import { createInterface } from 'node:readline'
-import { resolve } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { appendAudit } from '../../alerts/audit/log.ts'
 import { configHelp, loadConfig, type Config } from '../../common/config.ts'
-import { openDb, type Db } from '../../common/db/db.ts'
+import type { Db } from '../../common/db/db.ts'
+import { openConfiguredDb } from '../infra.ts'
 import { checkAccount, createUser, listUsers, MIN_PASSWORD, ROLES, UserError } from '../../dashboard/server/accounts/users.ts'
 import { Zone } from '../../rules/zone.ts'
 import type { Command } from '../command.ts'
@@ -157,7 +157,7 @@ function osUser(): string {
 }
 
 async function withDb(cfg: Config, fn: (db: Db) => Promise<number>): Promise<number> {
-  const db = await openDb({ url: cfg.databaseUrl, dataDir: resolve(cfg.dataDir, 'pg'), log: (m) => process.stderr.write(`${m}\n`) })
+  const db = await openConfiguredDb(cfg)
   try {
     return await fn(db)
   } finally {

@@ -13,6 +13,7 @@ import { sendJson } from './json-response.ts'
 import { boundSnapshot } from './snapshot-bounds.ts'
 import { serveStatic } from './static-files.ts'
 import type { DashboardSource, DeptNames } from './wall-contract.ts'
+import { readBody } from '../../common/httpBody.ts'
 
 /**
  * FlagRoute files inspectors' flags (主动巡检). The platform wires `flag` to the
@@ -134,16 +135,3 @@ async function flagger(deps: RouteDeps, flags: FlagRoute, req: IncomingMessage, 
   return user.username
 }
 
-/** readBody reads at most max bytes; null when the body is larger (the rest is drained, not kept). */
-function readBody(req: IncomingMessage, max: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size <= max) chunks.push(c)
-    })
-    req.on('end', () => resolve(size > max ? null : Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}

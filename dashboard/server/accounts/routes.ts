@@ -15,6 +15,7 @@ import { listAlerts, parseCursor, type AlertFilter } from './alertList.ts'
 import { maskPersonal } from './mask.ts'
 import { LOGIN_FAILED, sessionToken, type Sessions } from './sessions.ts'
 import type { User } from './users.ts'
+import { readBody } from '../../../common/httpBody.ts'
 
 /** UnmaskAudit is the audit entry of one unmasking (contract §4). */
 export interface UnmaskAudit {
@@ -261,15 +262,3 @@ async function readJson(req: IncomingMessage, res: ServerResponse): Promise<Reco
   return body as Record<string, unknown>
 }
 
-function readBody(req: IncomingMessage, max: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size <= max) chunks.push(c)
-    })
-    req.on('end', () => resolve(size > max ? null : Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}
