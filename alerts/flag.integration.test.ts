@@ -3,7 +3,7 @@ import type { CaseEvent } from '../common/contract/event.ts'
 import type { Db } from '../common/db/db.ts'
 import { openTestDbs } from '../common/db/testing.ts'
 import type { Platform } from '../bin/platform.ts'
-import { INSPECTOR, INSPECTOR_TOKEN, ManualClock, post, startTestPlatform, startTestServer, TOKEN, waitFor } from '../test-support/platform.ts'
+import { INSPECTOR, INSPECTOR_TOKEN, ManualClock, post, signInAs, startTestPlatform, startTestServer, TOKEN, waitFor } from '../test-support/platform.ts'
 
 const events: CaseEvent[] = [
   {
@@ -58,7 +58,7 @@ describe.each(openTestDbs())('inspection.flag on $name', (backend) => {
     })
     expect(row.at.getTime()).toBe(clock.now())
     // the wall shows it, note included
-    const wall = (await (await fetch(`${platform.dashboardUrl}/api/v1/wall`)).json()) as { alerts: Array<{ key: string; note?: unknown }> }
+    const wall = (await (await fetch(`${platform.dashboardUrl}/api/v1/wall`, { headers: { cookie: await signInAs(platform, db) } })).json()) as { alerts: Array<{ key: string; note?: unknown }> }
     expect(wall.alerts.find((a) => a.key === KEY)?.note).toEqual({ reason: '督办事项进度明显滞后', by: INSPECTOR })
   })
 

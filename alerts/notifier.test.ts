@@ -1,9 +1,12 @@
 /**
  * The supervision loop on real services: a card → one SMS per contact through the
  * official Twilio SDK to the fake Twilio → a signed delivery report → delivered; a
- * contact's reply "确认 <code>" → the thread is acknowledged.
+ * contact's reply "确认 <code>" → the thread is acknowledged; signed-in walls see the
+ * message's progress live, each department only its own.
  */
+import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SmsView } from '../dashboard/server/wall-contract.ts'
 import { loadConfig } from '../common/config.ts'
 import type { CaseEvent } from '../common/contract/event.ts'
 import type { Db } from '../common/db/db.ts'
@@ -11,7 +14,7 @@ import { openTestDbs } from '../common/db/testing.ts'
 import { logger } from '../common/log.ts'
 import { startPlatform, type Platform } from '../bin/platform.ts'
 import { startFakeTwilio, type FakeTwilio } from '../test-support/fakeTwilio.ts'
-import { ManualClock, post, startTestServer, TOKEN, waitFor } from '../test-support/platform.ts'
+import { ManualClock, post, signInAs, startTestServer, TOKEN, waitFor } from '../test-support/platform.ts'
 import { verifyAudit } from './audit/verify.ts'
 import { upsertContact } from './notify/contactStore.ts'
 import { INBOUND_PATH, STATUS_PATH } from './sms/webhooks.ts'
@@ -69,6 +72,9 @@ describe.each(openTestDbs())('the SMS loop on $name', (backend) => {
   let twilio: FakeTwilio
   let platform: Platform
   const clock = new ManualClock(Date.parse('2026-11-24T10:00:00+08:00')) // a Tuesday morning, outside quiet hours
+  // What signed-in walls receive over Socket.IO: the leader's (every department) and another department's.
+  const seen = { leader: [] as SmsView[], health: [] as SmsView[] }
+  const sockets: Socket[] = []
 
   beforeAll(async () => {
     db = await backend.open()
@@ -83,10 +89,17 @@ describe.each(openTestDbs())('the SMS loop on $name', (backend) => {
         smsProvider: 'fake', twilioBaseUrl: twilio.url, logLevel: 'warn',
       },
     })
-    platform = await startPlatform(cfg, new Set(['collector', 'rules', 'alerts']), logger('test'), { db, clock })
+    platform = await startPlatform(cfg, new Set(['collector', 'rules', 'alerts', 'dashboard']), logger('test'), { db, clock })
+    for (const [who, user] of [['leader', undefined], ['health', { username: 'health-desk', role: 'department', dept: 'health' }]] as const) {
+      const s = io(platform.dashboardUrl!, { transports: ['websocket'], extraHeaders: { cookie: await signInAs(platform, db, user) } })
+      s.on('sms', (m: SmsView) => seen[who].push(m))
+      sockets.push(s)
+    }
+    await waitFor(() => sockets.every((s) => s.connected), 'walls connected')
   })
 
   afterAll(async () => {
+    for (const s of sockets) s.close()
     await platform?.stop()
     await twilio?.close()
     await nats?.dispose()
@@ -109,6 +122,11 @@ describe.each(openTestDbs())('the SMS loop on $name', (backend) => {
     await waitFor(async () => (await db.query<{ status: string }>('SELECT status FROM sms_outbox WHERE twilio_sid = $1', [text.sid])).rows[0]?.status === 'delivered', 'delivered')
     const forged = await fetch(`${platform.collectorUrl}${STATUS_PATH}?outbox=1`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'bad' }, body: 'MessageStatus=failed' })
     expect(forged.status).toBe(403)
+    // the wall saw the message go out and arrive, number masked; another department saw nothing
+    await waitFor(() => seen.leader.some((m) => m.status === 'delivered' && m.body === text.body), 'delivery on the wall')
+    expect(seen.leader.filter((m) => m.body === text.body).map((m) => m.status)).toContain('sent')
+    expect(seen.leader.every((m) => m.dept === 'market' && /^138\*{4}\d{4}$/.test(m.to))).toBe(true)
+    expect(seen.health).toEqual([])
 
     // a stranger cannot acknowledge; the duty contact can, by the code in the text
     const code = /确认 ([A-Z2-9]+)/.exec(text.body)![1]!

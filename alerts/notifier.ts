@@ -25,7 +25,15 @@ export interface NotifierOptions {
   tickMs?: number
   /** escalation schedule (node-cron syntax) */
   cron?: string
+  /**
+   * told the outbox id of each text message queued or changed (sent, retried, failed,
+   * delivered); the platform announces it on the bus (LIVE_SMS) for walls and consoles
+   */
+  onSmsChange?: (id: number) => void
 }
+
+/** LIVE_SMS is the live bus topic announcing `{id}` of a text message that was queued or changed. */
+export const LIVE_SMS = 'sms'
 
 /** Notifier is a running notifier. */
 export interface Notifier {
@@ -46,6 +54,14 @@ export const ESCALATION_DEPTS = { inspectors: 'inspection', leaders: 'leaders' }
 /** startNotifier wires the pipeline, the sender, the reply handler and escalation. */
 export function startNotifier(opts: NotifierOptions): Notifier {
   const { db, clock, log } = opts
+  // A wall missing one change is not worth failing a send over.
+  const changed = (id: number) => {
+    try {
+      opts.onSmsChange?.(id)
+    } catch (e) {
+      log.warn('announcing an sms change failed', { id, error: (e as Error).message })
+    }
+  }
   const threads = new ThreadStore({ db, clock, onTransition: auditTransition })
   const dispatcher = new Dispatcher({
     clock,
@@ -58,10 +74,12 @@ export function startNotifier(opts: NotifierOptions): Notifier {
     codeFor: async (ref, keys) => (keys.length === 1 ? ((await threads.threadByAlertKey(keys[0]!))?.shortCode ?? shortCode(ref, 0)) : shortCode(ref, 0)),
     enqueue: async (entry, covers) => {
       const now = clock.now()
-      await db.transaction(async (tx) => {
-        await enqueueSms(tx, entry.ref, entry.recipient, entry.body)
+      const id = await db.transaction(async (tx) => {
+        const id = await enqueueSms(tx, entry.ref, entry.recipient, entry.body, entry.dept)
         await markNotified(tx, covers, entry.ref, now)
+        return id
       })
+      if (id !== null) changed(id)
       log.info(`短信 → ${maskPhone(entry.recipient)}: ${entry.body}`)
       for (const key of covers) {
         const t = await threads.threadByAlertKey(key)
@@ -69,7 +87,7 @@ export function startNotifier(opts: NotifierOptions): Notifier {
       }
     },
   })
-  const sender = startSmsSender({ db, gateway: opts.sms.gateway, clock, log: log.child('sms'), statusCallbackUrl: opts.sms.statusCallbackUrl, pollMs: opts.tickMs })
+  const sender = startSmsSender({ db, gateway: opts.sms.gateway, clock, log: log.child('sms'), statusCallbackUrl: opts.sms.statusCallbackUrl, pollMs: opts.tickMs, onChange: changed })
   const escalation = startEscalation({
     db, clock, ctx: opts.ctx, store: threads, log: log.child('escalation'), cron: opts.cron,
     settings: DEFAULT_ESCALATION,
@@ -89,7 +107,8 @@ export function startNotifier(opts: NotifierOptions): Notifier {
       step === 'head' ? `【电子监察】督办提醒：${label}预警未确认，请督促处理，回复"确认 ${thread.shortCode}"`
       : step === 'inspectors' ? `【电子监察】督办：${label}预警超时未确认，已转纪检监察`
       : `【电子监察】问责提示：${label}整改逾期，请阅处`
-    for (const phone of phones) if (phone) await enqueueSms(tx, `escalation:${thread.id}:${step}`, phone, body)
+    // Announced once sent: the row is not committed yet here.
+    for (const phone of phones) if (phone) await enqueueSms(tx, `escalation:${thread.id}:${step}`, phone, body, thread.dept)
     if (!phones.some(Boolean)) log.warn('escalation: nobody to text', { step, dept: thread.dept, thread: thread.id })
   }
 
@@ -106,7 +125,7 @@ export function startNotifier(opts: NotifierOptions): Notifier {
   const webhooks: Record<string, Handler> = {}
   if (opts.sms.authToken && opts.sms.publicBaseUrl) {
     const w = { authToken: opts.sms.authToken, publicBaseUrl: opts.sms.publicBaseUrl, log: log.child('twilio') }
-    webhooks[STATUS_PATH] = statusCallbackHandler({ ...w, db })
+    webhooks[STATUS_PATH] = statusCallbackHandler({ ...w, db, onChange: changed })
     webhooks[INBOUND_PATH] = inboundSmsHandler({ ...w, onAck })
   }
 

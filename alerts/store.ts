@@ -75,8 +75,11 @@ export interface AlertRow {
 export const ALERT_COLUMNS = 'key, rule, level, kind, case_id, dept, at, raised_at, causes, settings_version, status, note'
 
 /** recentAlerts returns the newest cards by `at` that stand (not withdrawn), at most `limit`. */
-export async function recentAlerts(db: Queryable, limit: number, format: (t: number) => string): Promise<StoredAlert[]> {
-  const r = await db.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE status <> 'withdrawn' ORDER BY at DESC, key LIMIT $1`, [limit])
+export async function recentAlerts(db: Queryable, limit: number, format: (t: number) => string, dept?: string): Promise<StoredAlert[]> {
+  const r = await db.query<AlertRow>(
+    `SELECT ${ALERT_COLUMNS} FROM alerts WHERE status <> 'withdrawn' AND ($2::text IS NULL OR dept = $2) ORDER BY at DESC, key LIMIT $1`,
+    [limit, dept ?? null],
+  )
   return r.rows.map((row) => alertFromRow(row, format))
 }
 
@@ -86,11 +89,12 @@ export async function alertByKey(db: Queryable, key: string, format: (t: number)
   return r.rows[0] ? alertFromRow(r.rows[0], format) : null
 }
 
-/** openTallies counts open cards by department and level. */
-export async function openTallies(db: Queryable): Promise<Array<{ dept: string; yellow: number; red: number }>> {
+/** openTallies counts open cards by department and level; given dept, that department's only. */
+export async function openTallies(db: Queryable, dept?: string): Promise<Array<{ dept: string; yellow: number; red: number }>> {
   const r = await db.query<{ dept: string; yellow: number; red: number }>(
     `SELECT dept, count(*) FILTER (WHERE level = 'yellow') AS yellow, count(*) FILTER (WHERE level = 'red') AS red
-     FROM alerts WHERE status = 'open' GROUP BY dept ORDER BY dept`,
+     FROM alerts WHERE status = 'open' AND ($1::text IS NULL OR dept = $1) GROUP BY dept ORDER BY dept`,
+    [dept ?? null],
   )
   return r.rows.map((x) => ({ dept: x.dept, yellow: Number(x.yellow), red: Number(x.red) }))
 }

@@ -6,7 +6,7 @@ import type { CaseEvent } from '../common/contract/event.ts'
 import type { Db } from '../common/db/db.ts'
 import { verifyAudit } from '../alerts/audit/verify.ts'
 import { openTestDbs } from '../common/db/testing.ts'
-import { asHall, ManualClock, post, startTestPlatform, startTestServer, waitFor } from '../test-support/platform.ts'
+import { asHall, ManualClock, post, signInAs, startTestPlatform, startTestServer, waitFor } from '../test-support/platform.ts'
 import type { Platform } from './platform.ts'
 
 const examples = fileURLToPath(new URL('../common/contract/examples/', import.meta.url))
@@ -30,7 +30,7 @@ describe.each(openTestDbs())('platform on $name', (backend) => {
     db = await backend.open()
     nats = await startTestServer('platform')
     platform = await startTestPlatform(db, nats, clock)
-    socket = io(platform.dashboardUrl!, { transports: ['websocket'] })
+    socket = io(platform.dashboardUrl!, { transports: ['websocket'], extraHeaders: { cookie: await signInAs(platform, db) } })
     socket.on('alert', (a: { key: string; rule: string; caseId: string }) => live.push(a))
     await waitFor(() => socket.connected, 'socket connected')
   })

@@ -25,7 +25,8 @@ import { auditWriter } from '../dashboard/server/consoleRoutes.ts'
 import { ThreadStore } from '../alerts/lifecycle/threadStore.ts'
 import { auditTransition } from '../alerts/threadAudit.ts'
 import { readFileSync } from 'node:fs'
-import { startNotifier, type Notifier } from '../alerts/notifier.ts'
+import { LIVE_SMS, startNotifier, type Notifier } from '../alerts/notifier.ts'
+import { ensureDemoAccounts, type DemoAccounts } from '../collector/simulator/demoAccounts.ts'
 import { gatewayFromEnv, type Handler } from '../alerts/sms/index.ts'
 import { seedDemoContacts } from '../collector/simulator/contacts.ts'
 import { platformCalendarYears } from '../rules/calendarStore.ts'
@@ -43,6 +44,8 @@ export interface Platform {
   clock: Clock
   collectorUrl?: string
   dashboardUrl?: string
+  /** the demo's sign-ins, when the simulator runs beside the dashboard */
+  demoAccounts?: DemoAccounts
   stop(): Promise<void>
 }
 
@@ -124,7 +127,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       const demo = parts.has('simulator')
       const sms = await gatewayFromEnv(smsEnv(cfg, demo, platform.collectorUrl), log.child('sms'))
       if (demo) await seedDemoContacts(infra.db)
-      const n = startNotifier({ db: infra.db, clock, log: log.child('notify'), ctx, sms })
+      const n = startNotifier({ db: infra.db, clock, log: log.child('notify'), ctx, sms, onSmsChange: (id) => infra.bus.publishLive(LIVE_SMS, { id }) })
       Object.assign(webhooks, n.webhooks)
       notifier = n
       stops.push(() => n.stop())
@@ -138,7 +141,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       const d = await startDashboardServer({
         host: cfg.host,
         port: cfg.dashboardPort,
-        source: wallFeed(infra.db, infra.bus, clock, format),
+        source: wallFeed(infra.db, infra.bus, clock, format, (m) => log.child('dashboard').warn(m)),
         staticDir: STATIC_DIR,
         deptNames,
         log: (m) => log.child('dashboard').info(m),
@@ -146,10 +149,10 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
           auth: new SourceAuth(cfg.inspectors),
           flag: (req) => flagCase({ db: infra.db, bus: infra.bus, clock, format, settingsVersion: ctx.settings.version }, req),
         },
+        sessions: new Sessions(infra.db, { secureCookies: cfg.secureCookies, audit }),
         console: {
           db: infra.db,
           threads,
-          sessions: new Sessions(infra.db, { secureCookies: cfg.secureCookies, audit }),
           attachmentsDir: resolve(cfg.dataDir, 'attachments'),
           audit,
           now: () => clock.now(),
@@ -159,6 +162,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       })
       platform.dashboardUrl = d.url
       stops.push(() => d.close())
+      if (parts.has('simulator')) platform.demoAccounts = await ensureDemoAccounts(infra.db, cfg.dataDir)
     }
     if (parts.has('simulator')) {
       if (!platform.collectorUrl) throw new Error('the simulator needs the collector in the same process')

@@ -9,7 +9,7 @@ import type { Db } from '../common/db/db.ts'
 import { openTestDbs } from '../common/db/testing.ts'
 import { logger } from '../common/log.ts'
 import { startPlatform, type Platform } from '../bin/platform.ts'
-import { ManualClock, post, startTestServer, TOKEN, waitFor } from '../test-support/platform.ts'
+import { ManualClock, post, signInAs, startTestServer, TOKEN, waitFor } from '../test-support/platform.ts'
 
 const ev = (id: string, type: string, caseId: string, at: string, attrs?: Record<string, unknown>): CaseEvent => ({
   id, source: 'hall', kind: 'approval', type, caseId, dept: 'market', at, ...(attrs ? { attrs } : {}),
@@ -23,6 +23,7 @@ describe.each(openTestDbs())('the live rules worker on $name', (backend) => {
   let platform: Platform
   let socket: Socket
   let resyncs = 0
+  let cookie = ''
   const rulesFile = join(mkdtempSync(join(tmpdir(), 'jiancha-rules-')), 'rules.yaml')
   const clock = new ManualClock(Date.parse('2026-11-23T10:00:00+08:00')) // a Monday
   const count = async (sql: string, params: unknown[] = []) => Number((await db.query<{ n: number }>(sql, params)).rows[0]!.n)
@@ -43,7 +44,8 @@ describe.each(openTestDbs())('the live rules worker on $name', (backend) => {
       },
     })
     platform = await startPlatform(cfg, new Set(['collector', 'rules', 'alerts', 'dashboard']), logger('test'), { db, clock })
-    socket = io(platform.dashboardUrl!, { transports: ['websocket'] })
+    cookie = await signInAs(platform, db)
+    socket = io(platform.dashboardUrl!, { transports: ['websocket'], extraHeaders: { cookie } })
     socket.on('resync', () => resyncs++)
     await waitFor(() => socket.connected, 'socket')
   })
@@ -64,7 +66,7 @@ describe.each(openTestDbs())('the live rules worker on $name', (backend) => {
     await waitFor(async () => (await card('approval.overdue', 'C-1'))?.status === 'withdrawn', 'card withdrawn')
     expect((await card('approval.overdue', 'C-1'))!.withdrawn_by).toBe('c1-sus')
     await waitFor(() => resyncs > 0, 'walls told to resync')
-    const wall = (await (await fetch(`${platform.dashboardUrl}/api/v1/wall`)).json()) as { alerts: Array<{ caseId: string; rule: string }> }
+    const wall = (await (await fetch(`${platform.dashboardUrl}/api/v1/wall`, { headers: { cookie } })).json()) as { alerts: Array<{ caseId: string; rule: string }> }
     expect(wall.alerts.filter((a) => a.caseId === 'C-1' && a.rule === 'approval.overdue')).toEqual([])
   })
 

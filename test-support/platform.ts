@@ -10,6 +10,7 @@ import type { CaseEvent } from '../common/contract/event.ts'
 import type { Db } from '../common/db/db.ts'
 import { logger } from '../common/log.ts'
 import { startPlatform, type Part, type Platform } from '../bin/platform.ts'
+import { createUser, findUser } from '../dashboard/server/accounts/users.ts'
 
 export const TOKEN = 'test-source-token-0123456789'
 /** INSPECTOR_TOKEN is the bearer token of inspector INSPECTOR, known to every test platform. */
@@ -81,4 +82,27 @@ export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeout
 /** hallEvents reads a contract example and re-labels its source as "hall". */
 export function asHall(events: CaseEvent[]): CaseEvent[] {
   return events.map((e) => ({ ...e, source: 'hall' }))
+}
+
+/** TEST_PASSWORD is the password of every account signInAs makes. */
+export const TEST_PASSWORD = 'a long enough password'
+
+/**
+ * signInAs makes the account if it does not exist (a leader reading every department
+ * by default), signs it in on the platform's dashboard and returns the Cookie header,
+ * as a browser would send it.
+ */
+export async function signInAs(
+  platform: Platform,
+  db: Db,
+  user: { username: string; role: string; dept?: string } = { username: 'test-leader', role: 'leader' },
+): Promise<string> {
+  if (!(await findUser(db, user.username))) await createUser(db, { ...user, password: TEST_PASSWORD })
+  const r = await fetch(`${platform.dashboardUrl}/api/v1/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: user.username, password: TEST_PASSWORD }),
+  })
+  if (r.status !== 200) throw new Error(`sign-in of ${user.username} failed: HTTP ${r.status} ${await r.text()}`)
+  return (r.headers.get('set-cookie') ?? '').split(';')[0]!
 }

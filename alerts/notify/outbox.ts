@@ -13,6 +13,8 @@ export interface OutboxEntry {
   ref: string
   recipient: string
   body: string
+  /** the department the message is about */
+  dept: string
 }
 
 /**
@@ -72,7 +74,7 @@ export function outboxStage(enqueue: Enqueue, codeFor: CodeFor = (ref) => shortC
       for (const m of messagesOf(items)) {
         try {
           const code = await codeFor(m.ref, m.notices.map((n) => n.alert.key))
-          await enqueue({ ref: m.ref, recipient: m.recipient.phone, body: render(m, code) }, m.notices.flatMap(notifyKeys))
+          await enqueue({ ref: m.ref, recipient: m.recipient.phone, body: render(m, code), dept: m.dept }, m.notices.flatMap(notifyKeys))
           out.push(...m.notices.map((n) => ({ ...n, ref: m.ref, shortCode: code })))
         } catch (e) {
           const error = (e as Error).message

@@ -5,7 +5,7 @@
 export { consoleGateway } from './consoleClient.ts'
 export { gatewayFromEnv, smsSettingsFromEnv, type SmsProvider, type SmsSettings } from './fromEnv.ts'
 export { SmsSendError, type SendOptions, type SmsGateway } from './gateway.ts'
-export { enqueue, failedMessages, outboxMessages, type OutboxMessage, type OutboxStatus } from './outbox.ts'
+export { enqueue, failedMessages, messagesByIds, outboxMessages, recentMessages, type OutboxMessage, type OutboxStatus } from './outbox.ts'
 export { startSmsSender, type SmsSender, type SmsSenderOptions } from './sender.ts'
 export { createTwilioClient } from './twilioClient.ts'
 export { twilioGateway, type Sender } from './twilioGateway.ts'

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../common/db/db.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
-import { applyDeliveryReport, claimNext, enqueue, failedMessages, outboxMessages, recordFailed, recordSent, scheduleRetry } from './outbox.ts'
+import { applyDeliveryReport, claimNext, enqueue, failedMessages, messagesByIds, outboxMessages, recentMessages, recordFailed, recordSent, scheduleRetry } from './outbox.ts'
 
 const TO = '+8613800138000'
 const T0 = new Date('2026-10-20T02:00:00Z')
@@ -18,13 +18,26 @@ describe.each(openTestDbs())('sms outbox on $name', (backend) => {
   })
 
   it('enqueues a message once per ref and recipient', async () => {
-    expect(await db.transaction((tx) => enqueue(tx, 'k1', TO, 'a'))).toBe(true)
-    expect(await db.transaction((tx) => enqueue(tx, 'k1', TO, 'a again'))).toBe(false)
-    expect(await enqueue(db, 'k1', '+8613900139000', 'a')).toBe(true)
+    const first = await db.transaction((tx) => enqueue(tx, 'k1', TO, 'a', 'market'))
+    expect(first).toBeTypeOf('number')
+    expect(await db.transaction((tx) => enqueue(tx, 'k1', TO, 'a again'))).toBeNull()
+    expect(await enqueue(db, 'k1', '+8613900139000', 'a')).toBeGreaterThan(first!)
     expect((await outboxMessages(db, 'k1')).map((m) => [m.recipient, m.body, m.status, m.attempts])).toEqual([
       [TO, 'a', 'pending', 0],
       ['+8613900139000', 'a', 'pending', 0],
     ])
+    expect((await messagesByIds(db, [first!])).map((m) => [m.id, m.dept])).toEqual([[first, 'market']])
+  })
+
+  it('lists recent messages newest first, one department or all', async () => {
+    await enqueue(db, 'k1', TO, 'a', 'market')
+    await enqueue(db, 'k2', TO, 'b', 'health')
+    await enqueue(db, 'k3', TO, 'c')
+    await enqueue(db, 'k4', TO, 'd', 'market')
+    expect((await recentMessages(db, 10)).map((m) => m.ref)).toEqual(['k4', 'k3', 'k2', 'k1'])
+    expect((await recentMessages(db, 2)).map((m) => m.ref)).toEqual(['k4', 'k3'])
+    expect((await recentMessages(db, 10, 'market')).map((m) => m.ref)).toEqual(['k4', 'k1'])
+    expect(await recentMessages(db, 10, 'env')).toEqual([])
   })
 
   it('claims due rows oldest first, leased as sending, and says what each was', async () => {
@@ -53,11 +66,11 @@ describe.each(openTestDbs())('sms outbox on $name', (backend) => {
     await enqueue(db, 'k1', TO, 'a')
     const c = (await claimNext(db, T0, later(60_000)))!
     // the callback beats the sender's own update: found by the outbox id
-    expect(await applyDeliveryReport(db, { sid: 'SM1', id: c.id, status: 'sent' })).toBe(true)
+    expect(await applyDeliveryReport(db, { sid: 'SM1', id: c.id, status: 'sent' })).toBe(c.id)
     await recordSent(db, c.id, 'SM1')
-    expect(await applyDeliveryReport(db, { sid: 'SM1', status: 'delivered' })).toBe(true)
-    expect(await applyDeliveryReport(db, { sid: 'SM1', status: 'sent' })).toBe(false)
-    expect(await applyDeliveryReport(db, { sid: 'SM1', status: 'undelivered' })).toBe(false)
+    expect(await applyDeliveryReport(db, { sid: 'SM1', status: 'delivered' })).toBe(c.id)
+    expect(await applyDeliveryReport(db, { sid: 'SM1', status: 'sent' })).toBeNull()
+    expect(await applyDeliveryReport(db, { sid: 'SM1', status: 'undelivered' })).toBeNull()
     await recordSent(db, c.id, 'SM1')
     expect(await outboxMessages(db, 'k1')).toMatchObject([{ status: 'delivered', twilioSid: 'SM1', nextAttemptAt: null }])
   })
@@ -66,7 +79,7 @@ describe.each(openTestDbs())('sms outbox on $name', (backend) => {
     await enqueue(db, 'k1', TO, 'a')
     const c = (await claimNext(db, T0, later(60_000)))!
     await recordSent(db, c.id, 'SM1')
-    expect(await applyDeliveryReport(db, { sid: 'SM2', id: c.id, status: 'delivered' })).toBe(false)
+    expect(await applyDeliveryReport(db, { sid: 'SM2', id: c.id, status: 'delivered' })).toBeNull()
   })
 
   it('lists undelivered messages among the failed ones, with the error', async () => {

@@ -21,6 +21,8 @@ export interface OutboxMessage {
   error: string | null
   createdAt: Date
   updatedAt: Date
+  /** the department the message is about; null on rows older than migration 014 */
+  dept: string | null
 }
 
 /** Claimed is a row taken for an attempt, with the status it had: `sending` means look before sending. */
@@ -36,16 +38,20 @@ export const RANK: Record<OutboxStatus, number> = { pending: 0, sending: 1, sent
 
 const columns = (t = 'sms_outbox') =>
   `${t}.id, ${t}.ref, ${t}.recipient, ${t}.body, ${t}.status, ${t}.attempts, ${t}.next_attempt_at AS "nextAttemptAt",
-   ${t}.twilio_sid AS "twilioSid", ${t}.error, ${t}.created_at AS "createdAt", ${t}.updated_at AS "updatedAt"`
+   ${t}.twilio_sid AS "twilioSid", ${t}.error, ${t}.created_at AS "createdAt", ${t}.updated_at AS "updatedAt", ${t}.dept`
 const RANK_SQL = `CASE status ${Object.entries(RANK).map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} END`
 
-/** enqueue adds a message for recipient unless one with the same ref exists; returns true when it added one. */
-export async function enqueue(tx: Queryable, ref: string, recipient: string, body: string): Promise<boolean> {
-  const r = await tx.query(
-    'INSERT INTO sms_outbox (ref, recipient, body) VALUES ($1, $2, $3) ON CONFLICT (ref, recipient) DO NOTHING RETURNING id',
-    [ref, recipient, body],
+/**
+ * enqueue adds a message for recipient unless one with the same ref exists; returns
+ * the new row's id, or null when it was there already. `dept` is the department it
+ * is about, for scoped reading.
+ */
+export async function enqueue(tx: Queryable, ref: string, recipient: string, body: string, dept?: string): Promise<number | null> {
+  const r = await tx.query<{ id: number }>(
+    'INSERT INTO sms_outbox (ref, recipient, body, dept) VALUES ($1, $2, $3, $4) ON CONFLICT (ref, recipient) DO NOTHING RETURNING id',
+    [ref, recipient, body, dept ?? null],
   )
-  return r.rowCount > 0
+  return r.rows[0]?.id ?? null
 }
 
 /**
@@ -107,13 +113,14 @@ export interface DeliveryReport {
  * finds a row whose SID is not recorded yet (the callback can beat the sender's own
  * update). Returns true when the row changed.
  */
-export async function applyDeliveryReport(q: Queryable, r: DeliveryReport): Promise<boolean> {
-  const res = await q.query(
+export async function applyDeliveryReport(q: Queryable, r: DeliveryReport): Promise<number | null> {
+  const res = await q.query<{ id: number }>(
     `UPDATE sms_outbox SET status = $3, twilio_sid = $1, error = COALESCE($4, error), next_attempt_at = NULL, updated_at = now()
-     WHERE (twilio_sid = $1 OR (id = $2 AND twilio_sid IS NULL)) AND ${RANK_SQL} < $5`,
+     WHERE (twilio_sid = $1 OR (id = $2 AND twilio_sid IS NULL)) AND ${RANK_SQL} < $5
+     RETURNING id`,
     [r.sid, r.id ?? null, r.status, r.error ?? null, RANK[r.status]],
   )
-  return res.rowCount > 0
+  return res.rows[0]?.id ?? null
 }
 
 /** failedMessages lists, newest first, the messages that did not reach their recipient: failed or undelivered. */
@@ -121,6 +128,24 @@ export async function failedMessages(q: Queryable, limit = 100): Promise<OutboxM
   const r = await q.query<OutboxMessage>(
     `SELECT ${columns()} FROM sms_outbox WHERE status IN ('failed', 'undelivered') ORDER BY updated_at DESC, id DESC LIMIT $1`,
     [limit],
+  )
+  return r.rows
+}
+
+/** messagesByIds returns the rows with these ids, in id order. */
+export async function messagesByIds(q: Queryable, ids: readonly number[]): Promise<OutboxMessage[]> {
+  const r = await q.query<OutboxMessage>(`SELECT ${columns()} FROM sms_outbox WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids])
+  return r.rows
+}
+
+/**
+ * recentMessages lists the newest rows first, at most `limit`; given dept, that
+ * department's only (rows of no department are left out then).
+ */
+export async function recentMessages(q: Queryable, limit: number, dept?: string): Promise<OutboxMessage[]> {
+  const r = await q.query<OutboxMessage>(
+    `SELECT ${columns()} FROM sms_outbox WHERE $2::text IS NULL OR dept = $2 ORDER BY id DESC LIMIT $1`,
+    [limit, dept ?? null],
   )
   return r.rows
 }

@@ -25,10 +25,16 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
   const clock = new ManualClock(Date.parse('2026-10-20T10:00:00+08:00'))
   const log = memoryLog()
 
+  /** outbox ids the sender announced after recording an attempt */
+  const changes: number[] = []
   const start = (o: { maxAttempts?: number } = {}) => {
     const client = createTwilioClient({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url, timeoutMs: 300 })
     // a poll far away: the test ticks by hand
-    sender = startSmsSender({ db, gateway: twilioGateway(client, { from: FROM }), clock, log, statusCallbackUrl: CALLBACK, pollMs: 3_600_000, ...o })
+    changes.length = 0
+    sender = startSmsSender({
+      db, gateway: twilioGateway(client, { from: FROM }), clock, log, statusCallbackUrl: CALLBACK, pollMs: 3_600_000,
+      onChange: (id) => changes.push(id), ...o,
+    })
     return sender
   }
   const row = async (ref: string) => (await outboxMessages(db, ref))[0]!
@@ -58,6 +64,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
     const r = await row('red:S-1')
     expect(fake.messages).toMatchObject([{ to: TO, from: FROM, body: '红牌：S-1 超期未办结', statusCallback: `${CALLBACK}?outbox=${r.id}` }])
     expect(r).toMatchObject({ status: 'sent', twilioSid: fake.messages[0]!.sid, attempts: 1, error: null, nextAttemptAt: null })
+    expect(changes).toEqual([r.id])
   })
 
   it('retries 500, 429 and a timeout with growing delays, then sends once', async () => {

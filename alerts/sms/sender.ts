@@ -28,6 +28,8 @@ export interface SmsSenderOptions {
   maxBackoffMs?: number
   /** attempts before a message is given up as failed (default 12) */
   maxAttempts?: number
+  /** told the outbox id after each attempt was recorded (sent, retried or failed), for live walls */
+  onChange?: (id: number) => void
 }
 
 /** SmsSender is a running sender. */
@@ -81,6 +83,7 @@ async function drain(opts: SmsSenderOptions): Promise<number> {
     const row = await claimNext(opts.db, new Date(now), new Date(now + (opts.leaseMs ?? 60_000)))
     if (!row) break
     await attempt(opts, row)
+    opts.onChange?.(row.id)
   }
   return n
 }

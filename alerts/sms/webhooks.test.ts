@@ -40,6 +40,8 @@ describe.each(openTestDbs())('twilio webhooks on $name', (backend) => {
     return ackResult
   }
   const log = memoryLog()
+  /** outbox ids the status handler announced as changed */
+  const changes: number[] = []
 
   /** sendOne puts a message through the sender and the fake, returning its row id and SID. */
   const sendOne = async (ref: string) => {
@@ -63,7 +65,7 @@ describe.each(openTestDbs())('twilio webhooks on $name', (backend) => {
   beforeAll(async () => {
     db = await backend.open()
     const opts = { authToken: 'fake-twilio-auth-token-0123456789', publicBaseUrl: PUBLIC, log }
-    const onStatus = statusCallbackHandler({ ...opts, db })
+    const onStatus = statusCallbackHandler({ ...opts, db, onChange: (id) => changes.push(id) })
     const onInbound = inboundSmsHandler({ ...opts, onAck })
     server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname
@@ -87,18 +89,23 @@ describe.each(openTestDbs())('twilio webhooks on $name', (backend) => {
   })
 
   it('records a signed status callback: sent, then delivered', async () => {
-    const { sid } = await sendOne('s1')
+    const { id, sid } = await sendOne('s1')
     expect(fake.messages.find((m) => m.sid === sid)?.statusCallback).toMatch(/^https:\/\/jiancha\.example\.gov\.cn\/twilio\/sms\/status\?outbox=\d+$/)
+    changes.length = 0
     expect(await fake.deliver(sid, ['sent', 'delivered'])).toEqual([204, 204])
     expect(await status('s1')).toBe('delivered')
+    // "sent" changed nothing (the sender had recorded it); "delivered" did, and is announced
+    expect(changes).toEqual([id])
   })
 
   it('ignores a late "sent" or "queued" after "delivered"', async () => {
     const { sid } = await sendOne('s2')
     await fake.deliver(sid, ['delivered'])
+    changes.length = 0
     expect(await fake.replayCallback(sid, 'sent')).toBe(204)
     expect(await fake.replayCallback(sid, 'queued')).toBe(204)
     expect(await status('s2')).toBe('delivered')
+    expect(changes).toEqual([])
   })
 
   it('records undelivered with the Twilio error code, for inspectors', async () => {

@@ -41,7 +41,7 @@ export function statusUrl(publicBaseUrl: string): string {
 }
 
 /** statusCallbackHandler records Twilio's delivery reports; a report never moves a message back. */
-export function statusCallbackHandler(opts: WebhookOptions & { db: Queryable }): Handler {
+export function statusCallbackHandler(opts: WebhookOptions & { db: Queryable; onChange?: (id: number) => void }): Handler {
   return async (req, res) => {
     const params = await signedParams(req, res, opts)
     if (!params) return
@@ -50,6 +50,7 @@ export function statusCallbackHandler(opts: WebhookOptions & { db: Queryable }):
       try {
         const changed = await applyDeliveryReport(opts.db, report)
         opts.log.debug('sms status', { sid: report.sid, status: report.status, changed })
+        if (changed !== null) opts.onChange?.(changed)
       } catch (err) {
         // 500 makes Twilio log the failure; the next report (or none) decides the row.
         opts.log.error('sms status: recording failed', { sid: report.sid, error: (err as Error).message })

@@ -43,8 +43,28 @@ function portOpen(port: number): Promise<boolean> {
   })
 }
 
-async function wallCards(url: string): Promise<number> {
-  const w = (await (await fetch(`${url}/api/v1/wall`)).json()) as { counts: { yellow: number; red: number } }
+/** demoPassword reads the demo accounts' password from the start banner. */
+function demoPassword(out: string): string {
+  const m = /密码 password\s+(\S+)/.exec(out)
+  if (!m) throw new Error(`no demo password in the banner:\n${out}`)
+  return m[1]!
+}
+
+/** signIn signs a demo account in over HTTP and returns the Cookie header. */
+async function signIn(url: string, username: string, password: string): Promise<string> {
+  const r = await fetch(`${url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+  expect(r.status).toBe(200)
+  return r.headers.get('set-cookie')!.split(';')[0]!
+}
+
+async function wall(url: string, cookie: string): Promise<{ counts: { yellow: number; red: number }; sms: Array<{ body: string; to: string; status: string }> }> {
+  const r = await fetch(`${url}/api/v1/wall`, { headers: { cookie } })
+  expect(r.status).toBe(200)
+  return (await r.json()) as { counts: { yellow: number; red: number }; sms: Array<{ body: string; to: string; status: string }> }
+}
+
+async function wallCards(url: string, cookie: string): Promise<number> {
+  const w = await wall(url, cookie)
   return w.counts.yellow + w.counts.red
 }
 
@@ -63,11 +83,17 @@ describe('jiancha start', () => {
     await waitFor(() => run!.out().includes('Wall (大屏):'), 'the wall URL', 60_000)
     expect(run.out()).toContain(`http://localhost:${port}`)
     const natsPort = Number(/started nats-server at nats:\/\/127\.0\.0\.1:(\d+)/.exec(run.out())?.[1] ?? /nats-server.*?:(\d+)/.exec(run.out())?.[1])
+    const password = demoPassword(run.out())
+    // The wall is for the signed in: nothing without a session.
+    expect((await fetch(`${url}/api/v1/wall`)).status).toBe(401)
+    const cookie = await signIn(url, 'demo-leader', password)
 
     if (findChromium()) {
       const browser = await launchChromium()
       try {
         const page = await browser.newPage()
+        // Signs in as the sign-in page does; the browser keeps the session cookie for the page.
+        expect((await page.request.post(`${url}/api/v1/login`, { data: { username: 'demo-leader', password } })).status()).toBe(200)
         await page.goto(url)
         await page.getByText('电子监察实时预警').waitFor()
         const rows = page.locator('[data-testid="feed"] li')
@@ -79,10 +105,16 @@ describe('jiancha start', () => {
         await browser.close()
       }
     } else {
-      await waitFor(async () => (await wallCards(url)) > 0, 'cards', 60_000)
+      await waitFor(async () => (await wallCards(url, cookie)) > 0, 'cards', 60_000)
     }
-    const before = await wallCards(url)
+    const before = await wallCards(url, cookie)
     expect(before).toBeGreaterThan(0)
+    // The demo texts its cards through the built-in fake Twilio: the console and the wall show them, numbers masked.
+    await waitFor(async () => (await wall(url, cookie)).sms.some((m) => m.status === 'delivered'), 'a delivered SMS on the wall', 60_000)
+    const sms = (await wall(url, cookie)).sms
+    expect(sms[0]!.body).toMatch(/^【电子监察】/)
+    expect(sms.every((m) => /^\d{3}\*{4}\d{4}$/.test(m.to))).toBe(true)
+    expect(run.out()).toMatch(/短信 → /)
 
     run.child.kill('SIGINT')
     expect(await run.exit).toBe(0)
@@ -92,7 +124,10 @@ describe('jiancha start', () => {
 
     run = start(port)
     await waitFor(() => run!.out().includes('Wall (大屏):'), 'the wall URL again', 60_000)
-    expect(await wallCards(url)).toBeGreaterThanOrEqual(before)
+    // the same demo password, and the cards of the first run
+    expect(demoPassword(run.out())).toBe(password)
+    expect(await wallCards(url, await signIn(url, 'demo-market', password))).toBeLessThanOrEqual(before)
+    expect(await wallCards(url, await signIn(url, 'demo-leader', password))).toBeGreaterThanOrEqual(before)
     run.child.kill('SIGINT')
     expect(await run.exit).toBe(0)
   }, 240_000)

@@ -2,7 +2,7 @@
 import { configHelp, loadConfig } from '../../common/config.ts'
 import { logger, setLogLevel } from '../../common/log.ts'
 import type { Command } from '../command.ts'
-import { startPlatform, type Part } from '../platform.ts'
+import { startPlatform, type Part, type Platform } from '../platform.ts'
 import { untilSignal } from './signals.ts'
 
 export const startCommand: Command = {
@@ -21,13 +21,37 @@ export const startCommand: Command = {
     const parts = new Set<Part>(['collector', 'rules', 'alerts', 'dashboard'])
     if (!values['no-simulator']) parts.add('simulator')
     const platform = await startPlatform(cfg, parts, log)
-    process.stdout.write(
-      `\n  电子监察 Jiancha is running.\n  Wall (大屏):     ${platform.dashboardUrl!.replace('127.0.0.1', 'localhost')}\n  Collector API:   ${platform.collectorUrl}/api/v1/events\n  ${parts.has('simulator') ? 'Demo simulator:  on (simulated days pass in seconds)' : 'Demo simulator:  off'}\n  Press Ctrl-C to stop.\n\n`,
-    )
+    process.stdout.write(banner(platform, parts.has('simulator')))
     await untilSignal()
     log.info('stopping…')
     await platform.stop()
     log.info('stopped')
     return 0
   },
+}
+
+/** banner is what `jiancha start` prints once everything runs: where to look and, in the demo, how to sign in. */
+export function banner(p: Pick<Platform, 'dashboardUrl' | 'collectorUrl' | 'demoAccounts'>, simulator: boolean): string {
+  const lines = [
+    '',
+    '  电子监察 Jiancha is running.',
+    `  Wall (大屏):     ${p.dashboardUrl!.replace('127.0.0.1', 'localhost')}`,
+    `  Collector API:   ${p.collectorUrl}/api/v1/events`,
+    `  ${simulator ? 'Demo simulator:  on (simulated days pass in seconds)' : 'Demo simulator:  off'}`,
+  ]
+  const d = p.demoAccounts
+  if (d) {
+    const dept = d.accounts.find((a) => a.role === 'department')
+    lines.push(
+      '',
+      '  演示账号 Demo sign-in (this machine only; kept in ' + d.file + '):',
+      `    纪检监察员 inspector  demo-inspector`,
+      `    领导 leader           demo-leader`,
+      `    管理员 admin          demo-admin`,
+      `    部门 department       demo-<部门代码>, e.g. ${dept?.username ?? 'demo-market'}`,
+      `    密码 password         ${d.password}`,
+    )
+  }
+  lines.push('  Press Ctrl-C to stop.', '', '')
+  return lines.join('\n')
 }

@@ -332,11 +332,9 @@ function parseThreadFilter(q: URLSearchParams): ThreadFilter | { error: string; 
 
 // ---- silences ----
 
-const SILENCE_ROLES: ReadonlySet<User['role']> = new Set(['inspector', 'admin'])
-
 /** silenceRoute answers GET/POST /api/v1/silences and DELETE /api/v1/silences/:id (inspectors and admins). */
 async function silenceRoute(ctx: Ctx, req: IncomingMessage, res: ServerResponse, id: string | undefined): Promise<boolean> {
-  const allowed = (u: User) => SILENCE_ROLES.has(u.role) && !u.disabled
+  const allowed = (u: User) => can(u, 'silences.manage')
   if (id !== undefined) {
     return endpoint(ctx, req, res, 'DELETE', async (u) => (allowed(u) ? endSilence(ctx, u, id, req, res) : forbidden(res, u, 'end a silence')))
   }

@@ -1,12 +1,15 @@
 /**
  * startDashboardServer: the wall's HTTP + Socket.IO listener. Plain node:http with
  * Socket.IO attached; routes live in http-routes.ts (the consoles' API in
- * accounts/routes.ts and consoleRoutes.ts), live pushes in live-relay.ts.
+ * accounts/routes.ts and consoleRoutes.ts), live pushes in live-relay.ts. Everything
+ * but the SPA's files and /healthz needs a signed-in session.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import { accountRoutes } from './accounts/routes.ts'
+import type { Sessions } from './accounts/sessions.ts'
+import { dropEndedSessions, requireSignIn } from './accounts/socket.ts'
 import { consoleRoutes, type ConsoleDeps } from './consoleRoutes.ts'
 import { handleRequest, type FlagRoute, type RouteDeps } from './http-routes.ts'
 import { startLiveRelay } from './live-relay.ts'
@@ -26,8 +29,12 @@ export interface DashboardServerOptions {
   clockIntervalMs?: number
   /** Inspectors' flags (POST /api/v1/flags); without it that route answers 404. */
   flags?: FlagRoute
+  /** Who is signed in. The wall's REST routes and every Socket.IO connection need a session. */
+  sessions: Sessions
   /** The consoles' API (sign-in, alerts, threads, silences, contacts); absent: not mounted. */
-  console?: ConsoleDeps
+  console?: Omit<ConsoleDeps, 'sessions'>
+  /** How often sockets of ended sessions (signed out, expired, disabled) are dropped; 60 s by default. */
+  sessionCheckMs?: number
 }
 
 /** DashboardServer is a running dashboard server. */
@@ -41,12 +48,21 @@ export interface DashboardServer {
 /** startDashboardServer listens and resolves once the port is bound. */
 export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const log = opts.log ?? ((m: string) => console.log(m))
-  const deps: RouteDeps = { source: opts.source, staticDir: opts.staticDir, deptNames: opts.deptNames ?? {}, log, flags: opts.flags }
-  if (opts.console) Object.assign(deps, mountConsole({ log, ...opts.console }))
+  const deps: RouteDeps = { source: opts.source, staticDir: opts.staticDir, deptNames: opts.deptNames ?? {}, log, flags: opts.flags, sessions: opts.sessions }
+  if (opts.console) deps.console = mountConsole({ log, ...opts.console, sessions: opts.sessions })
   const http = createServer((req, res) => void handleRequest(deps, req, res))
   // serveClient off: the wall bundles socket.io-client itself, nothing else needs it.
   const io = new Server(http, { serveClient: false })
+  requireSignIn(io, opts.sessions)
   const stopRelay = startLiveRelay(io, opts.source, { clockIntervalMs: opts.clockIntervalMs ?? 2000, log })
+  // A socket outlives the request that opened it: sign-out and expiry must reach it too.
+  const sessionCheck = setInterval(() => {
+    dropEndedSessions(io, opts.sessions).then(
+      (n) => n && log(`dashboard: dropped ${n} socket(s) of ended sessions`),
+      (e: unknown) => log(`dashboard: session check failed: ${(e as Error).message}`),
+    )
+  }, opts.sessionCheckMs ?? 60_000)
+  sessionCheck.unref()
 
   await new Promise<void>((ok, fail) => {
     http.once('error', fail)
@@ -65,6 +81,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     close: () =>
       (closing ??= (async () => {
         stopRelay()
+        clearInterval(sessionCheck)
         io.disconnectSockets(true)
         const done = io.close()
         // A stuck keep-alive request must not hold close() open for good.
@@ -76,7 +93,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
 }
 
 /** mountConsole chains the account routes and the console routes over one Sessions. */
-function mountConsole(c: ConsoleDeps): Pick<RouteDeps, 'console' | 'sessions'> {
+function mountConsole(c: ConsoleDeps): NonNullable<RouteDeps['console']> {
   const accounts = accountRoutes({
     db: c.db,
     sessions: c.sessions,
@@ -84,7 +101,7 @@ function mountConsole(c: ConsoleDeps): Pick<RouteDeps, 'console' | 'sessions'> {
     audit: (e) => c.audit(e),
   })
   const threads = consoleRoutes(c)
-  return { sessions: c.sessions, console: async (req, res) => (await accounts(req, res)) || threads(req, res) }
+  return async (req, res) => (await accounts(req, res)) || threads(req, res)
 }
 
 /** serverUrl turns a bound address into a URL a browser on this host can open. */

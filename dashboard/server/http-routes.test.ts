@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +8,7 @@ import { CaseNotFound, FlagError, flagCard, type FlagRequest, type FlagResult } 
 import { SourceAuth } from '../../collector/auth.ts'
 import type { User } from './accounts/users.ts'
 import { handleRequest, MAX_FLAG_BODY, type RouteDeps } from './http-routes.ts'
+import { openTestAccounts, type TestAccounts } from './test-accounts.ts'
 import { MemorySource, testCard } from './test-cards.ts'
 import type { WallSnapshot } from './wall-contract.ts'
 
@@ -17,31 +18,41 @@ describe('http routes', () => {
   const source = new MemorySource()
   const logs: string[] = []
   let failSnapshot = false
-  const deps = {
-    source: { now: () => source.now(), live: source.live, snapshot: () => (failSnapshot ? Promise.reject(new Error('db down')) : source.snapshot()) },
-    staticDir,
-    deptNames: { health: { 'zh-CN': '卫健委', en: 'Health Commission' } },
-    log: (m: string) => logs.push(m),
-  }
-  const server = createServer((req, res) => void handleRequest(deps, req, res))
+  let accounts: TestAccounts
+  let server: Server
   let base = ''
+  /** as fetches a path as a signed-in test user */
+  const as = (who: string, path: string, init: RequestInit = {}) => fetch(`${base}${path}`, { ...init, headers: { cookie: accounts.cookie(who) } })
   beforeAll(async () => {
+    accounts = await openTestAccounts()
+    const deps: RouteDeps = {
+      source: { ...source, now: () => source.now(), live: source.live, liveSms: source.liveSms, snapshot: () => (failSnapshot ? Promise.reject(new Error('db down')) : source.snapshot()) },
+      staticDir,
+      deptNames: { health: { 'zh-CN': '卫健委', en: 'Health Commission' } },
+      log: (m: string) => logs.push(m),
+      sessions: accounts.sessions,
+    }
+    server = createServer((req, res) => void handleRequest(deps, req, res))
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
   afterAll(async () => {
     await new Promise<void>((ok) => server.close(() => ok()))
     rmSync(staticDir, { recursive: true, force: true })
+    await accounts?.close()
   })
 
   it('answers /healthz', async () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true })
   })
 
-  it('serves the wall snapshot newest first', async () => {
+  it('serves the wall snapshot newest first, to the signed in only', async () => {
     source.storeQuietly(testCard('A-1', 'approval.overdue', 'red', 'health', '2026-03-01T08:00:00+08:00'))
     source.storeQuietly(testCard('A-2', 'approval.due_soon', 'yellow', 'health', '2026-03-02T08:00:00+08:00'))
-    const r = await fetch(`${base}/api/v1/wall`)
+    const anon = await fetch(`${base}/api/v1/wall`)
+    expect(anon.status).toBe(401)
+    expect(await anon.json()).toEqual({ error: 'not signed in' })
+    const r = await as('li', '/api/v1/wall')
     expect(r.headers.get('content-type')).toContain('application/json')
     const s = (await r.json()) as WallSnapshot
     expect(s.alerts.map((a) => a.caseId)).toEqual(['A-2', 'A-1'])
@@ -49,8 +60,14 @@ describe('http routes', () => {
     expect(s.byDept).toEqual([{ dept: 'health', yellow: 1, red: 1 }])
   })
 
-  it('serves department names', async () => {
-    expect(await (await fetch(`${base}/api/v1/depts`)).json()).toEqual({ health: { 'zh-CN': '卫健委', en: 'Health Commission' } })
+  it('gives a department user an empty wall of its own, never another department\'s', async () => {
+    const s = (await (await as('market-desk', '/api/v1/wall')).json()) as WallSnapshot
+    expect(s).toMatchObject({ alerts: [], byDept: [], counts: { yellow: 0, red: 0 }, scope: { dept: 'market' } })
+  })
+
+  it('serves department names to the signed in', async () => {
+    expect((await fetch(`${base}/api/v1/depts`)).status).toBe(401)
+    expect(await (await as('health-desk', '/api/v1/depts')).json()).toEqual({ health: { 'zh-CN': '卫健委', en: 'Health Commission' } })
   })
 
   it('answers unknown API routes with 404 JSON, not the SPA', async () => {
@@ -60,14 +77,14 @@ describe('http routes', () => {
   })
 
   it('refuses writes', async () => {
-    const r = await fetch(`${base}/api/v1/wall`, { method: 'POST' })
+    const r = await as('li', '/api/v1/wall', { method: 'POST' })
     expect(r.status).toBe(405)
     expect(((await r.json()) as { error: string }).error).toBe('method not allowed')
   })
 
   it('turns a failing source into a 500 JSON and a log line', async () => {
     failSnapshot = true
-    const r = await fetch(`${base}/api/v1/wall`)
+    const r = await as('li', '/api/v1/wall')
     failSnapshot = false
     expect(r.status).toBe(500)
     expect(await r.json()).toEqual({ error: 'internal error' })
@@ -197,6 +214,7 @@ describe('the console mount', () => {
     staticDir: tmpdir(),
     deptNames: {},
     log: () => {},
+    sessions: { authenticate: async () => null },
     console: async (req, res) => {
       seen.push(req.url ?? '')
       if (!req.url?.startsWith('/api/v1/threads')) return false
@@ -214,7 +232,7 @@ describe('the console mount', () => {
 
   it('answers the paths it owns, any method, and leaves the rest to the wall routes', async () => {
     expect((await fetch(`${base}/api/v1/threads/1/approve`, { method: 'POST' })).status).toBe(204)
-    expect((await fetch(`${base}/api/v1/depts`)).status).toBe(200)
+    expect((await fetch(`${base}/api/v1/depts`)).status).toBe(401)
     expect((await fetch(`${base}/api/v1/nothing`, { method: 'POST' })).status).toBe(405)
     expect(seen).toEqual(['/api/v1/threads/1/approve', '/api/v1/depts', '/api/v1/nothing'])
   })

@@ -1,18 +1,19 @@
 /**
- * HTTP routes of the dashboard: a small JSON API beside the SPA, read-only but for
- * inspectors' flags (POST /api/v1/flags) and, when mounted, the consoles' API
- * (accounts and consoleRoutes.ts). Kept apart from the listener so it can be
- * reasoned about as a plain request → answer map.
+ * HTTP routes of the dashboard: a small JSON API beside the SPA — the wall's snapshot
+ * (signed in, cut to the reader's departments), inspectors' flags (POST
+ * /api/v1/flags) and, when mounted, the consoles' API (accounts and
+ * consoleRoutes.ts). Only /healthz and the SPA's files answer without a session.
+ * Kept apart from the listener so it can be reasoned about as a request → answer map.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { CaseNotFound, FlagError, type FlagRequest, type FlagResult } from '../../alerts/flag.ts'
 import type { SourceAuth } from '../../collector/auth.ts'
-import { can } from './accounts/access.ts'
+import { alertScope, can } from './accounts/access.ts'
 import type { Sessions } from './accounts/sessions.ts'
 import { sendJson } from './json-response.ts'
 import { boundSnapshot } from './snapshot-bounds.ts'
 import { serveStatic } from './static-files.ts'
-import type { DashboardSource, DeptNames } from './wall-contract.ts'
+import type { DashboardSource, DeptNames, WallScope } from './wall-contract.ts'
 import { readBody } from '../../common/httpBody.ts'
 
 /**
@@ -36,8 +37,8 @@ export interface RouteDeps {
   flags?: FlagRoute
   /** the consoles' API; resolves false for a path it does not own */
   console?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
-  /** signed-in inspectors may flag with their session instead of a bearer token */
-  sessions?: Pick<Sessions, 'authenticate'>
+  /** who is signed in: the wall and every API route need a session; inspectors may flag with it */
+  sessions: Pick<Sessions, 'authenticate'>
 }
 
 /** MAX_FLAG_BODY is the largest flag request accepted; a reason is at most 500 characters. */
@@ -68,12 +69,24 @@ async function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse)
     case '/healthz':
       return sendJson(res, 200, { ok: true })
     case '/api/v1/wall':
-      return sendJson(res, 200, boundSnapshot(await deps.source.snapshot()))
+      return asReader(deps, req, res, async (scope) => sendJson(res, 200, boundSnapshot(await deps.source.snapshot(scope), scope)))
     case '/api/v1/depts':
-      return sendJson(res, 200, deps.deptNames)
+      return asReader(deps, req, res, async () => sendJson(res, 200, deps.deptNames))
   }
   if (path.startsWith('/api/') || path === '/api') return sendJson(res, 404, { error: `no route ${path}` })
   return serveStatic(deps.staticDir, req, res, path)
+}
+
+/**
+ * asReader runs fn with the signed-in reader's scope: 401 without a session, 403 for
+ * an account that reads no alerts. A department reader's scope is its own department.
+ */
+async function asReader(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, fn: (scope: WallScope) => Promise<void>): Promise<void> {
+  const user = await deps.sessions.authenticate(req)
+  if (!user) return sendJson(res, 401, { error: 'not signed in' })
+  const scope = alertScope(user)
+  if ('none' in scope) return sendJson(res, 403, { error: `a ${user.role} account reads no alerts` })
+  return fn(scope)
 }
 
 /** flagRoute answers POST /api/v1/flags: 201 flagged, 200 already, 400/401/403/404/413/415 otherwise. */
@@ -115,11 +128,11 @@ async function flagRoute(deps: RouteDeps, flags: FlagRoute, req: IncomingMessage
 async function flagger(deps: RouteDeps, flags: FlagRoute, req: IncomingMessage, res: ServerResponse): Promise<string | null> {
   const byToken = req.headers.authorization ? flags.auth.sourceOf(req.headers.authorization) : null
   if (byToken) return byToken
-  const user = !req.headers.authorization && deps.sessions ? await deps.sessions.authenticate(req) : null
+  const user = !req.headers.authorization ? await deps.sessions.authenticate(req) : null
   if (!user) {
     res.setHeader('www-authenticate', 'Bearer')
     sendJson(res, 401, {
-      error: `missing or unknown bearer token: each inspector sends their own token in "Authorization: Bearer …"${deps.sessions ? ', or signs in' : ''}`,
+      error: 'missing or unknown bearer token: each inspector sends their own token in "Authorization: Bearer …", or signs in',
     })
     return null
   }

@@ -1,9 +1,13 @@
 /**
- * Live relay: pushes the platform's new cards and its clock to every connected wall
- * over Socket.IO. Browsers never get history here; they resync from /api/v1/wall on
- * each (re)connect, so the relay holds no per-client buffer and its memory stays flat.
+ * Live relay: pushes the platform's new cards, text-message changes and its clock to
+ * connected walls and consoles over Socket.IO. Every socket is signed in
+ * (accounts/socket.ts requireSignIn) and sits in the rooms of its scope; a card or
+ * a message goes only to readers of every department and to its own department's
+ * room. Browsers never get history here; they resync from /api/v1/wall on each
+ * (re)connect, so the relay holds no per-client buffer and its memory stays flat.
  */
 import type { Server } from 'socket.io'
+import { ALL_ROOM, deptRoom, emitAlert } from './accounts/socket.ts'
 import type { DashboardSource } from './wall-contract.ts'
 
 /** ClockTick is the payload of the `clock` event. */
@@ -22,10 +26,16 @@ export function startLiveRelay(
   source: DashboardSource,
   opts: { clockIntervalMs: number; log: (m: string) => void },
 ): () => void {
-  const sub = source.live.subscribe({
-    // A card no longer open (withdrawn by a correction) changes counts already shown: walls reload.
-    next: (alert) => (alert.status === 'open' ? io.emit('alert', alert) : io.emit('resync')),
-    error: (err: unknown) => opts.log(`dashboard: live alert stream failed: ${(err as Error).message}`),
+  const failed = (what: string) => (err: unknown) => opts.log(`dashboard: live ${what} stream failed: ${(err as Error).message}`)
+  const cards = source.live.subscribe({
+    // A card no longer open (withdrawn by a correction) changes counts already shown: its readers reload.
+    next: (alert) => (alert.status === 'open' ? emitAlert(io, alert) : emitAlert(io, alert, 'resync')),
+    error: failed('alert'),
+  })
+  const sms = source.liveSms.subscribe({
+    // A message of no department (an older row) is for readers of every department only.
+    next: (m) => void io.to(m.dept ? [ALL_ROOM, deptRoom(m.dept)] : ALL_ROOM).emit('sms', m),
+    error: failed('sms'),
   })
   // A newly connected wall should not wait up to one interval to show the time.
   const onConnection = (socket: { emit(ev: string, v: unknown): void }) => socket.emit('clock', clockTick(source))
@@ -34,7 +44,8 @@ export function startLiveRelay(
   timer.unref()
   return () => {
     clearInterval(timer)
-    sub.unsubscribe()
+    cards.unsubscribe()
+    sms.unsubscribe()
     io.off('connection', onConnection)
   }
 }

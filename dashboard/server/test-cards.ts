@@ -4,7 +4,7 @@
  */
 import { Subject } from 'rxjs'
 import type { Level } from '../../common/contract/alert.ts'
-import type { AlertView, DashboardSource, WallSnapshot } from './wall-contract.ts'
+import type { AlertView, DashboardSource, SmsView, WallSnapshot } from './wall-contract.ts'
 
 /** testCard builds a stored card. */
 export function testCard(caseId: string, rule: string, level: Level, dept: string, at: string): AlertView {
@@ -15,10 +15,22 @@ export function testCard(caseId: string, rule: string, level: Level, dept: strin
   }
 }
 
-/** MemorySource is a DashboardSource over an array; `store` plays the alert store. */
+/** testSms builds a text message view. */
+export function testSms(id: number, dept: string | null, status: SmsView['status'] = 'sent'): SmsView {
+  const at = new Date(Date.parse('2026-03-02T09:00:00+08:00') + id * 1000).toISOString()
+  return { id, dept, to: '138****8000', body: `【电子监察】红牌：测试 ${id}`, status, error: null, at, updatedAt: at }
+}
+
+/**
+ * MemorySource is a DashboardSource over arrays; `store` plays the alert store and
+ * `sendSms` the outbox. Its snapshot ignores the scope on purpose: the server must
+ * cut it to the reader's departments itself (snapshot-bounds.ts), and tests prove it.
+ */
 export class MemorySource implements DashboardSource {
   readonly cards: AlertView[] = []
   readonly live = new Subject<AlertView>()
+  readonly messages: SmsView[] = []
+  readonly liveSms = new Subject<SmsView>()
   clock = Date.parse('2026-03-02T09:30:00+08:00')
 
   now(): number {
@@ -36,6 +48,14 @@ export class MemorySource implements DashboardSource {
     this.cards.push(card)
   }
 
+  /** sendSms records a message (or its new status) and announces it live. */
+  sendSms(m: SmsView): void {
+    const i = this.messages.findIndex((x) => x.id === m.id)
+    if (i >= 0) this.messages.splice(i, 1)
+    this.messages.unshift(m)
+    this.liveSms.next(m)
+  }
+
   async snapshot(): Promise<WallSnapshot> {
     const open = this.cards.filter((c) => c.status === 'open')
     const byDept = new Map<string, { dept: string; yellow: number; red: number }>()
@@ -49,6 +69,8 @@ export class MemorySource implements DashboardSource {
       alerts: [...this.cards],
       counts: { yellow: open.filter((c) => c.level === 'yellow').length, red: open.filter((c) => c.level === 'red').length },
       byDept: [...byDept.values()],
+      sms: [...this.messages],
+      scope: { all: true },
     }
   }
 }

@@ -31,13 +31,47 @@ export interface WallSnapshot {
   counts: Record<Level, number>
   /** Open cards per department. */
   byDept: DeptTally[]
+  /** Recent text messages, newest first, at most MAX_SNAPSHOT_SMS. */
+  sms: SmsView[]
+  /** Whose wall this is: every department, or one department's own. */
+  scope: WallScope
+}
+
+/** WallScope is the part of the platform a wall shows: a department user sees only its own. */
+export type WallScope = { all: true } | { dept: string }
+
+/** SmsStatus is an outbox row's delivery state (alerts/sms/outbox.ts). */
+export type SmsStatus = 'pending' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed'
+
+/**
+ * SmsView is one text message as walls and consoles show it. The phone number is
+ * masked (+86 138****8000); the body never holds personal data (docs/notify.md).
+ * A later view with the same id replaces the earlier one (its status moved on).
+ */
+export interface SmsView {
+  id: number
+  /** the department it is about; null when unknown (an older row) */
+  dept: string | null
+  /** masked recipient */
+  to: string
+  body: string
+  status: SmsStatus
+  /** why it failed for good (permanent provider error, or retries used up) */
+  error: string | null
+  /** when it was queued (platform zone, RFC 3339) */
+  at: string
+  /** when its status last changed */
+  updatedAt: string
 }
 
 /** DashboardSource is what the platform plugs into the dashboard server. */
 export interface DashboardSource {
-  snapshot(): Promise<WallSnapshot>
+  /** the wall as one reader may see it */
+  snapshot(scope: WallScope): Promise<WallSnapshot>
   /** Every newly stored card, once. */
   live: Observable<AlertView>
+  /** Every change of a text message (queued, sent, delivered, failed). */
+  liveSms: Observable<SmsView>
   /** Platform clock, epoch ms. */
   now(): number
 }
@@ -47,3 +81,6 @@ export type DeptNames = Record<string, { 'zh-CN': string; en: string }>
 
 /** MAX_SNAPSHOT_ALERTS bounds the cards a snapshot carries, so a page load stays small. */
 export const MAX_SNAPSHOT_ALERTS = 200
+
+/** MAX_SNAPSHOT_SMS bounds the text messages a snapshot carries. */
+export const MAX_SNAPSHOT_SMS = 50

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findChromium, launchChromium } from './chromium.ts'
 import { startDashboardServer, type DashboardServer } from './dashboard-server.ts'
+import { openTestAccounts, type TestAccounts } from './test-accounts.ts'
 import { MemorySource, testCard } from './test-cards.ts'
 
 const repo = fileURLToPath(new URL('../..', import.meta.url))
@@ -21,12 +22,15 @@ describe.skipIf(!chromiumPath)('wall in a browser', () => {
   let server: DashboardServer
   let browser: Browser
   let page: Page
+  let accounts: TestAccounts
 
   beforeAll(async () => {
     // The test needs the built SPA; ensure-ui rebuilds only when sources changed.
     execFileSync(process.execPath, ['bin/ensure-ui.js'], { cwd: repo, stdio: 'inherit' })
     source.storeQuietly(testCard('A-0105', 'approval.due_soon', 'yellow', 'health', '2026-03-02T08:00:00+08:00'))
+    accounts = await openTestAccounts()
     server = await startDashboardServer({
+      sessions: accounts.sessions,
       host: '127.0.0.1',
       port: 0,
       source,
@@ -38,12 +42,17 @@ describe.skipIf(!chromiumPath)('wall in a browser', () => {
       log: () => {},
     })
     browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } })
+    // The wall is for the signed in: this page carries a leader's session, as after signing in.
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } })
+    const [name, value] = accounts.cookie('li').split('=') as [string, string]
+    await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: 'Strict' }])
+    page = await context.newPage()
   })
 
   afterAll(async () => {
     await browser?.close()
     await server?.close()
+    await accounts?.close()
   })
 
   const rows = () => page.locator('[data-testid="feed-row"]')

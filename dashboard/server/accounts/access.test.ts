@@ -18,6 +18,7 @@ const TABLE: Record<Action, [boolean, boolean, boolean, boolean, boolean, boolea
   'alerts.rectify': [false, false, false, false, true, false],
   'alerts.review': [true, true, false, false, false, false],
   'cases.flag': [true, true, false, false, false, false],
+  'silences.manage': [true, true, false, true, false, false],
   'rankings.read': [true, true, true, true, false, false],
   'users.manage': [false, false, false, true, false, false],
   'contacts.manage': [false, false, false, true, false, false],
@@ -74,7 +75,7 @@ describe('access policy', () => {
 
   it('lists what a user holds within their own scope', () => {
     expect(permissions(health)).toEqual(['alerts.read', 'alerts.acknowledge', 'alerts.rectify'])
-    expect(permissions(unmasker)).toEqual(['alerts.read', 'alerts.review', 'cases.flag', 'rankings.read', 'personal.unmask'])
-    expect(permissions(admin)).toEqual(['alerts.read', 'rankings.read', 'users.manage', 'contacts.manage', 'rules.manage', 'sources.manage'])
+    expect(permissions(unmasker)).toEqual(['alerts.read', 'alerts.review', 'cases.flag', 'silences.manage', 'rankings.read', 'personal.unmask'])
+    expect(permissions(admin)).toEqual(['alerts.read', 'silences.manage', 'rankings.read', 'users.manage', 'contacts.manage', 'rules.manage', 'sources.manage'])
   })
 })

@@ -11,6 +11,7 @@ export type Action =
   | 'alerts.rectify'
   | 'alerts.review'
   | 'cases.flag'
+  | 'silences.manage'
   | 'rankings.read'
   | 'users.manage'
   | 'contacts.manage'
@@ -20,7 +21,7 @@ export type Action =
 
 /** ACTIONS lists every action. */
 export const ACTIONS: readonly Action[] = [
-  'alerts.read', 'alerts.acknowledge', 'alerts.rectify', 'alerts.review', 'cases.flag', 'rankings.read',
+  'alerts.read', 'alerts.acknowledge', 'alerts.rectify', 'alerts.review', 'cases.flag', 'silences.manage', 'rankings.read',
   'users.manage', 'contacts.manage', 'rules.manage', 'sources.manage', 'personal.unmask',
 ]
 
@@ -37,6 +38,8 @@ const POLICY: Record<Action, Partial<Record<Role, Grant>>> = {
   'alerts.rectify': { department: 'own dept' },
   'alerts.review': { inspector: 'all' },
   'cases.flag': { inspector: 'all' },
+  // Muting a rule or a department (say, during a system migration) is a supervision decision.
+  'silences.manage': { inspector: 'all', admin: 'all' },
   'rankings.read': { inspector: 'all', leader: 'all', admin: 'all' },
   'users.manage': { admin: 'all' },
   'contacts.manage': { admin: 'all' },
