@@ -4,6 +4,7 @@
  * acknowledge (确认 <code>), and escalation when nobody answers (lifecycle/).
  */
 import type { CardMessage } from '../common/contract/alert.ts'
+import { maskPhone } from '../common/mask.ts'
 import type { Clock } from '../common/clock.ts'
 import type { Db, Queryable } from '../common/db/db.ts'
 import type { Logger } from '../common/log.ts'
@@ -125,7 +126,7 @@ export function startNotifier(opts: NotifierOptions): Notifier {
   const webhooks: Record<string, Handler> = {}
   if (opts.sms.authToken && opts.sms.publicBaseUrl) {
     const w = { authToken: opts.sms.authToken, publicBaseUrl: opts.sms.publicBaseUrl, log: log.child('twilio') }
-    webhooks[STATUS_PATH] = statusCallbackHandler({ ...w, db, onChange: changed })
+    webhooks[STATUS_PATH] = statusCallbackHandler({ ...w, db, now: () => clock.now(), onChange: changed })
     webhooks[INBOUND_PATH] = inboundSmsHandler({ ...w, onAck })
   }
 
@@ -171,7 +172,3 @@ interface CardRow {
   settings_version: string
 }
 
-/** maskPhone keeps a log line free of a full phone number. */
-function maskPhone(p: string): string {
-  return p.length > 7 ? `${p.slice(0, p.length - 8)}****${p.slice(-4)}` : '****'
-}

@@ -6,7 +6,8 @@
  */
 import { readFileSync, unwatchFile, watchFile } from 'node:fs'
 import type { Bus } from '../common/bus/bus.ts'
-import type { Queryable } from '../common/db/db.ts'
+import { appendAudit } from '../alerts/audit/log.ts'
+import type { Db } from '../common/db/db.ts'
 import type { Logger } from '../common/log.ts'
 import { parseRulesFile } from './rulesFile.ts'
 import type { RuleSettings } from './settings.ts'
@@ -48,7 +49,16 @@ export function acceptSettings(msg: SettingsMessage, log: Logger): RuleSettings 
   }
 }
 
-/** recordVersion keeps the text of each settings version, so alerts can be traced to it. */
-export async function recordVersion(db: Queryable, s: RuleSettings, origin: string, text: string): Promise<void> {
-  await db.query('INSERT INTO rules_versions (version, origin, content) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING', [s.version, origin, text])
+/**
+ * recordVersion keeps the text of each settings version, so alerts can be traced to
+ * it; a version seen for the first time is a change of the rules in force and enters
+ * the audit trail (`rules.reloaded`) in the same transaction. Returns true when new.
+ */
+export async function recordVersion(db: Db, s: RuleSettings, origin: string, text: string, at: number): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const r = await tx.query('INSERT INTO rules_versions (version, origin, content) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING', [s.version, origin, text])
+    if (!r.rowCount) return false
+    await appendAudit(tx, { at, actor: 'rules', action: 'rules.reloaded', subject: `rules:${s.version}`, detail: { origin } })
+    return true
+  })
 }

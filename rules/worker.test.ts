@@ -77,11 +77,14 @@ describe.each(openTestDbs())('the live rules worker on $name', (backend) => {
     expect(await card('approval.out_of_order', 'O-1')).toBeUndefined() // disabled in v1
     writeFileSync(rulesFile, 'version: v2\nrules:\n  approval.out_of_order: { level: red }\n')
     await waitFor(async () => (await count("SELECT count(*) AS n FROM rules_versions WHERE version = 'v2'")) === 1, 'v2 recorded')
+    // a change of the rules in force is in the audit trail, once
+    expect(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'rules.reloaded' AND subject = 'rules:v2'")).toBe(1)
     await post(platform, ev('o2', 'completed', 'O-2', '2026-11-27T09:00:00+08:00'))
     await waitFor(async () => (await card('approval.out_of_order', 'O-2'))?.settings_version === 'v2', 'card under v2')
     writeFileSync(rulesFile, 'version: v3\nrules:\n  approval.out_of_order: { level: purple }\n')
     await new Promise((r) => setTimeout(r, 2500))
     expect(await count("SELECT count(*) AS n FROM rules_versions WHERE version = 'v3'")).toBe(0)
+    expect(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'rules.reloaded' AND subject = 'rules:v3'")).toBe(0)
     await post(platform, ev('o3', 'completed', 'O-3', '2026-11-27T09:00:00+08:00'))
     await waitFor(async () => (await card('approval.out_of_order', 'O-3'))?.settings_version === 'v2', 'v2 still in force')
   })

@@ -50,14 +50,14 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
   const engine = new RuleEngine(ctx, { settleMs: opts.settleMs, allowedLatenessMs: opts.allowedLatenessMs })
   const watch = new SourceWatch(opts.silentHours, ctx)
   await restoreSources(db, watch, clock.now())
-  if (opts.rulesFile) await recordVersion(db, ctx.settings, opts.rulesFile.path, opts.rulesFile.text)
+  if (opts.rulesFile) await recordVersion(db, ctx.settings, opts.rulesFile.path, opts.rulesFile.text, clock.now())
   // Settings arrive over the bus from whichever rules process saw the file change.
   const reload = bus.subscribeLive<SettingsMessage>(RULES_TOPIC, (msg) => {
     const settings = acceptSettings(msg, log)
     if (!settings || settings.version === ctx.settings.version) return
     ctx = { ...ctx, settings }
     engine.setContext(ctx)
-    recordVersion(db, settings, msg.origin, msg.text).catch((e: unknown) => log.warn('could not record settings version', { error: (e as Error).message }))
+    recordVersion(db, settings, msg.origin, msg.text, clock.now()).catch((e: unknown) => log.warn('could not record settings version', { error: (e as Error).message }))
     log.info(`rules settings ${settings.version} in force`, { origin: msg.origin })
   })
   const watcher = opts.rulesFile ? watchRulesFile(opts.rulesFile.path, bus, log) : null

@@ -3,6 +3,7 @@ import type { Db } from '../../common/db/db.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
 import { startFakeTwilio, type FakeTwilio } from '../../test-support/fakeTwilio.ts'
 import { enqueue, failedMessages, outboxMessages } from './outbox.ts'
+import { verifyAudit } from '../audit/verify.ts'
 import { backoff, startSmsSender, type SmsSender } from './sender.ts'
 import { ManualClock, memoryLog } from './testdata/support.ts'
 import { createTwilioClient } from './twilioClient.ts'
@@ -38,6 +39,8 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
     return sender
   }
   const row = async (ref: string) => (await outboxMessages(db, ref))[0]!
+  const auditOf = async (id: number) =>
+    (await db.query<{ actor: string; action: string; detail: unknown }>('SELECT actor, action, detail FROM audit_log WHERE subject = $1 ORDER BY seq', [`sms:${id}`])).rows
   const posts = () => fake.requests.filter((r) => r.method === 'POST').map((r) => r.status)
 
   beforeAll(async () => {
@@ -65,6 +68,9 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
     expect(fake.messages).toMatchObject([{ to: TO, from: FROM, body: '红牌：S-1 超期未办结', statusCallback: `${CALLBACK}?outbox=${r.id}` }])
     expect(r).toMatchObject({ status: 'sent', twilioSid: fake.messages[0]!.sid, attempts: 1, error: null, nextAttemptAt: null })
     expect(changes).toEqual([r.id])
+    // the trail says it went out, in the same transaction, number masked
+    expect(await auditOf(r.id)).toEqual([{ actor: 'sms', action: 'sms.sent', detail: { ref: 'red:S-1', to: '138****8000', sid: r.twilioSid } }])
+    expect(await verifyAudit(db)).toMatchObject({ ok: true })
   })
 
   it('retries 500, 429 and a timeout with growing delays, then sends once', async () => {
@@ -119,6 +125,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
     expect(failed).toMatchObject([{ ref: 'k', recipient: '+86123', status: 'failed', attempts: 1 }])
     expect(failed[0]!.error).toContain('21211')
     expect(log.lines.some((l) => l.level === 'error' && l.msg.includes('refused'))).toBe(true)
+    expect(await auditOf(failed[0]!.id)).toMatchObject([{ action: 'sms.status', detail: { status: 'failed', error: expect.stringContaining('21211') } }])
   })
 
   it('gives up after maxAttempts', async () => {

@@ -6,7 +6,9 @@
  * again while still `sending` is looked up before it is sent.
  */
 import type { Clock } from '../../common/clock.ts'
-import type { Db } from '../../common/db/db.ts'
+import type { Db, Queryable } from '../../common/db/db.ts'
+import { maskPhone } from '../../common/mask.ts'
+import { appendAudit } from '../audit/log.ts'
 import type { Logger } from '../../common/log.ts'
 import { outcomeOf, type SmsGateway } from './gateway.ts'
 import { claimNext, recordFailed, recordSent, scheduleRetry, type Claimed } from './outbox.ts'
@@ -96,13 +98,13 @@ async function attempt(opts: SmsSenderOptions, row: Claimed): Promise<void> {
     if (row.was === 'sending') {
       const found = await gateway.find(row.recipient, row.body, new Date(row.createdAt.getTime() - LOOKUP_SLACK_MS))
       if (found) {
-        await recordSent(db, row.id, found.sid)
+        await audited(opts, row, (tx) => recordSent(tx, row.id, found.sid), 'sms.sent', { sid: found.sid, foundAfterCrash: true })
         log.info('sms found at the provider from an earlier attempt; not sent again', { ...fields, sid: found.sid })
         return
       }
     }
     const { sid } = await gateway.send(row.recipient, row.body, { statusCallback: callbackFor(opts.statusCallbackUrl, row.id) })
-    await recordSent(db, row.id, sid)
+    await audited(opts, row, (tx) => recordSent(tx, row.id, sid), 'sms.sent', { sid })
     log.info('sms sent', { ...fields, sid })
   } catch (err) {
     await onFailure(opts, row, err)
@@ -115,13 +117,14 @@ async function onFailure(opts: SmsSenderOptions, row: Claimed, err: unknown): Pr
   const outcome = outcomeOf(err)
   const fields = { id: row.id, ref: row.ref, to: row.recipient, attempt: row.attempts, error: message }
   if (outcome === 'permanent') {
-    await recordFailed(opts.db, row.id, message)
+    await audited(opts, row, (tx) => recordFailed(tx, row.id, message), 'sms.status', { status: 'failed', error: message })
     opts.log.error('sms refused by the provider; not retried', fields)
     return
   }
   const maxAttempts = opts.maxAttempts ?? 12
   if (row.attempts >= maxAttempts) {
-    await recordFailed(opts.db, row.id, `gave up after ${row.attempts} attempts: ${message}`)
+    const error = `gave up after ${row.attempts} attempts: ${message}`
+    await audited(opts, row, (tx) => recordFailed(tx, row.id, error), 'sms.status', { status: 'failed', error })
     opts.log.error('sms failed; giving up', fields)
     return
   }
@@ -129,6 +132,23 @@ async function onFailure(opts: SmsSenderOptions, row: Claimed, err: unknown): Pr
   // Only an answer proving the provider lacks the message lets the next attempt skip the look-up.
   await scheduleRetry(opts.db, row.id, outcome === 'not_sent' ? 'pending' : 'sending', at, message)
   opts.log.warn('sms attempt failed; will retry', { ...fields, outcome, next: at.toISOString() })
+}
+
+/**
+ * audited records an outcome and its audit row in one transaction: the trail says
+ * which message went out (number masked) exactly when the outbox does.
+ */
+async function audited(
+  opts: SmsSenderOptions,
+  row: Claimed,
+  change: (tx: Queryable) => Promise<void>,
+  action: 'sms.sent' | 'sms.status',
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await opts.db.transaction(async (tx) => {
+    await change(tx)
+    await appendAudit(tx, { at: opts.clock.now(), actor: 'sms', action, subject: `sms:${row.id}`, detail: { ref: row.ref, to: maskPhone(row.recipient), ...detail } })
+  })
 }
 
 /** backoff is the delay after attempt n (1-based): base, 2·base, 4·base, … up to max. */

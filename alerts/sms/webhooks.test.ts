@@ -94,8 +94,10 @@ describe.each(openTestDbs())('twilio webhooks on $name', (backend) => {
     changes.length = 0
     expect(await fake.deliver(sid, ['sent', 'delivered'])).toEqual([204, 204])
     expect(await status('s1')).toBe('delivered')
-    // "sent" changed nothing (the sender had recorded it); "delivered" did, and is announced
+    // "sent" changed nothing (the sender had recorded it); "delivered" did, and is announced and audited
     expect(changes).toEqual([id])
+    const trail = await db.query<{ actor: string; action: string; detail: Record<string, unknown> }>('SELECT actor, action, detail FROM audit_log WHERE subject = $1 ORDER BY seq', [`sms:${id}`])
+    expect(trail.rows.map((r) => [r.actor, r.action, r.detail.status ?? null])).toEqual([['sms', 'sms.sent', null], ['twilio', 'sms.status', 'delivered']])
   })
 
   it('ignores a late "sent" or "queued" after "delivered"', async () => {

@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import twilio from 'twilio'
-import type { Queryable } from '../../common/db/db.ts'
+import type { Db } from '../../common/db/db.ts'
+import { appendAudit } from '../audit/log.ts'
 import type { Logger } from '../../common/log.ts'
 import { applyDeliveryReport, type DeliveryReport } from './outbox.ts'
 import { readBody } from '../../common/httpBody.ts'
@@ -41,14 +42,22 @@ export function statusUrl(publicBaseUrl: string): string {
 }
 
 /** statusCallbackHandler records Twilio's delivery reports; a report never moves a message back. */
-export function statusCallbackHandler(opts: WebhookOptions & { db: Queryable; onChange?: (id: number) => void }): Handler {
+export function statusCallbackHandler(opts: WebhookOptions & { db: Db; now?: () => number; onChange?: (id: number) => void }): Handler {
+  const now = opts.now ?? Date.now
   return async (req, res) => {
     const params = await signedParams(req, res, opts)
     if (!params) return
     const report = reportOf(params, new URL(req.url ?? '/', 'http://x').searchParams.get('outbox'))
     if (report) {
       try {
-        const changed = await applyDeliveryReport(opts.db, report)
+        // The report and its audit row commit together; a report that changes nothing is not audited.
+        const changed = await opts.db.transaction(async (tx) => {
+          const id = await applyDeliveryReport(tx, report)
+          if (id !== null) {
+            await appendAudit(tx, { at: now(), actor: 'twilio', action: 'sms.status', subject: `sms:${id}`, detail: { sid: report.sid, status: report.status, ...(report.error ? { error: report.error } : {}) } })
+          }
+          return id
+        })
         opts.log.debug('sms status', { sid: report.sid, status: report.status, changed })
         if (changed !== null) opts.onChange?.(changed)
       } catch (err) {

@@ -4,7 +4,7 @@
  * platform zone, and nothing of the provider's bookkeeping.
  */
 import type { OutboxMessage } from '../../alerts/sms/outbox.ts'
-import { maskPhone } from './accounts/mask.ts'
+import { maskPhone } from '../../common/mask.ts'
 import type { SmsView } from './wall-contract.ts'
 
 /** smsView is the wall's view of one text message. */

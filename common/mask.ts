@@ -2,7 +2,8 @@
  * Masking of petitioners' personal data (contract §4) in everything a browser is
  * shown: names keep their first character, phones their first 3 and last 4 digits,
  * id-card numbers their first 6 and last 4. Pure; the clear data is reachable only
- * through the unmask route (routes.ts), which checks and audits.
+ * through the unmask route (dashboard/server/accounts/routes.ts), which checks and
+ * audits. Also keeps contacts' numbers out of logs, audit rows and walls.
  */
 
 // Keys compared lower-case. Names: the contract's field; ids: any key that says it is one.
