@@ -29,7 +29,7 @@ describe('outboxStage', () => {
     const out = await outboxStage(enqueue).exec(testCtx(0), [n])
     const code = shortCode(n.alert.key)
     expect(entries).toEqual([
-      { ref: n.alert.key, recipient: DUTY.phone, body: `【电子监察】红牌：市场监管局 审批超期 A-0001，请回复"确认 ${code}"`, covers: [n.alert.key] },
+      { ref: n.alert.key, recipient: DUTY.phone, body: `【电子监察】红牌：市场监管局 审批超期 A-0001，请回复"确认 ${code}"`, dept: "market", covers: [n.alert.key] },
     ])
     expect(out).toMatchObject([{ ref: n.alert.key, shortCode: code }])
   })

@@ -94,10 +94,12 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
     return pages[username]!
   }
 
-  /** signIn opens the app at `path` and signs in through the login form. */
+  /** signIn opens the app at `path` and, unless this browser is signed in already, signs in through the login form. */
   async function signIn(username: string, path = '/'): Promise<Page> {
     const page = await pageOf(username)
     await page.goto(`${url}${path}`)
+    await page.waitForSelector('[data-testid="login-form"], [data-testid="app-nav"]')
+    if (await page.locator('[data-testid="app-nav"]').count()) return page
     await page.fill('[data-testid="login-username"]', username)
     await page.fill('[data-testid="login-password"]', PW)
     await page.click('[data-testid="login-submit"]')
@@ -290,11 +292,7 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
   })
 
   it('lets an inspector create a silence and end it with a reason', async () => {
-    const page = await pageOf('wang')
-    console.log('silence: at', page.url())
-    await page.screenshot({ path: '/tmp/silence0.png' })
-    await page.click('[data-testid="nav-silences"]')
-    console.log('silence: clicked')
+    const page = await signIn('wang', '/#/silences')
     await page.waitForSelector('[data-testid="silence-form"]')
     await page.click('[data-testid="silence-create"]')
     await expect.poll(() => text(page, '[data-testid="silence-error"]')).toBe('请至少选择预警事项或部门之一')

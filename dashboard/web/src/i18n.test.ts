@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deptLabel, levelLabel, otherLang, pickLang, ruleLabel, t } from './i18n.ts'
+import { deptLabel, levelLabel, MESSAGES, otherLang, pickLang, ruleIds, ruleLabel, t } from './i18n.ts'
 
 describe('i18n', () => {
   it('speaks zh-CN by default and English on ?lang=en', () => {
@@ -29,6 +29,7 @@ describe('i18n', () => {
     }
     for (const [rule, label] of Object.entries(expected)) expect(ruleLabel('zh-CN', rule)).toBe(label)
     expect(ruleLabel('en', 'approval.overdue')).toBe('Approval overdue')
+    expect(ruleIds().sort()).toEqual(Object.keys(expected).sort())
   })
 
   it('shows unknown rule ids raw, even ones that look like object keys', () => {
@@ -48,5 +49,16 @@ describe('i18n', () => {
     expect(deptLabel(names, 'en', 'health')).toBe('Health Commission')
     expect(deptLabel(names, 'en', 'toString')).toBe('toString')
     expect(deptLabel(names, 'en', 'tax')).toBe('tax')
+  })
+
+  it('has every string in English too, with the same placeholders', () => {
+    const zh = MESSAGES['zh-CN']
+    const en = MESSAGES.en
+    const holes = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+    expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort())
+    for (const key of Object.keys(zh) as Array<keyof typeof zh>) {
+      expect([key, en[key].trim().length > 0]).toEqual([key, true])
+      expect([key, holes(en[key])]).toEqual([key, holes(zh[key])])
+    }
   })
 })

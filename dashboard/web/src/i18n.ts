@@ -1,10 +1,12 @@
 /**
- * i18n: every string the wall shows, in zh-CN (the default) and English, plus the
- * lookups for rule, level and department names. Unknown rule ids and department
- * codes are shown raw rather than hidden, so a new rule is visible before it is named.
+ * i18n: every string the app shows, in zh-CN (the default) and English, plus the
+ * lookups for rule, level and department names. The wall's strings are here, the
+ * consoles' in i18n-console.ts. Unknown rule ids and department codes are shown raw
+ * rather than hidden, so a new rule is visible before it is named.
  */
 import type { Level } from '../../../common/contract/alert.ts'
 import type { DeptNames } from '../../server/wall-contract.ts'
+import { EN_CONSOLE, ZH_CONSOLE } from './i18n-console.ts'
 
 /** Lang is a language the wall can show. */
 export type Lang = 'zh-CN' | 'en'
@@ -12,7 +14,7 @@ export type Lang = 'zh-CN' | 'en'
 /** LANGS lists the languages in toggle order. */
 export const LANGS: readonly Lang[] = ['zh-CN', 'en']
 
-const ZH = {
+const ZH_WALL = {
   title: '电子监察实时预警',
   platformTime: '平台时间',
   connecting: '正在连接…',
@@ -57,10 +59,7 @@ const ZH = {
   'rule.calendar.uncovered': '日历未覆盖',
 }
 
-/** MessageKey names one string. */
-export type MessageKey = keyof typeof ZH
-
-const EN: Record<MessageKey, string> = {
+const EN_WALL: Record<keyof typeof ZH_WALL, string> = {
   title: 'E-Supervision Live Alerts',
   platformTime: 'Platform time',
   connecting: 'Connecting…',
@@ -105,14 +104,23 @@ const EN: Record<MessageKey, string> = {
   'rule.calendar.uncovered': 'Calendar not covered',
 }
 
-const MESSAGES: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': ZH, en: EN }
+const ZH = { ...ZH_WALL, ...ZH_CONSOLE }
+
+/** MessageKey names one string. */
+export type MessageKey = keyof typeof ZH
+
+const EN: Record<MessageKey, string> = { ...EN_WALL, ...EN_CONSOLE }
+
+/** MESSAGES holds every string by language; exported for the completeness test. */
+export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': ZH, en: EN }
 
 /** t returns the string `key` in `lang`, with {name} placeholders filled from `vars`. */
 export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
   return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m))
 }
 
-function isKey(k: string): k is MessageKey {
+/** isKey tells whether a string names a message (for labels built from a code). */
+export function isKey(k: string): k is MessageKey {
   return Object.hasOwn(ZH, k)
 }
 
@@ -120,6 +128,11 @@ function isKey(k: string): k is MessageKey {
 export function ruleLabel(lang: Lang, rule: string): string {
   const key = `rule.${rule}`
   return isKey(key) ? t(lang, key) : rule
+}
+
+/** ruleIds lists the rules the app has names for, in the order they are named. */
+export function ruleIds(): string[] {
+  return Object.keys(ZH).filter((k) => k.startsWith('rule.')).map((k) => k.slice('rule.'.length))
 }
 
 /** levelLabel names a card level (黄牌 / 红牌). */

@@ -1,8 +1,9 @@
-/** Entry point of the wall: applies the palette, then mounts the app. */
+/** Entry point of the app (wall and consoles): applies the palette, then mounts the shell. */
 import { createApp } from 'vue'
 import { cssVariables } from './palette.ts'
+import App from './App.vue'
 import './styles.css'
-import WallApp from './WallApp.vue'
+import './console.css'
 
 for (const [name, value] of Object.entries(cssVariables())) document.documentElement.style.setProperty(name, value)
-createApp(WallApp).mount('#app')
+createApp(App).mount('#app')

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { contrastRatio, cssVariables, PALETTE, type PaletteName } from './palette.ts'
 
-/** Every pair of (text, background) the wall draws. */
+/** Every pair of (text, background) the wall and the consoles draw. */
 const PAIRS: Array<[PaletteName, PaletteName]> = [
   ['text', 'bg'], ['text', 'panel'], ['text', 'highlight'],
   ['textMuted', 'bg'], ['textMuted', 'panel'], ['textMuted', 'highlight'],
   ['yellow', 'panel'], ['yellow', 'highlight'], ['red', 'panel'], ['red', 'highlight'],
   ['yellowInk', 'yellow'], ['redInk', 'redBadge'], ['ok', 'panel'], ['warn', 'panel'],
+  ['ok', 'bg'], ['warn', 'bg'], ['red', 'bg'], ['yellow', 'bg'],
 ]
 
 describe('palette', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatShanghai, shanghaiTime } from './time-format.ts'
+import { formatShanghai, fromShanghaiInput, shanghaiTime, toShanghaiInput } from './time-format.ts'
 
 describe('time format', () => {
   it('shows instants in Shanghai time, whatever offset they were written with', () => {
@@ -15,5 +15,21 @@ describe('time format', () => {
   it('returns bad input raw rather than "Invalid Date"', () => {
     expect(shanghaiTime('soon')).toBeNull()
     expect(formatShanghai('soon')).toBe('soon')
+  })
+})
+
+describe('datetime-local in Shanghai time', () => {
+  it('reads an entered time as Shanghai time', () => {
+    expect(fromShanghaiInput('2026-11-25T18:30')).toBe('2026-11-25T18:30:00+08:00')
+    expect(Date.parse(fromShanghaiInput('2026-11-25T18:30')!)).toBe(Date.parse('2026-11-25T10:30:00Z'))
+    expect(fromShanghaiInput('2026-11-25T18:30:15')).toBe('2026-11-25T18:30:15+08:00')
+    expect(fromShanghaiInput('')).toBeNull()
+    expect(fromShanghaiInput('2026-13-45T99:99')).toBeNull()
+  })
+
+  it('writes an instant for the input, round trip', () => {
+    const t = Date.parse('2026-11-25T10:30:00Z')
+    expect(toShanghaiInput(t)).toBe('2026-11-25T18:30')
+    expect(Date.parse(fromShanghaiInput(toShanghaiInput(t))!)).toBe(t)
   })
 })

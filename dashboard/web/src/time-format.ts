@@ -1,5 +1,5 @@
 /**
- * Time formatting for the wall: always in the platform zone, Asia/Shanghai, whatever
+ * Time formatting for the app: always in the platform zone, Asia/Shanghai, whatever
  * zone the wall's own machine is set to, and with a 24-hour clock.
  */
 
@@ -33,4 +33,22 @@ export function shanghaiTime(instant: string | number): ShanghaiTime | null {
 export function formatShanghai(instant: string): string {
   const t = shanghaiTime(instant)
   return t ? `${t.date} ${t.time.slice(0, 5)}` : instant
+}
+
+/**
+ * fromShanghaiInput reads a datetime-local value ("YYYY-MM-DDTHH:mm") as Shanghai wall
+ * time, whatever zone the browser is in, and returns it as RFC 3339; null if invalid.
+ * Shanghai keeps +08:00 all year (no daylight saving).
+ */
+export function fromShanghaiInput(value: string): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::(\d{2}))?$/.exec(value.trim())
+  if (!m) return null
+  const iso = `${m[1]}T${m[2]}:${m[3] ?? '00'}+08:00`
+  return Number.isFinite(Date.parse(iso)) ? iso : null
+}
+
+/** toShanghaiInput writes an instant as a datetime-local value in Shanghai time. */
+export function toShanghaiInput(instant: number): string {
+  const t = shanghaiTime(instant)
+  return t ? `${t.date}T${t.time.slice(0, 5)}` : ''
 }

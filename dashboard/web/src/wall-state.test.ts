@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { AlertView, WallSnapshot } from '../../server/wall-contract.ts'
-import { emptyWall, fromSnapshot, withCard, withClock } from './wall-state.ts'
+import type { AlertView, SmsView, WallSnapshot } from '../../server/wall-contract.ts'
+import { emptyWall, fromSnapshot, withCard, withClock, withSms } from './wall-state.ts'
 
 function card(key: string, level: 'yellow' | 'red', at: string): AlertView {
   return { key, rule: 'approval.overdue', level, kind: 'approval', caseId: key, dept: 'health', at, causes: [], settingsVersion: 'v', raisedAt: at, status: 'open' }
@@ -11,6 +11,13 @@ const snapshot: WallSnapshot = {
   alerts: [card('a', 'red', '2026-03-02T08:00:00+08:00')],
   counts: { yellow: 40, red: 12 },
   byDept: [{ dept: 'health', yellow: 40, red: 12 }],
+  sms: [],
+  scope: { all: true },
+}
+
+function sms(id: number, status: SmsView['status']): SmsView {
+  const at = '2026-03-02T08:01:00+08:00'
+  return { id, dept: 'health', to: '+86 138****8000', body: '【电子监察】红牌', status, error: null, at, updatedAt: at }
 }
 
 describe('wall state', () => {
@@ -44,5 +51,19 @@ describe('wall state', () => {
     expect(withClock(s, 'x').now).toBe('x')
     const same = withClock(s, 'x')
     expect(withClock(same, 'x')).toBe(same)
+  })
+
+  it('takes the text messages and the scope from the snapshot', () => {
+    const s = fromSnapshot({ ...snapshot, sms: [sms(1, 'sent')], scope: { dept: 'health' } })
+    expect(s.sms.map((m) => m.id)).toEqual([1])
+    expect(s.scope).toEqual({ dept: 'health' })
+  })
+
+  it('moves a text message on by id, without touching the cards', () => {
+    const s = fromSnapshot({ ...snapshot, sms: [sms(1, 'sent')] })
+    const next = withSms(s, sms(1, 'delivered'))
+    expect(next.sms.map((m) => m.status)).toEqual(['delivered'])
+    expect(next.feed).toBe(s.feed)
+    expect(withSms(next, sms(1, 'sent'))).toBe(next)
   })
 })

@@ -1,10 +1,11 @@
 /**
  * Wall state: everything the wall shows, as one immutable value. A snapshot replaces
- * it whole (so a resync can never duplicate a card); a live card or a clock tick
- * derives the next value from the last.
+ * it whole (so a resync can never duplicate a card or a text message); a live card,
+ * a message update or a clock tick derives the next value from the last.
  */
-import type { AlertView, WallSnapshot } from '../../server/wall-contract.ts'
+import type { AlertView, SmsView, WallScope, WallSnapshot } from '../../server/wall-contract.ts'
 import { feedFromCards, insertCard } from './alert-feed.ts'
+import { smsFromSnapshot, upsertSms } from './sms-feed.ts'
 import { emptyTallies, tallyCard, type Tallies } from './tallies.ts'
 
 /** WallState is what the wall renders. */
@@ -13,11 +14,15 @@ export interface WallState extends Tallies {
   now: string | null
   /** Newest first, unique by key, bounded (see alert-feed.ts). */
   feed: AlertView[]
+  /** Text messages, newest first, unique by id, bounded (see sms-feed.ts). */
+  sms: SmsView[]
+  /** Whose wall it is; null until the first snapshot. */
+  scope: WallScope | null
 }
 
 /** emptyWall is the state before the first snapshot. */
 export function emptyWall(): WallState {
-  return { now: null, feed: [], ...emptyTallies() }
+  return { now: null, feed: [], sms: [], scope: null, ...emptyTallies() }
 }
 
 /** fromSnapshot replaces the wall with the server's view. */
@@ -27,6 +32,9 @@ export function fromSnapshot(s: WallSnapshot): WallState {
     feed: feedFromCards(s.alerts),
     counts: { yellow: s.counts.yellow, red: s.counts.red },
     byDept: s.byDept.map((d) => ({ dept: d.dept, yellow: d.yellow, red: d.red })),
+    // A server from before the SMS panel sends neither; the wall still works.
+    sms: smsFromSnapshot(s.sms),
+    scope: s.scope ?? null,
   }
 }
 
@@ -35,6 +43,12 @@ export function withCard(state: WallState, card: AlertView): WallState {
   const { feed, duplicate } = insertCard(state.feed, card)
   if (duplicate) return state
   return { ...state, feed, ...tallyCard(state, card) }
+}
+
+/** withSms adds a text message or moves one on (same id). */
+export function withSms(state: WallState, sms: SmsView): WallState {
+  const next = upsertSms(state.sms, sms)
+  return next === state.sms ? state : { ...state, sms: next }
 }
 
 /** withClock sets the platform time. */

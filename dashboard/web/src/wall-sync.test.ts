@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { AlertView, WallSnapshot } from '../../server/wall-contract.ts'
+import type { AlertView, SmsView, WallSnapshot } from '../../server/wall-contract.ts'
+import { ApiError } from './api.ts'
 import { startWallSync, type ConnectionStatus, type LiveSocket } from './wall-sync.ts'
 
 /** FakeSocket stands in for socket.io-client: tests emit its events by hand. */
@@ -20,8 +21,16 @@ function card(key: string, minute: number, level: 'yellow' | 'red' = 'red'): Ale
   return { key, rule: 'approval.overdue', level, kind: 'approval', caseId: key, dept: 'health', at, causes: [], settingsVersion: 'v', raisedAt: at, status: 'open' }
 }
 
-function snap(cards: AlertView[]): WallSnapshot {
-  return { now: '2026-03-02T09:30:00+08:00', alerts: cards, counts: { yellow: 0, red: cards.length }, byDept: [{ dept: 'health', yellow: 0, red: cards.length }] }
+function snap(cards: AlertView[], sms: SmsView[] = []): WallSnapshot {
+  return {
+    now: '2026-03-02T09:30:00+08:00', alerts: cards, counts: { yellow: 0, red: cards.length }, byDept: [{ dept: 'health', yellow: 0, red: cards.length }],
+    sms, scope: { all: true },
+  }
+}
+
+function text(id: number, minute: number, status: SmsView['status']): SmsView {
+  const at = new Date(Date.UTC(2026, 2, 2, 1, minute)).toISOString()
+  return { id, dept: 'health', to: '+86 138****8000', body: '【电子监察】红牌', status, error: null, at, updatedAt: at }
 }
 
 /** deferred lets a test decide when the snapshot load answers. */
@@ -37,6 +46,7 @@ describe('wall sync', () => {
   let loads: Array<ReturnType<typeof deferred<WallSnapshot>>>
   let statuses: ConnectionStatus[]
   let sync: ReturnType<typeof startWallSync>
+  let signedOut: number
 
   beforeEach(() => {
     vi.useFakeTimers()
@@ -51,8 +61,10 @@ describe('wall sync', () => {
         return d.promise
       },
       onChange: (_s, status) => statuses.push(status),
+      onSignedOut: () => signedOut++,
       retryMs: 1000,
     })
+    signedOut = 0
   })
   afterEach(() => {
     sync.stop()
@@ -170,5 +182,42 @@ describe('wall sync', () => {
     socket.emit('clock', { now: 'x' })
     expect(socket.disconnects).toBe(1)
     expect(statuses.length).toBe(before)
+  })
+
+  const texts = () => sync.state().sms.map((m) => `${m.id}:${m.status}`)
+
+  it('shows the snapshot\'s text messages and moves them on live', async () => {
+    socket.emit('connect')
+    loads[0]!.resolve(snap([], [text(1, 1, 'sent')]))
+    await vi.runAllTicks()
+    socket.emit('sms', text(2, 2, 'pending'))
+    socket.emit('sms', text(1, 1, 'delivered'))
+    expect(texts()).toEqual(['2:pending', '1:delivered'])
+  })
+
+  it('holds text messages during a reload and never moves one back', async () => {
+    socket.emit('connect')
+    socket.emit('sms', text(1, 1, 'sent')) // older than the snapshot's view of it
+    socket.emit('sms', text(2, 2, 'failed')) // not in it yet
+    loads[0]!.resolve(snap([], [text(1, 1, 'delivered')]))
+    await vi.runAllTicks()
+    expect(texts()).toEqual(['2:failed', '1:delivered'])
+  })
+
+  it('hands over to sign-in when the server refuses the socket', () => {
+    socket.emit('connect_error', new Error('xhr poll error'))
+    expect(signedOut).toBe(0)
+    socket.emit('connect_error', new Error('not signed in'))
+    socket.emit('connect_error', new Error('not signed in'))
+    expect(signedOut).toBe(1)
+  })
+
+  it('hands over to sign-in when the snapshot answers 401, and stops retrying', async () => {
+    socket.emit('connect')
+    loads[0]!.reject(new ApiError(401, 'not signed in'))
+    await vi.runAllTicks()
+    expect(signedOut).toBe(1)
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(loads).toHaveLength(1)
   })
 })

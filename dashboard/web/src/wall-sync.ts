@@ -1,19 +1,27 @@
 /**
- * Wall sync: keeps a WallState in step with the server. Socket.IO brings live cards
- * and clock ticks; every (re)connect reloads the whole wall from GET /api/v1/wall,
- * because cards stored while the wall was away are never pushed again.
+ * Wall sync: keeps a WallState in step with the server. Socket.IO brings live cards,
+ * text-message updates and clock ticks; every (re)connect reloads the whole wall from
+ * GET /api/v1/wall, because what was stored while the wall was away is never pushed
+ * again.
  *
- * Cards that arrive while that reload is in flight are held back and applied on top
- * of the snapshot, skipping the ones it already holds (dedupe by key).
+ * Cards and messages that arrive while that reload is in flight are held back and
+ * applied on top of the snapshot, skipping cards it already holds (dedupe by key) and
+ * message updates it has already seen (by id and status).
+ *
+ * The wall needs a session: a refused connection ("not signed in") or a 401 snapshot
+ * means it ended, and the sync hands over to the sign-in page through onSignedOut.
  */
-import type { AlertView, WallSnapshot } from '../../server/wall-contract.ts'
-import { emptyWall, fromSnapshot, withCard, withClock, type WallState } from './wall-state.ts'
+import type { AlertView, SmsView, WallSnapshot } from '../../server/wall-contract.ts'
+import { isSignedOut } from './api.ts'
+import { emptyWall, fromSnapshot, withCard, withClock, withSms, type WallState } from './wall-state.ts'
 
 /** LiveSocket is the part of a socket.io-client Socket the sync uses (a fake in tests). */
 export interface LiveSocket {
   on(event: 'connect', fn: () => void): unknown
   on(event: 'disconnect', fn: (reason: string) => void): unknown
+  on(event: 'connect_error', fn: (err: Error) => void): unknown
   on(event: 'alert', fn: (card: AlertView) => void): unknown
+  on(event: 'sms', fn: (sms: SmsView) => void): unknown
   on(event: 'clock', fn: (tick: { now: string }) => void): unknown
   on(event: 'resync', fn: () => void): unknown
   connect(): unknown
@@ -23,14 +31,19 @@ export interface LiveSocket {
 /** ConnectionStatus drives the status indicator. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting'
 
+/** SIGNED_OUT is the server's refusal of a socket without a live session. */
+export const SIGNED_OUT = 'not signed in'
+
 /** WallSyncOptions wires the sync to its collaborators. */
 export interface WallSyncOptions {
   socket: LiveSocket
   loadSnapshot: () => Promise<WallSnapshot>
   onChange: (state: WallState, status: ConnectionStatus) => void
+  /** The session ended: the wall cannot go on and the user must sign in again. */
+  onSignedOut?: () => void
   /** Wait before retrying a failed snapshot load, or reconnecting after the server dropped us. */
   retryMs?: number
-  /** Cap on cards held during a reload; beyond it the oldest held card is dropped. */
+  /** Cap on updates held during a reload; beyond it the oldest held one is dropped. */
   maxHeld?: number
 }
 
@@ -41,13 +54,15 @@ export interface WallSync {
   stop(): void
 }
 
+type Held = { card: AlertView } | { sms: SmsView }
+
 /** startWallSync starts listening; the socket may already be connecting. */
 export function startWallSync(opts: WallSyncOptions): WallSync {
   const retryMs = opts.retryMs ?? 2000
   const maxHeld = opts.maxHeld ?? 500
   let state = emptyWall()
   let status: ConnectionStatus = 'connecting'
-  let held: AlertView[] | null = null // non-null while a reload is in flight
+  let held: Held[] | null = null // non-null while a reload is in flight
   let generation = 0 // a newer (re)connect makes older reloads stale
   let timer: ReturnType<typeof setTimeout> | undefined
   let stopped = false
@@ -61,17 +76,39 @@ export function startWallSync(opts: WallSyncOptions): WallSync {
     timer = setTimeout(fn, retryMs)
   }
 
+  const signedOut = () => {
+    if (stopped) return
+    stopped = true
+    clearTimeout(timer)
+    opts.onSignedOut?.()
+  }
+
+  const apply = (h: Held) => {
+    state = 'card' in h ? withCard(state, h.card) : withSms(state, h.sms)
+  }
+
+  const live = (h: Held) => {
+    if (held) {
+      held.push(h)
+      if (held.length > maxHeld) held.shift()
+      return
+    }
+    apply(h)
+    publish()
+  }
+
   const reload = (gen: number) => {
     held ??= []
     opts.loadSnapshot().then(
       (snapshot) => {
         if (gen !== generation || stopped) return
         state = fromSnapshot(snapshot)
-        for (const card of held ?? []) state = withCard(state, card)
+        for (const h of held ?? []) apply(h)
         held = null
         publish()
       },
-      () => {
+      (err: unknown) => {
+        if (isSignedOut(err)) return signedOut()
         if (gen === generation && !stopped && status === 'connected') later(() => reload(gen))
       },
     )
@@ -91,15 +128,12 @@ export function startWallSync(opts: WallSyncOptions): WallSync {
     // Socket.IO retries by itself except when the server sent us away; then we must.
     if (reason === 'io server disconnect') later(() => opts.socket.connect())
   })
-  opts.socket.on('alert', (card) => {
-    if (held) {
-      held.push(card)
-      if (held.length > maxHeld) held.shift()
-      return
-    }
-    state = withCard(state, card)
-    publish()
+  // Socket.IO does not retry a connection the server refused; a network error it retries.
+  opts.socket.on('connect_error', (err) => {
+    if (err.message === SIGNED_OUT) signedOut()
   })
+  opts.socket.on('alert', (card) => live({ card }))
+  opts.socket.on('sms', (sms) => live({ sms }))
   // A card changed after it was shown (withdrawn by a correction): reload the whole wall.
   opts.socket.on('resync', () => {
     if (status !== 'connected') return
