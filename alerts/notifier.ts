@@ -9,7 +9,7 @@ import type { Clock } from '../common/clock.ts'
 import type { Db, Queryable } from '../common/db/db.ts'
 import type { Logger } from '../common/log.ts'
 import type { ClockDeps } from '../rules/clock.ts'
-import { DEFAULT_ESCALATION, startEscalation, type Step } from './lifecycle/escalation.ts'
+import { DEFAULT_ESCALATION, rectificationDeadline, startEscalation, type Step } from './lifecycle/escalation.ts'
 import { ThreadStore, type StoredThread } from './lifecycle/threadStore.ts'
 import { activeSilences, contactsOf, deptLabel, Dispatcher, markNotified, notifiedKeys, ruleLabel, shortCode, type NotifySettings } from './notify/index.ts'
 import { enqueue as enqueueSms, inboundSmsHandler, INBOUND_PATH, startSmsSender, statusCallbackHandler, STATUS_PATH, type AckResult, type Handler, type SmsProvider } from './sms/index.ts'
@@ -63,7 +63,8 @@ export function startNotifier(opts: NotifierOptions): Notifier {
       log.warn('announcing an sms change failed', { id, error: (e as Error).message })
     }
   }
-  const threads = new ThreadStore({ db, clock, onTransition: auditTransition })
+  // The rectification deadline is fixed at acknowledgement, on the rules' calendar, and shown in the consoles.
+  const threads = new ThreadStore({ db, clock, onTransition: auditTransition, rectificationDue: (ackAt) => rectificationDeadline(ackAt, DEFAULT_ESCALATION, opts.ctx) })
   const dispatcher = new Dispatcher({
     clock,
     log,

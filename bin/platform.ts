@@ -25,6 +25,7 @@ import { auditWriter } from '../dashboard/server/consoleRoutes.ts'
 import { ThreadStore } from '../alerts/lifecycle/threadStore.ts'
 import { auditTransition } from '../alerts/threadAudit.ts'
 import { readFileSync } from 'node:fs'
+import { DEFAULT_ESCALATION, rectificationDeadline } from '../alerts/lifecycle/escalation.ts'
 import { LIVE_SMS, startNotifier, type Notifier } from '../alerts/notifier.ts'
 import { ensureDemoAccounts, type DemoAccounts } from '../collector/simulator/demoAccounts.ts'
 import { gatewayFromEnv, type Handler } from '../alerts/sms/index.ts'
@@ -137,7 +138,9 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       const deptNames = Object.fromEntries(DEPARTMENTS.map((d) => [d.code, { 'zh-CN': d.name['zh-CN'], en: d.name.en }]))
       const audit = auditWriter(infra.db, () => clock.now())
       // One ThreadStore per process: the notifier's when alerts run here, so SMS and console share it.
-      const threads = notifier?.threads ?? new ThreadStore({ db: infra.db, clock, onTransition: auditTransition })
+      const threads =
+        notifier?.threads ??
+        new ThreadStore({ db: infra.db, clock, onTransition: auditTransition, rectificationDue: (ackAt) => rectificationDeadline(ackAt, DEFAULT_ESCALATION, ctx) })
       const d = await startDashboardServer({
         host: cfg.host,
         port: cfg.dashboardPort,

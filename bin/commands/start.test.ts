@@ -92,14 +92,18 @@ describe('jiancha start', () => {
       const browser = await launchChromium()
       try {
         const page = await browser.newPage()
-        // Signs in as the sign-in page does; the browser keeps the session cookie for the page.
-        expect((await page.request.post(`${url}/api/v1/login`, { data: { username: 'demo-leader', password } })).status()).toBe(200)
+        // As a user would: the wall asks for a sign-in first, with the demo's printed password.
         await page.goto(url)
+        await page.locator('[data-testid="login-username"]').fill('demo-leader')
+        await page.locator('[data-testid="login-password"]').fill(password)
+        await page.locator('[data-testid="login-submit"]').click()
         await page.getByText('电子监察实时预警').waitFor()
         const rows = page.locator('[data-testid="feed"] li')
         await waitFor(async () => (await rows.count()) > 0, 'first card on the wall', 60_000)
         const first = await rows.count()
         await waitFor(async () => (await rows.count()) > first, 'more cards, live, without a reload', 60_000)
+        // and the texts sent for them, live in the 短信通知 panel
+        await waitFor(async () => (await page.locator('[data-testid="sms-row"]').count()) > 0, 'an SMS on the wall', 60_000)
         await page.screenshot({ path: join(dataDir, 'wall.png') })
       } finally {
         await browser.close()
@@ -126,8 +130,15 @@ describe('jiancha start', () => {
     await waitFor(() => run!.out().includes('Wall (大屏):'), 'the wall URL again', 60_000)
     // the same demo password, and the cards of the first run
     expect(demoPassword(run.out())).toBe(password)
-    expect(await wallCards(url, await signIn(url, 'demo-market', password))).toBeLessThanOrEqual(before)
     expect(await wallCards(url, await signIn(url, 'demo-leader', password))).toBeGreaterThanOrEqual(before)
+    // a department's demo account sees its own department only
+    const market = (await (await fetch(`${url}/api/v1/wall`, { headers: { cookie: await signIn(url, 'demo-market', password) } })).json()) as {
+      scope: unknown
+      alerts: Array<{ dept: string }>
+      byDept: Array<{ dept: string }>
+    }
+    expect(market.scope).toEqual({ dept: 'market' })
+    expect([...market.alerts, ...market.byDept].every((a) => a.dept === 'market')).toBe(true)
     run.child.kill('SIGINT')
     expect(await run.exit).toBe(0)
   }, 240_000)

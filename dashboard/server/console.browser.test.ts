@@ -34,6 +34,7 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0
 const TEXT = '已补办审批登记手续并完成整改'
 const USERS = [
   { username: 'wang', role: 'inspector' },
+  { username: 'sun', role: 'inspector', canUnmask: true },
   { username: 'li', role: 'leader' },
   { username: 'zhao', role: 'admin' },
   { username: 'market-desk', role: 'department', dept: 'market' },
@@ -125,11 +126,28 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
     expect(await page.locator('label:has-text("用户名") input').count()).toBe(1)
     expect(await page.locator('label:has-text("密码") input[type="password"]').count()).toBe(1)
+    await page.click('[data-testid="lang-toggle"]')
+    await expect.poll(() => text(page, 'h1')).toBe('Sign in')
+    expect(await page.locator('label:has-text("Password") input[type="password"]').count()).toBe(1)
+    await page.click('[data-testid="lang-toggle"]')
+    await expect.poll(() => text(page, 'h1')).toBe('登录')
     await page.fill('[data-testid="login-username"]', 'market-desk')
     await page.fill('[data-testid="login-password"]', 'not the password')
     await page.click('[data-testid="login-submit"]')
     await expect.poll(() => text(page, '[data-testid="login-error"]')).toBe('用户名或密码错误')
     expect(await page.locator('[data-testid="app-nav"]').count()).toBe(0)
+  })
+
+  it('tells a visitor locked out by the rate limit how long to wait', async () => {
+    const page = await pageOf('market-desk')
+    await page.fill('[data-testid="login-username"]', 'nobody')
+    await page.fill('[data-testid="login-password"]', 'not the password')
+    for (let i = 0; i < 5; i++) {
+      await page.click('[data-testid="login-submit"]')
+      await page.waitForSelector('[data-testid="login-submit"]:not([disabled])')
+    }
+    await page.click('[data-testid="login-submit"]')
+    await expect.poll(() => text(page, '[data-testid="login-error"]')).toMatch(/^登录尝试过多，请 \d+ 秒后再试$/)
   })
 
   it('lands a department on its console, listing its own thread only', async () => {
@@ -239,6 +257,29 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
     await expect.poll(() => text(page, '[data-testid="flag-message"]')).toContain('已标记预警')
   })
 
+  it('shows case events masked, and in clear only to an inspector who may unmask, with a reason', async () => {
+    const wang = await pageOf('wang')
+    await wang.goto(`${url}/#/console`)
+    await wang.click('[data-testid="state-chip"][data-chip="all"]')
+    await openThread(wang, 'A-77')
+    await wang.click('[data-testid="events-load"]')
+    await expect.poll(() => text(wang, '[data-testid="events-mode"]')).toBe('个人信息已脱敏显示')
+    expect(await text(wang, '[data-testid="case-event"]')).toContain('completed')
+    expect(await wang.locator('[data-testid="unmask"]').count()).toBe(0)
+
+    const sun = await signIn('sun', '/#/console')
+    await sun.click('[data-testid="state-chip"][data-chip="all"]')
+    await openThread(sun, 'A-77')
+    await sun.click('[data-testid="events-load"]')
+    await sun.click('[data-testid="unmask"]')
+    expect(await sun.isDisabled('[data-testid="unmask-submit"]')).toBe(true)
+    await sun.fill('[data-testid="unmask-reason"]', '核查投诉需要原始记录')
+    await sun.click('[data-testid="unmask-submit"]')
+    await expect.poll(() => text(sun, '[data-testid="events-mode"]')).toBe('原文显示（此次查看已记入审计）')
+    const audit = await db.query<{ actor: string; detail: { reason: string } }>("SELECT actor, detail FROM audit_log WHERE action = 'data.unmasked'")
+    expect(audit.rows.map((r) => [r.actor, r.detail.reason])).toEqual([['sun', '核查投诉需要原始记录']])
+  })
+
   it('shows a leader every thread and no action at all', async () => {
     const page = await signIn('li')
     expect(new URL(page.url()).hash).toBe('#/wall')
@@ -332,6 +373,15 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
     await expect.poll(() => page.locator('[data-testid="feed-row"]').count()).toBeGreaterThanOrEqual(2)
     expect(await page.getAttribute('[data-testid="counter-red"]', 'aria-label')).toMatch(/^红牌：\d+ 张$/)
     expect(await page.locator('[data-testid="lang-toggle"]').count()).toBe(1)
+  })
+
+  it('shows a department a wall of its own department only', async () => {
+    const page = await signIn('market-desk')
+    await page.click('[data-testid="nav-wall"]')
+    await expect.poll(() => text(page, '[data-testid="wall-scope"]')).toBe('本部门：市场监管局')
+    await expect.poll(() => page.locator('[data-testid="feed-row"]').count()).toBeGreaterThan(0)
+    expect(await page.locator('[data-testid="feed-row"]').allTextContents()).not.toContainEqual(expect.stringContaining('H-12'))
+    expect(await page.locator('[data-testid="sms-row"]').allTextContents()).not.toContainEqual(expect.stringContaining('卫健委'))
   })
 
   // Needs the server side of the SMS panel (lead's change): `sms` in GET /api/v1/wall and

@@ -114,7 +114,10 @@ describe.each(openTestDbs())('the console API on $name', (backend) => {
 
   it('goes round the loop: acknowledge, rectify with a PNG, return, resubmit, approve', async () => {
     const base = `/api/v1/threads/${thread}`
-    expect((await call('market-desk', 'POST', `${base}/acknowledge`, { comment: '已收到，立即整改' })).json.thread.state).toBe('acknowledged')
+    const ack = (await call('market-desk', 'POST', `${base}/acknowledge`, { comment: '已收到，立即整改' })).json.thread
+    expect(ack.state).toBe('acknowledged')
+    // acknowledged Tuesday 10:00: five working days of 8 office hours later, the next Tuesday 10:00
+    expect(Date.parse(ack.rectificationDueAt)).toBe(Date.parse('2026-12-01T10:00:00+08:00'))
 
     expect(await call('market-desk', 'POST', `${base}/rectifications`, files(TEXT, 'setup.exe', Uint8Array.from([0x4d, 0x5a, 0x90, 0])))).toMatchObject({
       status: 415, json: { file: 'setup.exe' },

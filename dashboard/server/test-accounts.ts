@@ -3,10 +3,15 @@
  * embedded database, signed in once, so that tests of the wall and its socket send
  * the cookie a browser would.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ThreadStore } from '../../alerts/lifecycle/threadStore.ts'
 import type { Db } from '../../common/db/db.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
 import { SESSION_COOKIE, Sessions } from './accounts/sessions.ts'
 import { createUser, type NewUser } from './accounts/users.ts'
+import { auditWriter, type ConsoleDeps } from './consoleRoutes.ts'
 
 /** TEST_PASSWORD is every test account's password. */
 export const TEST_PASSWORD = 'a long enough password'
@@ -26,6 +31,8 @@ export interface TestAccounts {
   sessions: Sessions
   /** the Cookie header of a signed-in test user */
   cookie(username: string): string
+  /** the consoles' API over this database, as the platform mounts it (attachments in a temporary folder) */
+  console: Omit<ConsoleDeps, 'sessions'>
   close(): Promise<void>
 }
 
@@ -40,14 +47,20 @@ export async function openTestAccounts(): Promise<TestAccounts> {
     if (!r.ok) throw new Error(`test sign-in of ${u.username} failed: ${r.reason}`)
     cookies.set(u.username, `${SESSION_COOKIE}=${r.token}`)
   }
+  const attachmentsDir = mkdtempSync(join(tmpdir(), 'test-attachments-'))
+  const audit = auditWriter(db, Date.now)
   return {
     db,
     sessions,
+    console: { db, threads: new ThreadStore({ db, clock: { now: Date.now } }), attachmentsDir, audit },
     cookie(username) {
       const c = cookies.get(username)
       if (!c) throw new Error(`no test account ${username}`)
       return c
     },
-    close: () => db.close(),
+    async close() {
+      await db.close()
+      rmSync(attachmentsDir, { recursive: true, force: true })
+    },
   }
 }

@@ -31,6 +31,7 @@ describe.skipIf(!chromiumPath)('wall in a browser', () => {
     accounts = await openTestAccounts()
     server = await startDashboardServer({
       sessions: accounts.sessions,
+      console: accounts.console,
       host: '127.0.0.1',
       port: 0,
       source,

@@ -1,0 +1,127 @@
+/**
+ * api: every call the app makes to the platform, typed, in one place. Same-origin
+ * fetch with the session cookie; a refusal becomes an ApiError carrying the HTTP
+ * status and the server's `{error, field}`. A 401 on any call but sign-in means the
+ * session ended: the handler set with onSignedOut sends the user to the login page.
+ */
+import type { DeptNames, WallSnapshot } from '../../server/wall-contract.ts'
+import type {
+  CaseEvents, ContactRole, ContactView, FlagAnswer, FlagInput, Kind, Me, SilenceInput, SilenceView,
+  ThreadChange, ThreadDetail, ThreadQuery, ThreadView,
+} from './api-types.ts'
+
+/** ApiError is a call the server refused (or that never reached it: status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    /** the request field the server names, if any */
+    readonly field?: string,
+    /** the uploaded file the server names (413, 415) */
+    readonly file?: string,
+    /** the state machine's reason (wrong_state, …) */
+    readonly refused?: string,
+    /** seconds to wait before signing in again (429) */
+    readonly retryAfterS?: number,
+  ) {
+    super(error)
+    this.name = 'ApiError'
+  }
+}
+
+/** isSignedOut tells whether an error means the session is gone. */
+export function isSignedOut(e: unknown): boolean {
+  return e instanceof ApiError && e.status === 401
+}
+
+/** Fetch is the part of window.fetch the api uses (a fake in tests). */
+export type Fetch = (url: string, init: RequestInit) => Promise<Response>
+
+/** Body is what a call sends: JSON, or a multipart form (uploads). */
+type Body = Record<string, unknown> | FormData | undefined
+
+/** threadQueryString writes a thread filter as the list's query string. */
+export function threadQueryString(q: ThreadQuery): string {
+  const p = new URLSearchParams()
+  if (q.state?.length) p.set('state', q.state.join(','))
+  if (q.level) p.set('level', q.level)
+  if (q.open !== undefined) p.set('open', String(q.open))
+  if (q.limit !== undefined) p.set('limit', String(q.limit))
+  const s = p.toString()
+  return s ? `?${s}` : ''
+}
+
+const seg = encodeURIComponent
+
+/** createApi builds the calls over a fetch; `api` below is the browser's. */
+export function createApi(fetchFn: Fetch) {
+  let signedOut: () => void = () => {}
+
+  async function call<T>(method: string, path: string, body?: Body, opts: { quiet401?: boolean } = {}): Promise<T> {
+    const init: RequestInit = { method, credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } }
+    if (body instanceof FormData) init.body = body // the browser sets the multipart boundary
+    else if (body !== undefined) {
+      init.headers = { accept: 'application/json', 'content-type': 'application/json' }
+      init.body = JSON.stringify(body)
+    }
+    let r: Response
+    try {
+      r = await fetchFn(path, init)
+    } catch (e) {
+      throw new ApiError(0, e instanceof Error ? e.message : String(e))
+    }
+    const json = await r.json().catch(() => null)
+    if (r.ok) return json as T
+    const e = errorOf(r, json)
+    if (e.status === 401 && !opts.quiet401) signedOut()
+    throw e
+  }
+
+  return {
+    /** onSignedOut sets what happens when a call finds the session ended. */
+    onSignedOut(fn: () => void): void {
+      signedOut = fn
+    },
+    me: () => call<Me>('GET', '/api/v1/me', undefined, { quiet401: true }),
+    login: (username: string, password: string) => call<Me>('POST', '/api/v1/login', { username, password }, { quiet401: true }),
+    logout: () => call<{ ok: true }>('POST', '/api/v1/logout', {}, { quiet401: true }),
+    depts: () => call<DeptNames>('GET', '/api/v1/depts'),
+    /** the wall's snapshot; a 401 is left to the wall, which signs out through its own path */
+    wall: () => call<WallSnapshot>('GET', '/api/v1/wall', undefined, { quiet401: true }),
+    threads: (q: ThreadQuery) => call<{ threads: ThreadView[] }>('GET', `/api/v1/threads${threadQueryString(q)}`),
+    thread: (id: number) => call<ThreadDetail>('GET', `/api/v1/threads/${id}`),
+    acknowledge: (id: number, comment?: string) => call<ThreadChange>('POST', `/api/v1/threads/${id}/acknowledge`, comment ? { comment } : {}),
+    rectify: (id: number, text: string, files: readonly File[], comment?: string) => {
+      const form = new FormData()
+      form.append('text', text)
+      if (comment) form.append('comment', comment)
+      for (const f of files) form.append('attachments', f, f.name)
+      return call<ThreadChange>('POST', `/api/v1/threads/${id}/rectifications`, form)
+    },
+    approve: (id: number, comment?: string) => call<ThreadChange>('POST', `/api/v1/threads/${id}/approve`, comment ? { comment } : {}),
+    sendBack: (id: number, comment: string) => call<ThreadChange>('POST', `/api/v1/threads/${id}/return`, { comment }),
+    flag: (input: FlagInput) => call<FlagAnswer>('POST', '/api/v1/flags', { ...input }),
+    caseEvents: (kind: Kind, caseId: string) => call<CaseEvents>('GET', `/api/v1/cases/${seg(kind)}/${seg(caseId)}/events`),
+    unmask: (kind: Kind, caseId: string, reason: string) => call<CaseEvents>('POST', `/api/v1/cases/${seg(kind)}/${seg(caseId)}/unmask`, { reason }),
+    silences: () => call<{ silences: SilenceView[] }>('GET', '/api/v1/silences'),
+    createSilence: (s: SilenceInput) => call<{ silence: SilenceView }>('POST', '/api/v1/silences', { ...s }),
+    cancelSilence: (id: string, reason: string) => call<{ id: string; status: string }>('DELETE', `/api/v1/silences/${seg(id)}`, { reason }),
+    contacts: () => call<{ contacts: ContactView[] }>('GET', '/api/v1/contacts'),
+    saveContact: (dept: string, role: ContactRole, name: string, phone: string) =>
+      call<ContactView>('PUT', `/api/v1/contacts/${seg(dept)}/${seg(role)}`, { name, phone }),
+  }
+}
+
+/** Api is the set of calls. */
+export type Api = ReturnType<typeof createApi>
+
+function errorOf(r: Response, json: unknown): ApiError {
+  const j = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
+  const header = Number(r.headers.get('retry-after'))
+  const retry = Number.isFinite(header) && header > 0 ? header : typeof j.retryAfterS === 'number' ? j.retryAfterS : undefined
+  return new ApiError(r.status, str(j.error) ?? `HTTP ${r.status}`, str(j.field), str(j.file), str(j.refused), retry)
+}
+
+/** api is the browser's instance. */
+export const api: Api = createApi((url, init) => fetch(url, init))

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { homeOf, pagesFor, parseHash, resolveRoute, sameRoute, toHash } from './router.ts'
+
+describe('router', () => {
+  it('reads the pages and a console thread from the hash', () => {
+    expect(parseHash('')).toBeNull()
+    expect(parseHash('#/')).toBeNull()
+    expect(parseHash('#/wall')).toEqual({ page: 'wall' })
+    expect(parseHash('#/console')).toEqual({ page: 'console' })
+    expect(parseHash('#/console/12')).toEqual({ page: 'console', thread: 12 })
+    expect(parseHash('#/silences?x=1')).toEqual({ page: 'silences' })
+    expect(parseHash('#/contacts')).toEqual({ page: 'contacts' })
+    expect(parseHash('#/login')).toEqual({ page: 'login' })
+  })
+
+  it('ignores hashes it does not know', () => {
+    for (const h of ['#/nope', '#/console/0', '#/console/abc', '#/wall/3', '#/console/1/2', '#/constructor']) expect(parseHash(h)).toBeNull()
+  })
+
+  it('writes a route back as the hash it was read from', () => {
+    for (const h of ['#/wall', '#/console', '#/console/7', '#/silences', '#/contacts', '#/login']) expect(toHash(parseHash(h)!)).toBe(h)
+  })
+
+  it('lands a department on its console and everyone else on the wall', () => {
+    expect(homeOf('department')).toBe('console')
+    for (const role of ['inspector', 'leader', 'admin'] as const) expect(homeOf(role)).toBe('wall')
+  })
+
+  it('offers each role only its pages', () => {
+    expect(pagesFor('department')).toEqual(['console', 'wall'])
+    expect(pagesFor('leader')).toEqual(['wall', 'console'])
+    expect(pagesFor('inspector')).toContain('silences')
+    expect(pagesFor('inspector')).not.toContain('contacts')
+    expect(pagesFor('admin')).toContain('contacts')
+  })
+
+  it('sends a signed-out visitor to the login page, whatever was asked', () => {
+    expect(resolveRoute({ page: 'console', thread: 3 }, null)).toEqual({ page: 'login' })
+    expect(resolveRoute(null, null)).toEqual({ page: 'login' })
+  })
+
+  it('gives a signed-in user the page asked for when allowed, else the role home', () => {
+    expect(resolveRoute(null, 'inspector')).toEqual({ page: 'wall' })
+    expect(resolveRoute(null, 'department')).toEqual({ page: 'console' })
+    expect(resolveRoute({ page: 'login' }, 'leader')).toEqual({ page: 'wall' })
+    expect(resolveRoute({ page: 'console', thread: 9 }, 'department')).toEqual({ page: 'console', thread: 9 })
+    expect(resolveRoute({ page: 'contacts' }, 'inspector')).toEqual({ page: 'wall' })
+    expect(resolveRoute({ page: 'silences' }, 'department')).toEqual({ page: 'console' })
+  })
+
+  it('compares routes by page and thread', () => {
+    expect(sameRoute({ page: 'console' }, { page: 'console' })).toBe(true)
+    expect(sameRoute({ page: 'console', thread: 1 }, { page: 'console' })).toBe(false)
+  })
+})
