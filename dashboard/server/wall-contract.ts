@@ -1,7 +1,7 @@
 /**
  * The wall's contract: what the dashboard server needs from the rest of the platform
- * (DashboardSource) and what it hands to browsers (WallSnapshot, AlertView). The web
- * app mirrors these shapes in dashboard/web/src/wall-types.ts.
+ * (DashboardSource) and what it hands to browsers (WallSnapshot, AlertView, SmsView).
+ * The web app imports these types as they are (type-only: nothing of the server is bundled).
  */
 import type { Observable } from 'rxjs'
 import type { Alert, Level } from '../../common/contract/alert.ts'
