@@ -28,6 +28,9 @@ export const AUDIT_ACTIONS = [
   'alert.card_withdrawn',
   'silence.expired',
   'contact.updated',
+  'user.disabled',
+  'user.enabled',
+  'user.password_reset',
 ] as const
 
 /** AuditAction is one of AUDIT_ACTIONS. */

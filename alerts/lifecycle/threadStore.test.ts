@@ -85,7 +85,7 @@ describe.each(openTestDbs())('ThreadStore on $name', (backend) => {
     expect(threads[0]!.alertKeys).toEqual(['approval.due_soon:yellow:approval:A-UP', 'approval.overdue:red:approval:A-UP'])
     const up = (await store.history(id)).at(-1)!
     expect(up).toMatchObject({ action: 'upgrade', from: 'acknowledged', to: 'raised', actor: { role: 'system', name: 'rules' }, detail: { fromLevel: 'yellow', toLevel: 'red' } })
-    expect(up.why).toContain('approval.overdue')
+    expect(up.why).toBe('升级为红牌：审批超期，需重新确认')
     // acknowledging again keeps the first rectification deadline
     clock.t += HOUR
     const again = await store.applyAction(id, { name: 'acknowledge' }, land, '')
@@ -127,7 +127,7 @@ describe.each(openTestDbs())('ThreadStore on $name', (backend) => {
     }
     const h = await store.history(id)
     expect(h.map((t) => [t.action, t.from, t.to, t.actor.name, t.at - T0, t.why])).toEqual([
-      ['open', null, 'raised', 'rules', 0, '黄牌 approval.due_soon'],
+      ['open', null, 'raised', 'rules', 0, '黄牌：审批即将到期'],
       ['notify', 'raised', 'notified', 'sms', HOUR, '短信已发送'],
       ['acknowledge', 'notified', 'acknowledged', 'zhang', 2 * HOUR, '已收到，马上整改'],
       ['submit_rectification', 'acknowledged', 'rectification_submitted', 'zhang', 3 * HOUR, ''],
@@ -180,7 +180,7 @@ describe.each(openTestDbs())('ThreadStore on $name', (backend) => {
       await store.withdrawCard(tx, y.key, 'late-event-1', clock.t)
     })
     expect(await store.threadById(id)).toMatchObject({ state: 'withdrawn', closedAt: clock.t })
-    expect((await store.history(id)).at(-1)).toMatchObject({ action: 'withdraw', to: 'withdrawn', actor: { role: 'system', name: 'late-event-1' } })
+    expect((await store.history(id)).at(-1)).toMatchObject({ action: 'withdraw', to: 'withdrawn', actor: { role: 'system', name: 'late-event-1' }, why: '撤销黄牌：审批即将到期（后到事件更正）' })
 
     const y2 = card('approval.due_soon', 'yellow', 'A-WD2')
     const r2 = card('approval.overdue', 'red', 'A-WD2')

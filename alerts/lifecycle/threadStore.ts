@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto'
 import type { Alert, Level } from '../../common/contract/alert.ts'
 import type { Clock } from '../../common/clock.ts'
 import type { Db, Queryable } from '../../common/db/db.ts'
+import { ruleLabel } from '../notify/text.ts'
 import {
   familyOf, isRefusal, rank, transition,
   type Action, type Actor, type AttachmentRef, type Refusal, type Role, type State, type Thread, type TransitionEvent,
@@ -76,6 +77,9 @@ export interface ThreadStoreOptions {
   rectificationDue?: (ackAt: number) => number
 }
 
+/** LEVEL_WORD names a level in the history texts (zh-CN, like the SMS). */
+const LEVEL_WORD: Record<Level, string> = { yellow: '黄牌', red: '红牌' }
+
 /** SYSTEM_RULES is the actor of cards arriving from the rules engine. */
 export const SYSTEM_RULES: Actor = { role: 'system', name: 'rules' }
 
@@ -109,7 +113,7 @@ export class ThreadStore {
       if (!inserted.rows[0]) continue
       const thread = fromRow(inserted.rows[0])
       const t = await this.record(tx, thread.id, {
-        action: 'open', from: null, to: 'raised', actor: SYSTEM_RULES, at: now, why: `${alert.level === 'red' ? '红牌' : '黄牌'} ${alert.rule}`,
+        action: 'open', from: null, to: 'raised', actor: SYSTEM_RULES, at: now, why: `${LEVEL_WORD[alert.level]}：${ruleLabel(alert.rule)}`,
         detail: { alertKey: alert.key, level: alert.level, rule: alert.rule, at: alert.at },
       })
       return { thread, change: 'opened', transition: t }
@@ -126,7 +130,7 @@ export class ThreadStore {
       )
       return { thread: fromRow(r.rows[0]!), change: 'attached' }
     }
-    const why = `${alert.rule} 升级为${alert.level === 'red' ? '红牌' : '黄牌'}，需重新确认`
+    const why = `升级为${LEVEL_WORD[alert.level]}：${ruleLabel(alert.rule)}，需重新确认`
     const r = transition(thread, { name: 'upgrade', alertKey: alert.key, level: alert.level }, SYSTEM_RULES, now, why)
     if (isRefusal(r)) throw new Error(`alert threads: upgrade refused: ${r.message}`)
     // The case may have moved to another department: the red goes to whoever holds it now.
@@ -152,7 +156,9 @@ export class ThreadStore {
       ? (await tx.query<{ key: string; level: Level }>(`SELECT key, level FROM alerts WHERE key = ANY($1) AND status <> 'withdrawn'`, [rest])).rows
       : []
     const actor: Actor = { role: 'system', name: by }
-    const why = `撤销 ${alertKey}`
+    // A card key is rule:level:kind:caseId; the event that disproved it is the actor.
+    const [rule = alertKey, level] = alertKey.split(':')
+    const why = `撤销${level === 'red' || level === 'yellow' ? LEVEL_WORD[level] : ''}：${ruleLabel(rule)}（后到事件更正）`
     const action: Action = standing.length
       ? { name: 'withdraw_card', alertKey, level: standing.some((s) => s.level === 'red') ? 'red' : 'yellow' }
       : { name: 'withdraw' }

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { openDb } from '../../common/db/db.ts'
-import { runCommand } from '../command.ts'
+import { openDb, type Db } from '../../common/db/db.ts'
+import { Sessions } from '../../dashboard/server/accounts/sessions.ts'
+import { helpOf, runCommand } from '../command.ts'
 import { makeUserCommand, type Terminal } from './user.ts'
 
 /** run runs `jiancha user ARGS` with `stdin` as its input and returns what it printed. */
@@ -112,6 +113,95 @@ describe('jiancha user on an embedded database', () => {
       ['wang', 'inspector', '-', 'yes', '-'],
     ])
     expect(r.out).not.toContain('scrypt')
+  })
+
+  /** withDb opens the command's database between runs (embedded: one opener at a time). */
+  async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    const db = await openDb({ dataDir: join(dir, 'pg'), log: () => {} })
+    try {
+      return await fn(db)
+    } finally {
+      await db.close()
+    }
+  }
+  const signIn = (username: string, password: string) =>
+    withDb(async (db) => {
+      const r = await new Sessions(db).login(username, password, '127.0.0.1')
+      return r.ok ? r.token : null
+    })
+  const live = (token: string) => withDb(async (db) => (await new Sessions(db).userOf(token, { slide: false })) !== null)
+
+  it('disables an account with a reason, ending its sessions at once', async () => {
+    const token = await signIn('wang', 'a third long password')
+    expect(token).not.toBeNull()
+    const r = await run(lines(), 'disable', 'WANG', '--reason', ' 离职 ')
+    expect(r).toMatchObject({ code: 0, out: 'disabled wang; all of its sessions have ended\n' })
+    expect(await live(token!)).toBe(false)
+    expect(await signIn('wang', 'a third long password')).toBeNull()
+    const rows = (await run(lines(), 'list')).out.trim().split('\n').map((l) => l.split(/\s{2,}/))
+    expect(rows.find((x) => x[0] === 'wang')!.slice(0, 5)).toEqual(['wang', 'inspector', '-', 'yes', 'yes'])
+  })
+
+  it('enables it again with a reason', async () => {
+    expect(await run(lines(), 'enable', 'wang', '--reason', '返岗')).toMatchObject({ code: 0, out: 'enabled wang\n' })
+    expect(await signIn('wang', 'a third long password')).not.toBeNull()
+  })
+
+  it('needs one NAME and a reason to disable or enable, and names an unknown account', async () => {
+    await expect(run(lines(), 'disable', 'wang')).rejects.toThrow(/disable needs --reason TEXT/)
+    await expect(run(lines(), 'enable', 'wang', '--reason', '  ')).rejects.toThrow(/enable needs --reason TEXT/)
+    await expect(run(lines(), 'disable', 'wang', '--reason', 'x'.repeat(501))).rejects.toThrow(/1–500 characters/)
+    await expect(run(lines(), 'disable', '--reason', '离职')).rejects.toThrow(/disable takes one NAME/)
+    await expect(run(lines(), 'enable', 'wang', 'li', '--reason', '返岗')).rejects.toThrow(/enable takes one NAME, got 2/)
+    expect(await run(lines(), 'disable', 'ghost', '--reason', '离职')).toMatchObject({ code: 1, err: expect.stringContaining('jiancha user disable: no account named "ghost"\n') })
+    expect(await signIn('wang', 'a third long password')).not.toBeNull()
+  })
+
+  it('sets a new password from stdin, ending the sessions opened with the old one', async () => {
+    const token = await signIn('li', 'a leader password!')
+    const r = await run(lines('a new leader password'), 'passwd', 'li', '--password-stdin')
+    expect(r).toMatchObject({ code: 0, out: 'set a new password for li; all of its sessions have ended\n' })
+    expect(await live(token!)).toBe(false)
+    expect(await signIn('li', 'a leader password!')).toBeNull()
+    expect(await signIn('li', 'a new leader password')).not.toBeNull()
+  })
+
+  it('prompts twice without echo for a new password, and refuses a short or unknown one', async () => {
+    const tty = new FakeTty()
+    const done = run(tty, 'passwd', 'health-desk')
+    setTimeout(() => tty.write('the desk password 2\r'), 20)
+    setTimeout(() => tty.write('the desk password 2\r'), 200)
+    expect(await done).toMatchObject({ code: 0, out: 'set a new password for health-desk; all of its sessions have ended\n' })
+    expect(tty.raw).toEqual([true, false, true, false])
+    expect(await signIn('health-desk', 'the desk password 2')).not.toBeNull()
+    expect(await run(lines('too short'), 'passwd', 'li', '--password-stdin')).toMatchObject({ code: 1, err: expect.stringContaining('at least 12 characters') })
+    expect(await run(lines('a long enough password'), 'passwd', 'ghost', '--password-stdin')).toMatchObject({ code: 1, err: expect.stringContaining('"ghost"') })
+    await expect(run(lines('a long enough password'), 'passwd', 'li')).rejects.toThrow(/--password-stdin/)
+    expect(await signIn('li', 'a new leader password')).not.toBeNull()
+  })
+
+  it('records each change in the audit trail with the OS user, and never a password', async () => {
+    const rows = await withDb(async (db) =>
+      (await db.query<{ actor: string; action: string; subject: string; detail: Record<string, unknown> }>(
+        `SELECT actor, action, subject, detail FROM audit_log WHERE action LIKE 'user.%' AND action NOT LIKE 'user.login%' ORDER BY seq`,
+      )).rows,
+    )
+    const changes = rows.filter((x) => x.action !== 'user.created')
+    expect(changes.map((x) => [x.action, x.subject, x.detail])).toEqual([
+      ['user.disabled', 'user:wang', { reason: '离职', via: 'cli' }],
+      ['user.enabled', 'user:wang', { reason: '返岗', via: 'cli' }],
+      ['user.password_reset', 'user:li', { via: 'cli' }],
+      ['user.password_reset', 'user:health-desk', { via: 'cli' }],
+    ])
+    expect(new Set(rows.map((x) => x.actor))).toEqual(new Set([rows[0]!.actor]))
+    expect(rows[0]!.actor).not.toBe('')
+    expect(JSON.stringify(rows)).not.toMatch(/password!|new leader password|desk password/)
+  })
+
+  it('documents every subcommand in its help', () => {
+    const help = helpOf('user', makeUserCommand({ stdin: new PassThrough(), stderr: new PassThrough() }))
+    for (const s of ['add --username NAME', 'list', 'disable NAME --reason TEXT', 'enable NAME --reason TEXT', 'passwd NAME [--password-stdin]']) expect(help).toContain(s)
+    for (const s of ['  add ', '  list ', '  disable NAME ', '  enable NAME ', '  passwd NAME ', '--reason VALUE', 'user.password_reset']) expect(help).toContain(s)
   })
 
   it('rejects an unknown subcommand', async () => {

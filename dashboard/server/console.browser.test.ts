@@ -3,8 +3,9 @@
  * dashboard, embedded PGlite, a private nats-server, a clock moved by hand): sign-in,
  * a department's own threads, the loop acknowledge → rectify (with a PNG) → return →
  * resubmit → approve between a department and an inspector in two browsers, a leader
- * who reads but cannot act, the English toggle, silences, contacts, and the wall's
- * SMS panel. Skipped only when no Chromium binary exists (apt-get install -y chromium).
+ * who reads but cannot act, the English toggle, silences, contacts, account
+ * administration, and the wall's SMS panel. Skipped only when no Chromium binary
+ * exists (apt-get install -y chromium).
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -363,6 +364,100 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
     await page.click('[data-testid="contact-save"]')
     await expect.poll(() => text(page, '[data-testid="contact-row"][data-dept="market"]')).toContain('张局长')
     expect(await text(page, '[data-testid="contact-row"][data-dept="market"]')).toContain('+8613900002222')
+  })
+
+  it('lets an admin add an account, disable it (ending its session), enable it and reset its password', async () => {
+    const admin = await signIn('zhao', '/#/users')
+    expect(await text(admin, '[data-testid="nav-users"]')).toBe('账号管理')
+    const account = (name: string) => admin.locator(`[data-testid="user-row"][data-username="${name}"]`)
+    await account('market-desk').waitFor()
+    expect(await account('market-desk').textContent()).toMatch(/部门.*市场监管局/s)
+    expect(await account('sun').textContent()).toMatch(/监察员.*是/s)
+    // An admin cannot disable their own account, so their row offers no button for it.
+    expect(await account('zhao').locator('[data-testid="user-state"]').count()).toBe(0)
+
+    await admin.fill('[data-testid="user-username"]', 'market-clerk')
+    await admin.selectOption('[data-testid="user-role"]', 'inspector')
+    expect(await admin.locator('[data-testid="user-unmask"]').count()).toBe(1)
+    expect(await admin.locator('[data-testid="user-dept"]').count()).toBe(0)
+    await admin.selectOption('[data-testid="user-role"]', 'department')
+    expect(await admin.locator('[data-testid="user-unmask"]').count()).toBe(0)
+    await admin.selectOption('[data-testid="user-dept"]', 'market')
+    await admin.fill('[data-testid="user-password"]', 'too short')
+    await admin.click('[data-testid="user-create"]')
+    await expect.poll(() => text(admin, '[data-testid="user-error"]')).toBe('密码至少 12 个字符')
+    await admin.fill('[data-testid="user-password"]', PW)
+    await admin.click('[data-testid="user-create"]')
+    await expect.poll(() => text(admin, '[data-testid="user-notice"]')).toBe('已添加账号 market-clerk')
+    expect(await account('market-clerk').textContent()).toMatch(/部门.*市场监管局.*正常/s)
+    await admin.fill('[data-testid="user-username"]', 'Market-Clerk')
+    await admin.fill('[data-testid="user-password"]', PW)
+    await admin.click('[data-testid="user-create"]')
+    await expect.poll(() => text(admin, '[data-testid="user-error"]')).toBe('该用户名已被使用')
+
+    const clerk = await signIn('market-clerk')
+    expect(new URL(clerk.url()).hash).toBe('#/console')
+    await clerk.waitForSelector('[data-testid="thread-list"]')
+
+    await account('market-clerk').locator('[data-testid="user-state"]').click()
+    await admin.click('[data-testid="user-state-submit"]')
+    await expect.poll(() => text(admin, '[data-testid="user-error"]')).toBe('请填写原因')
+    await admin.fill('[data-testid="user-reason"]', '人员调岗')
+    await admin.click('[data-testid="user-state-submit"]')
+    await expect.poll(() => account('market-clerk').getAttribute('data-disabled')).toBe('true')
+    expect(await text(admin, '[data-testid="user-row"][data-username="market-clerk"] [data-testid="user-status"]')).toContain('已停用')
+    // The clerk's session ended with the account: their next action brings the sign-in page.
+    // (A wall's socket is dropped at the platform's next session check, within a minute.)
+    await clerk.click('[data-testid="state-chip"][data-chip="all"]')
+    await clerk.waitForSelector('[data-testid="login-form"]')
+    await clerk.fill('[data-testid="login-username"]', 'market-clerk')
+    await clerk.fill('[data-testid="login-password"]', PW)
+    await clerk.click('[data-testid="login-submit"]')
+    await expect.poll(() => text(clerk, '[data-testid="login-error"]')).toBe('用户名或密码错误')
+
+    await account('market-clerk').locator('[data-testid="user-state"]').click()
+    await admin.fill('[data-testid="user-reason"]', '调岗取消')
+    await admin.click('[data-testid="user-state-submit"]')
+    await expect.poll(() => account('market-clerk').getAttribute('data-disabled')).toBe('false')
+    const NEW_PW = 'the clerk has a new password'
+    await account('market-clerk').locator('[data-testid="user-reset"]').click()
+    await admin.fill('[data-testid="user-new-password"]', NEW_PW)
+    await admin.click('[data-testid="user-password-submit"]')
+    await expect.poll(() => text(admin, '[data-testid="user-notice"]')).toBe('已重置 market-clerk 的密码，其全部登录已结束')
+
+    // The old password is refused: the same message shows again, so count the refusals.
+    const refusals = async () =>
+      Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM audit_log WHERE action = 'user.login_failed' AND subject = 'user:market-clerk'")).rows[0]!.n)
+    const before = await refusals()
+    await clerk.fill('[data-testid="login-password"]', PW)
+    await clerk.click('[data-testid="login-submit"]')
+    await expect.poll(refusals).toBe(before + 1)
+    expect(await text(clerk, '[data-testid="login-error"]')).toBe('用户名或密码错误')
+    await clerk.fill('[data-testid="login-password"]', NEW_PW)
+    await clerk.click('[data-testid="login-submit"]')
+    await clerk.waitForSelector('[data-testid="app-nav"]')
+    expect(await text(clerk, '[data-testid="nav-user"]')).toContain('market-clerk')
+
+    const audit = await db.query<{ action: string; actor: string; detail: Record<string, unknown> }>(
+      "SELECT action, actor, detail FROM audit_log WHERE subject = 'user:market-clerk' AND action NOT LIKE 'user.login%' ORDER BY seq",
+    )
+    expect(audit.rows).toEqual([
+      { action: 'user.created', actor: 'zhao', detail: { role: 'department', dept: 'market', canUnmask: false, via: 'console' } },
+      { action: 'user.disabled', actor: 'zhao', detail: { reason: '人员调岗', via: 'console' } },
+      { action: 'user.enabled', actor: 'zhao', detail: { reason: '调岗取消', via: 'console' } },
+      { action: 'user.password_reset', actor: 'zhao', detail: { via: 'console' } },
+    ])
+  })
+
+  it('gives no one but an admin the accounts page', async () => {
+    for (const who of ['wang', 'li', 'market-desk']) {
+      const page = await signIn(who)
+      expect(await page.locator('[data-testid="nav-users"]').count()).toBe(0)
+      await page.goto(`${url}/#/users`)
+      await page.waitForSelector('[data-testid="app-nav"]')
+      await expect.poll(() => page.evaluate(() => location.hash)).not.toBe('#/users')
+      expect(await page.locator('[data-testid="users"]').count()).toBe(0)
+    }
   })
 
   it('shows a signed-in inspector the wall at / with its test ids', async () => {

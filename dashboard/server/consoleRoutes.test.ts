@@ -143,7 +143,7 @@ describe.each(openTestDbs())('console routes on $name', ({ open }) => {
     expect((await call('wang', 'POST', `/api/v1/threads/${health}/approve`, {})).json.thread).toMatchObject({ state: 'approved', open: false })
     const history = (await call('li', 'GET', `/api/v1/threads/${health}`)).json.history as Array<{ action: string; why: string; actor: { name: string } }>
     expect(history.map((h) => [h.action, h.actor.name, h.why])).toEqual([
-      ['open', 'rules', '红牌 approval.overdue'], ['acknowledge', 'health-desk', '已收到'], ['submit_rectification', 'health-desk', '提交整改'],
+      ['open', 'rules', '红牌：审批超期'], ['acknowledge', 'health-desk', '已收到'], ['submit_rectification', 'health-desk', '提交整改'],
       ['return', 'wang', '缺少盖章'], ['submit_rectification', 'health-desk', '提交整改'], ['approve', 'wang', '审核通过'],
     ])
   })

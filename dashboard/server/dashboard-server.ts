@@ -10,6 +10,7 @@ import { Server } from 'socket.io'
 import { accountRoutes } from './accounts/routes.ts'
 import type { Sessions } from './accounts/sessions.ts'
 import { dropEndedSessions, requireSignIn } from './accounts/socket.ts'
+import { userRoutes } from './accounts/userRoutes.ts'
 import { consoleRoutes, type ConsoleDeps } from './consoleRoutes.ts'
 import { handleRequest, type FlagRoute, type RouteDeps } from './http-routes.ts'
 import { startLiveRelay } from './live-relay.ts'
@@ -92,7 +93,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   }
 }
 
-/** mountConsole chains the account routes and the console routes over one Sessions. */
+/** mountConsole chains the account routes, the account administration and the console routes over one Sessions. */
 function mountConsole(c: ConsoleDeps): NonNullable<RouteDeps['console']> {
   const accounts = accountRoutes({
     db: c.db,
@@ -100,8 +101,9 @@ function mountConsole(c: ConsoleDeps): NonNullable<RouteDeps['console']> {
     format: c.format ?? ((t) => new Date(t).toISOString()),
     audit: (e) => c.audit(e),
   })
+  const users = userRoutes({ db: c.db, sessions: c.sessions, audit: c.audit, format: c.format, log: c.log })
   const threads = consoleRoutes(c)
-  return async (req, res) => (await accounts(req, res)) || threads(req, res)
+  return async (req, res) => (await accounts(req, res)) || (await users(req, res)) || threads(req, res)
 }
 
 /** serverUrl turns a bound address into a URL a browser on this host can open. */

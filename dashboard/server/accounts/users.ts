@@ -37,10 +37,27 @@ export interface NewUser {
 export const MIN_PASSWORD = 12
 export const MAX_PASSWORD = 1024
 
+/** MAX_REASON is the longest reason, in characters, for disabling or enabling an account. */
+export const MAX_REASON = 500
+
 /** UserError is a new user rejected for one field. */
 export class UserError extends Error {
   constructor(readonly field: keyof NewUser, message: string) {
     super(message)
+  }
+}
+
+/** UsernameTakenError is a new user whose username another account has (a UserError on `username`). */
+export class UsernameTakenError extends UserError {
+  constructor(readonly username: string) {
+    super('username', `username "${username}" is taken`)
+  }
+}
+
+/** UnknownUserError is a change to an account that does not exist. */
+export class UnknownUserError extends Error {
+  constructor(readonly username: string) {
+    super(`no account named "${username}"`)
   }
 }
 
@@ -63,7 +80,7 @@ export async function createUser(db: Queryable, u: NewUser): Promise<User> {
     )
     return userFromRow(r.rows[0]!)
   } catch (e) {
-    if ((e as { code?: string }).code === '23505') throw new UserError('username', `username "${v.username}" is taken`)
+    if ((e as { code?: string }).code === '23505') throw new UsernameTakenError(v.username)
     throw e
   }
 }
@@ -88,11 +105,50 @@ export async function setPasswordHash(db: Queryable, id: number, hash: string): 
   await db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, hash])
 }
 
+/**
+ * setDisabled disables or enables an account. Disabling also deletes every session of
+ * it, so each one ends at once (the dashboard drops their sockets at its next session
+ * check). Sessions already refuse a disabled user, so the order of the two writes
+ * leaves no gap even outside a transaction.
+ */
+export async function setDisabled(db: Queryable, username: string, disabled: boolean): Promise<User> {
+  const name = normalizeUsername(username)
+  const r = await db.query<UserRow>(`UPDATE users SET disabled = $2 WHERE username = $1 RETURNING ${COLUMNS}`, [name, disabled])
+  const row = r.rows[0]
+  if (!row) throw new UnknownUserError(name)
+  if (disabled) await endSessions(db, Number(row.id))
+  return userFromRow(row)
+}
+
+/**
+ * resetPassword sets a new password (checked like createUser's) and ends every session
+ * of the account: whoever knew the old password is signed out.
+ */
+export async function resetPassword(db: Queryable, username: string, password: string): Promise<User> {
+  checkPassword(password)
+  const name = normalizeUsername(username)
+  const hash = await hashPassword(password)
+  const r = await db.query<UserRow>(`UPDATE users SET password_hash = $2 WHERE username = $1 RETURNING ${COLUMNS}`, [name, hash])
+  const row = r.rows[0]
+  if (!row) throw new UnknownUserError(name)
+  await endSessions(db, Number(row.id))
+  return userFromRow(row)
+}
+
+async function endSessions(db: Queryable, userId: number): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE user_id = $1', [userId])
+}
+
+/** checkPassword refuses a password shorter than MIN_PASSWORD or longer than MAX_PASSWORD characters. */
+export function checkPassword(password: unknown): void {
+  const length = [...String(password ?? '')].length
+  if (length < MIN_PASSWORD) throw new UserError('password', `password must be at least ${MIN_PASSWORD} characters`)
+  if (length > MAX_PASSWORD) throw new UserError('password', `password must be at most ${MAX_PASSWORD} characters`)
+}
+
 function validate(u: NewUser): ReturnType<typeof checkAccount> {
   const account = checkAccount(u)
-  const pwLength = [...String(u.password ?? '')].length
-  if (pwLength < MIN_PASSWORD) throw new UserError('password', `password must be at least ${MIN_PASSWORD} characters`)
-  if (pwLength > MAX_PASSWORD) throw new UserError('password', `password must be at most ${MAX_PASSWORD} characters`)
+  checkPassword(u.password)
   return account
 }
 

@@ -153,3 +153,22 @@ export interface ContactView {
   name: string
   phone: string
 }
+
+/** AccountView is one account as an administrator sees it (GET /api/v1/users): never a password. */
+export interface AccountView {
+  username: string
+  role: Role
+  dept: string | null
+  canUnmask: boolean
+  disabled: boolean
+  createdAt: string
+}
+
+/** NewAccount adds an account (POST /api/v1/users); dept only for a department, canUnmask only for an inspector. */
+export interface NewAccount {
+  username: string
+  password: string
+  role: Role
+  dept?: string
+  canUnmask?: boolean
+}

@@ -85,4 +85,27 @@ describe('api', () => {
     ])
     expect(threadQueryString({})).toBe('')
   })
+
+  it('manages accounts with JSON bodies, and takes the empty answer of a password reset', async () => {
+    const { sent, fetchFn } = fakeFetch(200, { user: { username: 'a.b' } })
+    const a = createApi(fetchFn)
+    await a.users()
+    await a.createUser({ username: 'market-clerk', password: 'a long password', role: 'department', dept: 'market' })
+    await a.disableUser('a.b/c', '离职')
+    await a.enableUser('a.b', '返岗')
+    expect(sent.map((s) => [s.init.method, s.url, s.init.body === undefined ? undefined : JSON.parse(String(s.init.body))])).toEqual([
+      ['GET', '/api/v1/users', undefined],
+      ['POST', '/api/v1/users', { username: 'market-clerk', password: 'a long password', role: 'department', dept: 'market' }],
+      ['POST', '/api/v1/users/a.b%2Fc/disable', { reason: '离职' }],
+      ['POST', '/api/v1/users/a.b/enable', { reason: '返岗' }],
+    ])
+    for (const s of sent.slice(1)) expect(s.init.headers).toMatchObject({ 'content-type': 'application/json' })
+    const empty: Fetch = async (url, init) => {
+      sent.push({ url, init })
+      return new Response(null, { status: 204 })
+    }
+    expect(await createApi(empty).resetPassword('li', 'a new password!')).toBeNull()
+    expect(sent.at(-1)!.url).toBe('/api/v1/users/li/password')
+    expect(JSON.parse(String(sent.at(-1)!.init.body))).toEqual({ password: 'a new password!' })
+  })
 })

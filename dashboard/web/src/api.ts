@@ -6,7 +6,7 @@
  */
 import type { DeptNames, WallSnapshot } from '../../server/wall-contract.ts'
 import type {
-  CaseEvents, ContactRole, ContactView, FlagAnswer, FlagInput, Kind, Me, SilenceInput, SilenceView,
+  AccountView, CaseEvents, ContactRole, ContactView, FlagAnswer, FlagInput, Kind, Me, NewAccount, SilenceInput, SilenceView,
   ThreadChange, ThreadDetail, ThreadQuery, ThreadView,
 } from './api-types.ts'
 
@@ -109,6 +109,12 @@ export function createApi(fetchFn: Fetch) {
     contacts: () => call<{ contacts: ContactView[] }>('GET', '/api/v1/contacts'),
     saveContact: (dept: string, role: ContactRole, name: string, phone: string) =>
       call<ContactView>('PUT', `/api/v1/contacts/${seg(dept)}/${seg(role)}`, { name, phone }),
+    users: () => call<{ users: AccountView[] }>('GET', '/api/v1/users'),
+    createUser: (a: NewAccount) => call<{ user: AccountView }>('POST', '/api/v1/users', { ...a }),
+    disableUser: (username: string, reason: string) => call<{ user: AccountView }>('POST', `/api/v1/users/${seg(username)}/disable`, { reason }),
+    enableUser: (username: string, reason: string) => call<{ user: AccountView }>('POST', `/api/v1/users/${seg(username)}/enable`, { reason }),
+    /** answers 204, no body */
+    resetPassword: (username: string, password: string) => call<null>('POST', `/api/v1/users/${seg(username)}/password`, { password }),
   }
 }
 

@@ -22,6 +22,11 @@ describe('error text', () => {
     )
   })
 
+  it('tells a taken username from a refused state change', () => {
+    expect(errorText('zh-CN', new ApiError(409, 'username "wang" is taken', 'username'))).toBe('该用户名已被使用')
+    expect(errorText('en', new ApiError(409, 'username "wang" is taken', 'username'))).toBe('That username is taken')
+  })
+
   it('names the field of a bad request', () => {
     expect(errorText('en', new ApiError(400, 'a comment is required', 'comment'))).toBe('comment: a comment is required')
     expect(errorText('en', new ApiError(0, 'Failed to fetch'))).toMatch(/Cannot reach the server/)

@@ -1,8 +1,8 @@
 /**
  * error-text: what to tell the user when a call failed, in their language. The
  * server's `{error, field}` is kept (it says exactly what was wrong); the status
- * decides the sentence around it: a refused state change, a file named by 413/415,
- * a missing field, or a server that cannot be reached.
+ * decides the sentence around it: a refused state change, a taken username, a file
+ * named by 413/415, a missing field, or a server that cannot be reached.
  */
 import { ApiError } from './api.ts'
 import { t, type Lang } from './i18n.ts'
@@ -20,6 +20,8 @@ export function errorText(lang: Lang, e: unknown): string {
     case 404:
       return t(lang, 'err.notFound')
     case 409:
+      // The one conflict that is not a state: an account's username already in use.
+      if (e.field === 'username') return t(lang, 'users.taken')
       return t(lang, 'err.wrongState', { error })
     case 413:
       return e.file ? t(lang, 'err.tooLarge', { file: e.file }) : t(lang, 'err.uploadTooLarge')

@@ -10,15 +10,16 @@ describe('router', () => {
     expect(parseHash('#/console/12')).toEqual({ page: 'console', thread: 12 })
     expect(parseHash('#/silences?x=1')).toEqual({ page: 'silences' })
     expect(parseHash('#/contacts')).toEqual({ page: 'contacts' })
+    expect(parseHash('#/users')).toEqual({ page: 'users' })
     expect(parseHash('#/login')).toEqual({ page: 'login' })
   })
 
   it('ignores hashes it does not know', () => {
-    for (const h of ['#/nope', '#/console/0', '#/console/abc', '#/wall/3', '#/console/1/2', '#/constructor']) expect(parseHash(h)).toBeNull()
+    for (const h of ['#/nope', '#/console/0', '#/console/abc', '#/wall/3', '#/console/1/2', '#/constructor', '#/users/li']) expect(parseHash(h)).toBeNull()
   })
 
   it('writes a route back as the hash it was read from', () => {
-    for (const h of ['#/wall', '#/console', '#/console/7', '#/silences', '#/contacts', '#/login']) expect(toHash(parseHash(h)!)).toBe(h)
+    for (const h of ['#/wall', '#/console', '#/console/7', '#/silences', '#/contacts', '#/users', '#/login']) expect(toHash(parseHash(h)!)).toBe(h)
   })
 
   it('lands a department on its console and everyone else on the wall', () => {
@@ -32,6 +33,16 @@ describe('router', () => {
     expect(pagesFor('inspector')).toContain('silences')
     expect(pagesFor('inspector')).not.toContain('contacts')
     expect(pagesFor('admin')).toContain('contacts')
+  })
+
+  it('lets only an admin manage accounts', () => {
+    expect(pagesFor('admin')).toEqual(['wall', 'console', 'silences', 'contacts', 'users'])
+    for (const role of ['inspector', 'leader', 'department'] as const) {
+      expect(pagesFor(role)).not.toContain('users')
+      expect(resolveRoute({ page: 'users' }, role)).toEqual({ page: homeOf(role) })
+    }
+    expect(resolveRoute({ page: 'users' }, 'admin')).toEqual({ page: 'users' })
+    expect(resolveRoute({ page: 'users' }, null)).toEqual({ page: 'login' })
   })
 
   it('sends a signed-out visitor to the login page, whatever was asked', () => {
