@@ -26,7 +26,7 @@ import { ThreadStore } from '../alerts/lifecycle/threadStore.ts'
 import { auditTransition } from '../alerts/threadAudit.ts'
 import { readFileSync } from 'node:fs'
 import { DEFAULT_ESCALATION, rectificationDeadline } from '../alerts/lifecycle/escalation.ts'
-import { LIVE_SMS, startNotifier, type Notifier } from '../alerts/notifier.ts'
+import { ESCALATION_DEPTS, LIVE_SMS, startNotifier, type Notifier } from '../alerts/notifier.ts'
 import { ensureDemoAccounts, type DemoAccounts } from '../collector/simulator/demoAccounts.ts'
 import { gatewayFromEnv, type Handler } from '../alerts/sms/index.ts'
 import { seedDemoContacts } from '../collector/simulator/contacts.ts'
@@ -135,7 +135,12 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       await n.sweep()
     }
     if (parts.has('dashboard')) {
-      const deptNames = Object.fromEntries(DEPARTMENTS.map((d) => [d.code, { 'zh-CN': d.name['zh-CN'], en: d.name.en }]))
+      const deptNames = {
+        ...Object.fromEntries(DEPARTMENTS.map((d) => [d.code, { 'zh-CN': d.name['zh-CN'], en: d.name.en }])),
+        // The contact lists that escalation texts beyond the department (alerts/notifier.ts).
+        [ESCALATION_DEPTS.inspectors]: { 'zh-CN': '纪检监察室', en: 'Discipline inspection office' },
+        [ESCALATION_DEPTS.leaders]: { 'zh-CN': '分管领导', en: 'Leaders in charge' },
+      }
       const audit = auditWriter(infra.db, () => clock.now())
       // One ThreadStore per process: the notifier's when alerts run here, so SMS and console share it.
       const threads =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { STATES } from '../../../alerts/lifecycle/states.ts'
-import { actionLabel, kindLabel, roleLabel, SMS_SYMBOL, smsStatusLabel, STATE_ORDER, STATE_SYMBOL, stateLabel, threadRule, threadRuleLabel } from './labels.ts'
+import { actionLabel, escalationLabel, kindLabel, roleLabel, SMS_SYMBOL, smsStatusLabel, STATE_ORDER, STATE_SYMBOL, stateLabel, threadRule, threadRuleLabel } from './labels.ts'
 
 describe('labels', () => {
   it('knows every state of the state machine, in its order', () => {
@@ -32,5 +32,11 @@ describe('labels', () => {
     expect(smsStatusLabel('zh-CN', 'undelivered')).toBe('未送达')
     for (const s of Object.keys(SMS_SYMBOL) as Array<keyof typeof SMS_SYMBOL>) expect(smsStatusLabel('en', s)).not.toMatch(/^sms\./)
     expect(actionLabel('en', 'rename' as never)).toBe('rename')
+  })
+  it('names the escalation steps in words, and leaves an unknown one readable', () => {
+    expect(escalationLabel('zh-CN', 'accountability')).toBe('整改逾期，已问责')
+    expect(escalationLabel('zh-CN', 'head')).toBe('已提醒部门负责人')
+    expect(escalationLabel('en', 'inspectors')).toBe('Passed to the inspectors (督办)')
+    expect(escalationLabel('en', 'later-step')).toBe('later-step')
   })
 })

@@ -82,3 +82,8 @@ export function kindLabel(lang: Lang, kind: Kind): string {
 export function smsStatusLabel(lang: Lang, status: SmsStatus): string {
   return known(lang, `sms.status.${status}`, status)
 }
+
+/** escalationLabel names the furthest escalation step a thread reached (docs/lifecycle.md); an unknown step shows as is. */
+export function escalationLabel(lang: Lang, step: string): string {
+  return known(lang, `escalation.${step}`, step)
+}
