@@ -6,12 +6,13 @@
 import type { CardMessage } from '../common/contract/alert.ts'
 import { maskPhone } from '../common/mask.ts'
 import type { Clock } from '../common/clock.ts'
-import type { Db, Queryable } from '../common/db/db.ts'
+import type { Db } from '../common/db/db.ts'
 import type { Logger } from '../common/log.ts'
 import type { ClockDeps } from '../rules/clock.ts'
-import { DEFAULT_ESCALATION, rectificationDeadline, startEscalation, type Step } from './lifecycle/escalation.ts'
-import { ThreadStore, type StoredThread } from './lifecycle/threadStore.ts'
-import { activeSilences, contactsOf, deptLabel, Dispatcher, markNotified, notifiedKeys, ruleLabel, shortCode, type NotifySettings } from './notify/index.ts'
+import { DEFAULT_ESCALATION, rectificationDeadline, startEscalation } from './lifecycle/escalation.ts'
+import { composeNotices, recordNotice } from './lifecycle/notices.ts'
+import { ThreadStore } from './lifecycle/threadStore.ts'
+import { activeSilences, contactsOf, Dispatcher, markNotified, notifiedKeys, shortCode, type NotifySettings } from './notify/index.ts'
 import { enqueue as enqueueSms, inboundSmsHandler, INBOUND_PATH, startSmsSender, statusCallbackHandler, STATUS_PATH, type AckResult, type Handler, type SmsProvider } from './sms/index.ts'
 import { auditTransition } from './threadAudit.ts'
 
@@ -90,29 +91,19 @@ export function startNotifier(opts: NotifierOptions): Notifier {
     },
   })
   const sender = startSmsSender({ db, gateway: opts.sms.gateway, clock, log: log.child('sms'), statusCallbackUrl: opts.sms.statusCallbackUrl, pollMs: opts.tickMs, onChange: changed })
+  // Each step records a pending notice with its effect; at the end of each pass the
+  // notices become one text per recipient and group (docs/lifecycle.md, Escalation).
+  const escalationLog = log.child('escalation')
   const escalation = startEscalation({
-    db, clock, ctx: opts.ctx, store: threads, log: log.child('escalation'), cron: opts.cron,
+    db, clock, ctx: opts.ctx, store: threads, log: escalationLog, cron: opts.cron,
     settings: DEFAULT_ESCALATION,
-    notify: (step, thread, tx) => escalate(tx, step, thread),
+    notify: recordNotice,
+    compose: (now) => composeNotices({ db, lists: ESCALATION_DEPTS, log: escalationLog, onQueued: changed }, now),
   })
   const timer = setInterval(() => {
     dispatcher.tick().catch((e: unknown) => log.error('notification run failed', { error: (e as Error).message }))
   }, opts.tickMs ?? 2000)
   timer.unref()
-
-  /** escalate texts the next people up; the step commits only if the texts are queued. */
-  async function escalate(tx: Queryable, step: Step, thread: StoredThread): Promise<void> {
-    const label = `${deptLabel(thread.dept)} ${ruleLabel(thread.family)}`
-    const who = step === 'head' ? await contactsOf(tx, thread.dept) : await contactsOf(tx, step === 'inspectors' ? ESCALATION_DEPTS.inspectors : ESCALATION_DEPTS.leaders)
-    const phones = step === 'head' ? [who.head?.phone] : [who.duty?.phone, who.head?.phone]
-    const body =
-      step === 'head' ? `【电子监察】督办提醒：${label}预警未确认，请督促处理，回复"确认 ${thread.shortCode}"`
-      : step === 'inspectors' ? `【电子监察】督办：${label}预警超时未确认，已转纪检监察`
-      : `【电子监察】问责提示：${label}整改逾期，请阅处`
-    // Announced once sent: the row is not committed yet here.
-    for (const phone of phones) if (phone) await enqueueSms(tx, `escalation:${thread.id}:${step}`, phone, body, thread.dept)
-    if (!phones.some(Boolean)) log.warn('escalation: nobody to text', { step, dept: thread.dept, thread: thread.id })
-  }
 
   async function onAck({ code, from }: { code: string; from: string }): Promise<AckResult> {
     const thread = await threads.threadByCode(code)

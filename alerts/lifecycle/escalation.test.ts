@@ -1,13 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { alertKey, type Alert } from '../../common/contract/alert.ts'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { alertKey, type Alert, type Level } from '../../common/contract/alert.ts'
 import type { Db } from '../../common/db/db.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
 import { defaultContext } from '../../rules/context.ts'
+import { upsertContact } from '../notify/contactStore.ts'
+import { outboxMessages } from '../sms/outbox.ts'
 import { saveAlert } from '../store.ts'
 import {
   DEFAULT_ESCALATION, rectificationDeadline, runEscalationOnce, startEscalation, stepInstant, stepsDue,
   type EscalationOptions, type Step,
 } from './escalation.ts'
+import { composeNotices, pendingNotices, recordNotice } from './notices.ts'
 import { isRefusal, type Actor, type State, type Thread } from './states.ts'
 import { ThreadStore, type StoredThread } from './threadStore.ts'
 
@@ -231,5 +234,160 @@ describe.each(openTestDbs())('escalation on $name', (backend) => {
       await h.stop()
     }
     expect(() => startEscalation({ ...opts(), cron: 'every minute' })).toThrow(/bad cron/)
+  })
+})
+
+describe.each(openTestDbs())('escalation texts on $name', (backend) => {
+  let db: Db
+  const clock = { t: FRIDAY, now() { return this.t } }
+  let store: ThreadStore
+  let queued: number[] = []
+  let cases = 0
+  const sms: Actor = { role: 'system', name: 'sms' }
+  const PHONE = {
+    marketDuty: '+8613800000001', marketHead: '+8613800000002', taxHead: '+8613800000003', healthHead: '+8613800000004',
+    inspectionDuty: '+8613800000005', inspectionHead: '+8613800000006',
+  }
+
+  /** opts wire both phases as the notifier does: decide records notices, compose texts them. */
+  const opts = (over: Partial<EscalationOptions> = {}): EscalationOptions => ({
+    db, clock, ctx, store, notify: recordNotice,
+    compose: (now) => composeNotices({ db, lists: { inspectors: 'inspection', leaders: 'leaders' }, onQueued: (id) => queued.push(id) }, now),
+    ...over,
+  })
+  const newStore = () => new ThreadStore({ db, clock, rectificationDue: (t) => rectificationDeadline(t, DEFAULT_ESCALATION, ctx) })
+  const texts = async () => (await outboxMessages(db)).map((m) => ({ to: m.recipient, body: m.body, dept: m.dept }))
+
+  /** notified opens a thread of dept on a new case's card and notifies it on Friday 15:00. */
+  async function notified(dept: string, level: Level = 'yellow'): Promise<StoredThread> {
+    clock.t = FRIDAY
+    const rule = level === 'red' ? 'approval.overdue' : 'approval.due_soon'
+    const caseId = `T-${++cases}`
+    const a: Alert = { key: alertKey(rule, level, 'approval', caseId), rule, level, kind: 'approval', caseId, dept, at: ctx.zone.format(FRIDAY), causes: [], settingsVersion: 'builtin-1' }
+    const r = await db.transaction(async (tx) => {
+      await saveAlert(tx, a, FRIDAY)
+      return store.openOrUpgrade(tx, a, FRIDAY)
+    })
+    const n = await store.applyAction(r!.thread.id, { name: 'notify' }, sms, 'sms sent')
+    if (isRefusal(n)) throw new Error(n.message)
+    return n.thread
+  }
+
+  beforeEach(async () => {
+    db = await backend.open()
+    store = newStore()
+    queued = []
+    for (const [dept, role, phone] of [
+      ['market', 'duty', PHONE.marketDuty], ['market', 'head', PHONE.marketHead], ['tax', 'head', PHONE.taxHead], ['health', 'head', PHONE.healthHead],
+      ['inspection', 'duty', PHONE.inspectionDuty], ['inspection', 'head', PHONE.inspectionHead],
+    ] as const) await upsertContact(db, { dept, role, name: '联系人', phone })
+  })
+  afterEach(async () => {
+    await db?.close()
+  })
+
+  it("texts a department's head once for all its unanswered threads", async () => {
+    const threads = [await notified('market', 'red'), await notified('market'), await notified('market', 'red'), await notified('market'), await notified('market')]
+    const fired = await runEscalationOnce(opts(), HEAD)
+    expect(fired.map((f) => [f.threadId, f.step])).toEqual(threads.map((t) => [t.id, 'head']))
+    await runEscalationOnce(opts(), HEAD + 60_000)
+    expect(await texts()).toEqual([{ to: PHONE.marketHead, body: '【电子监察】督办提醒：市场监管局有5条预警超时未确认（红牌2、黄牌3），请登录平台督促处理', dept: 'market' }])
+    expect(queued).toEqual((await outboxMessages(db)).map((m) => m.id))
+    // the decisions stay per thread: each is marked, escalated and recorded
+    for (const t of threads) {
+      expect((await store.threadById(t.id))?.escalation).toBe('head')
+      expect((await store.history(t.id)).filter((h) => h.action === 'escalate').map((h) => h.detail.step)).toEqual(['head'])
+    }
+  })
+
+  it('texts each inspector once for the threads of three departments reaching 督办 in one run', async () => {
+    await notified('market')
+    await notified('market', 'red')
+    const tax = await notified('tax')
+    await notified('health')
+    // down since Friday: head and inspectors both fall due at the first run
+    const fired = await runEscalationOnce(opts(), INSPECTORS)
+    expect(fired).toHaveLength(8)
+    const all = await texts()
+    const inspectors = '【电子监察】督办：3个部门共4条预警超时未确认（红牌1、黄牌3），已转纪检监察'
+    expect(all.filter((m) => m.body.includes('已转纪检监察'))).toEqual([
+      { to: PHONE.inspectionDuty, body: inspectors, dept: null },
+      { to: PHONE.inspectionHead, body: inspectors, dept: null },
+    ])
+    expect(all.filter((m) => m.body.includes('督办提醒')).map((m) => [m.to, m.body])).toEqual([
+      [PHONE.marketHead, '【电子监察】督办提醒：市场监管局有2条预警超时未确认（红牌1、黄牌1），请登录平台督促处理'],
+      [PHONE.taxHead, `【电子监察】督办提醒：税务局 审批即将到期预警未确认，请督促处理，回复"确认 ${tax.shortCode}"`],
+      [PHONE.healthHead, expect.stringMatching(/^【电子监察】督办提醒：卫健委 审批即将到期预警未确认，请督促处理，回复"确认 [A-Z2-9]{6}"$/)],
+    ])
+    expect(all).toHaveLength(5)
+  })
+
+  it('keeps the thread\'s code to reply with in a text about one thread', async () => {
+    const t = await notified('market', 'red')
+    await runEscalationOnce(opts(), HEAD)
+    expect(await texts()).toEqual([
+      { to: PHONE.marketHead, body: `【电子监察】督办提醒：市场监管局 审批超期预警未确认，请督促处理，回复"确认 ${t.shortCode}"`, dept: 'market' },
+    ])
+  })
+
+  it('texts the notices a pass decided but did not compose, exactly once', async () => {
+    for (let i = 0; i < 3; i++) await notified('market')
+    // a pass that died after deciding: steps fired, notices pending, nothing texted
+    expect(await runEscalationOnce(opts({ compose: undefined }), HEAD)).toHaveLength(3)
+    expect(await pendingNotices(db)).toHaveLength(3)
+    expect(await texts()).toEqual([])
+    // the next pass decides nothing new and texts what was left
+    expect(await runEscalationOnce(opts(), HEAD + 60_000)).toEqual([])
+    await runEscalationOnce(opts(), HEAD + 120_000)
+    expect((await texts()).map((m) => [m.to, m.body])).toEqual([[PHONE.marketHead, expect.stringContaining('市场监管局有3条')]])
+    expect(await pendingNotices(db)).toEqual([])
+  })
+
+  it('keeps the steps of a pass whose compose failed, and texts them at the next pass', async () => {
+    for (let i = 0; i < 2; i++) await notified('tax')
+    let fail = true
+    const flaky = opts()
+    const compose = flaky.compose!
+    flaky.compose = async (now) => {
+      if (fail) {
+        fail = false
+        throw new Error('database gone')
+      }
+      return compose(now)
+    }
+    expect(await runEscalationOnce(flaky, HEAD)).toHaveLength(2)
+    expect(await texts()).toEqual([])
+    expect(await runEscalationOnce(flaky, HEAD + 60_000)).toEqual([])
+    await runEscalationOnce(flaky, HEAD + 120_000)
+    expect((await texts()).map((m) => m.to)).toEqual([PHONE.taxHead])
+  })
+
+  it('neither repeats nor skips texts across a restart', async () => {
+    const tax = await notified('tax')
+    for (let i = 0; i < 3; i++) await notified('market')
+    const NEVER = '0 0 1 1 *' // only the pass at start, and the ones asked for
+    clock.t = HEAD
+    const first = startEscalation({ ...opts(), cron: NEVER })
+    await first.runEscalationOnce(HEAD + 60_000)
+    await first.stop()
+    // it died after deciding the inspectors' step, before texting it
+    await runEscalationOnce(opts({ compose: undefined }), INSPECTORS)
+    expect(await pendingNotices(db)).toHaveLength(4)
+
+    // restart: a fresh store and schedule over the same database
+    store = newStore()
+    clock.t = INSPECTORS + 60_000
+    const second = startEscalation({ ...opts(), cron: NEVER })
+    await second.runEscalationOnce(INSPECTORS + 120_000)
+    await second.stop()
+
+    const all = await texts()
+    expect(all.map((m) => m.to)).toEqual([PHONE.taxHead, PHONE.marketHead, PHONE.inspectionDuty, PHONE.inspectionHead])
+    expect(all[0]!.body).toContain(`确认 ${tax.shortCode}`)
+    expect(all[1]!.body).toContain('市场监管局有3条')
+    expect(all[2]!.body).toBe('【电子监察】督办：2个部门共4条预警超时未确认（黄牌4），已转纪检监察')
+    expect(await pendingNotices(db)).toEqual([])
+    const steps = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM escalation_steps')
+    expect(steps.rows[0]!.n).toBe(8)
   })
 })

@@ -7,6 +7,8 @@
  * The decision is pure (stepsDue); runEscalationOnce applies it to the stored threads,
  * and startEscalation runs that on a node-cron schedule. Each step fires once per
  * thread: its escalation_steps row is inserted in the same transaction as its effect.
+ * A pass has two phases: decide (each due step, with its notice, in its own
+ * transaction) and compose (the pending notices grouped into texts, see notices.ts).
  */
 import cron from 'node-cron'
 import type { Clock } from '../../common/clock.ts'
@@ -84,8 +86,14 @@ export function stepsDue(thread: Thread, fired: ReadonlySet<Step>, now: number, 
   return out
 }
 
-/** Notify delivers a step's message; it runs inside the step's transaction and may write an outbox row with tx. */
-export type Notify = (step: Step, thread: StoredThread, tx: Queryable) => Promise<void>
+/**
+ * Notify records a step's notice; it runs inside the step's transaction, at the
+ * pass's instant `now`, and writes with tx (recordNotice writes a pending notice).
+ */
+export type Notify = (step: Step, thread: StoredThread, tx: Queryable, now: number) => Promise<void>
+
+/** Compose turns the pending notices into texts (composeNotices); it runs after each pass's decisions. */
+export type Compose = (now: number) => Promise<unknown>
 
 /** EscalationOptions wire escalation. */
 export interface EscalationOptions {
@@ -94,6 +102,8 @@ export interface EscalationOptions {
   /** the rules' zone and working-day calendar (a RuleContext will do) */
   ctx: ClockDeps
   notify: Notify
+  /** the compose phase; without it a pass only decides */
+  compose?: Compose
   settings?: EscalationSettings
   /** the platform's thread store, so that escalation transitions reach its onTransition hook */
   store?: ThreadStore
@@ -111,10 +121,22 @@ export interface FiredStep {
 const WAITING = `('raised', 'notified', 'acknowledged', 'returned')`
 
 /**
- * runEscalationOnce fires every step due at `now` (virtual time in tests). Each step
- * commits on its own; one whose notify throws is rolled back and tried again next run.
+ * runEscalationOnce fires every step due at `now` (virtual time in tests), then
+ * composes the pending notices: those of this pass and any a crashed or failed pass
+ * left, so the pass run at start picks up leftovers. Each step commits on its own;
+ * one whose notify throws is rolled back and tried again next run. A compose that
+ * fails leaves its notices pending for the next pass.
  */
 export async function runEscalationOnce(opts: EscalationOptions, now: number): Promise<FiredStep[]> {
+  try {
+    return await decide(opts, now)
+  } finally {
+    await compose(opts, now)
+  }
+}
+
+/** decide fires every step due at `now`, one transaction each. */
+async function decide(opts: EscalationOptions, now: number): Promise<FiredStep[]> {
   const settings = opts.settings ?? DEFAULT_ESCALATION
   const r = await opts.db.query<ThreadRow & { fired: Step[] }>(
     `SELECT ${THREAD_COLUMNS}, ARRAY(SELECT step FROM escalation_steps s WHERE s.thread_id = t.id) AS fired
@@ -133,6 +155,16 @@ export async function runEscalationOnce(opts: EscalationOptions, now: number): P
     }
   }
   return out
+}
+
+/** compose runs the compose phase; a failure is logged and its notices stay pending. */
+async function compose(opts: EscalationOptions, now: number): Promise<void> {
+  if (!opts.compose) return
+  try {
+    await opts.compose(now)
+  } catch (e) {
+    opts.log?.error('composing escalation texts failed; will retry', { error: (e as Error).message })
+  }
 }
 
 /** fireStep re-checks the step under the thread's row lock and fires it once: mark, effect, transition, notify. */
@@ -157,7 +189,7 @@ async function fireStep(opts: EscalationOptions, threadId: number, step: Step, n
         threadId, thread.dept, thread.level, why, new Date(dueAt), new Date(now),
       ])
     }
-    await opts.notify(step, { ...thread, escalation: furthest }, tx)
+    await opts.notify(step, { ...thread, escalation: furthest }, tx, now)
     // Last, so that the onTransition hook (the audit log) sees the step as it commits.
     await store.record(tx, threadId, { action: 'escalate', from: thread.state, to: thread.state, actor: ESCALATION_ACTOR, at: now, why, detail: { step, dueAt } })
     opts.log?.info(`escalation ${step}`, { thread: threadId, dept: thread.dept, case: thread.caseId })
