@@ -19,7 +19,8 @@ import { createSilence, expireSilence, MIN_REASON, SilenceError, silencesSince }
 import type { Silence } from '../../alerts/notify/silences.ts'
 import type { Db, Queryable } from '../../common/db/db.ts'
 import { can, type Action } from './accounts/access.ts'
-import { sessionToken, type Sessions } from './accounts/sessions.ts'
+import { allowMethod, withSession, type HttpMethod } from './accounts/gate.ts'
+import type { Sessions } from './accounts/sessions.ts'
 import type { User } from './accounts/users.ts'
 import { sendJson } from './json-response.ts'
 
@@ -471,25 +472,9 @@ function forbidden(res: ServerResponse, u: User, what: Action | string): void {
   return sendJson(res, 403, { error: `a ${u.role} may not ${what}` })
 }
 
-/**
- * endpoint checks the method, then runs fn for the session's user (refreshing the
- * sliding cookie); 405 for another method, 401 without a session.
- */
-async function endpoint(ctx: Ctx, req: IncomingMessage, res: ServerResponse, method: string, fn: (u: User) => Promise<void>): Promise<true> {
-  if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
-    res.setHeader('allow', method === 'GET' ? 'GET, HEAD' : method)
-    sendJson(res, 405, { error: 'method not allowed' })
-    return true
-  }
-  const token = sessionToken(req.headers.cookie)
-  const user = await ctx.sessions.userOf(token)
-  if (!user) {
-    if (token) res.setHeader('set-cookie', ctx.sessions.clearCookie())
-    sendJson(res, 401, { error: 'not signed in' })
-    return true
-  }
-  res.setHeader('set-cookie', ctx.sessions.cookie(token!))
-  await fn(user)
+/** endpoint checks the method, then runs fn for the session's user (accounts/gate.ts). */
+async function endpoint(ctx: Ctx, req: IncomingMessage, res: ServerResponse, method: HttpMethod, fn: (u: User) => Promise<void>): Promise<true> {
+  if (allowMethod(req, res, method)) await withSession(ctx.sessions, req, res, fn)
   return true
 }
 

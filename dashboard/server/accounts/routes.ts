@@ -13,6 +13,7 @@ import { sendJson } from '../json-response.ts'
 import { alertScope, can, permissions } from './access.ts'
 import { listAlerts, parseCursor, type AlertFilter } from './alertList.ts'
 import { maskPersonal } from '../../../common/mask.ts'
+import { allowMethod, withSession } from './gate.ts'
 import { LOGIN_FAILED, sessionToken, type Sessions } from './sessions.ts'
 import type { User } from './users.ts'
 import { readBody } from '../../../common/httpBody.ts'
@@ -163,15 +164,8 @@ async function readableCase(deps: AccountRoutesDeps, user: User, kind: string, c
 }
 
 /** signedIn runs fn for the session's user, refreshing the sliding cookie; 401 without one. */
-async function signedIn(deps: AccountRoutesDeps, req: IncomingMessage, res: ServerResponse, fn: (u: User) => Promise<void>): Promise<void> {
-  const token = sessionToken(req.headers.cookie)
-  const user = await deps.sessions.userOf(token)
-  if (!user) {
-    if (token) res.setHeader('set-cookie', deps.sessions.clearCookie())
-    return sendJson(res, 401, { error: 'not signed in' })
-  }
-  res.setHeader('set-cookie', deps.sessions.cookie(token!))
-  return fn(user)
+function signedIn(deps: AccountRoutesDeps, req: IncomingMessage, res: ServerResponse, fn: (u: User) => Promise<void>): Promise<void> {
+  return withSession(deps.sessions, req, res, fn)
 }
 
 function view(u: User): { username: string; role: string; dept: string | null; canUnmask: boolean } {
@@ -219,18 +213,12 @@ function segments(path: string): string[] | null {
 }
 
 async function get(req: IncomingMessage, res: ServerResponse, fn: () => Promise<void>): Promise<true> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('allow', 'GET, HEAD')
-    sendJson(res, 405, { error: 'method not allowed' })
-  } else await fn()
+  if (allowMethod(req, res, 'GET')) await fn()
   return true
 }
 
 async function post(req: IncomingMessage, res: ServerResponse, fn: () => Promise<void>): Promise<true> {
-  if (req.method !== 'POST') {
-    res.setHeader('allow', 'POST')
-    sendJson(res, 405, { error: 'method not allowed' })
-  } else await fn()
+  if (allowMethod(req, res, 'POST')) await fn()
   return true
 }
 

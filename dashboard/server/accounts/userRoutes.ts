@@ -11,6 +11,7 @@ import type { Db } from '../../../common/db/db.ts'
 import type { ConsoleAudit } from '../consoleRoutes.ts'
 import { sendJson } from '../json-response.ts'
 import { can } from './access.ts'
+import { allowMethod, withSession } from './gate.ts'
 import { sessionToken, type Sessions } from './sessions.ts'
 import {
   createUser, listUsers, MAX_REASON, normalizeUsername, resetPassword, setDisabled, UnknownUserError, UserError, UsernameTakenError, type User,
@@ -173,21 +174,11 @@ function view(ctx: Ctx, u: User): AccountView {
  * refreshing the sliding cookie: 405 for another method, 401 without a session, 403 without the permission.
  */
 async function asAdmin(ctx: Ctx, req: IncomingMessage, res: ServerResponse, method: 'GET' | 'POST', fn: (u: User) => Promise<void>): Promise<true> {
-  if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
-    res.setHeader('allow', method === 'GET' ? 'GET, HEAD, POST' : 'POST')
-    sendJson(res, 405, { error: 'method not allowed' })
-    return true
-  }
-  const token = sessionToken(req.headers.cookie)
-  const user = await ctx.sessions.userOf(token)
-  if (!user) {
-    if (token) res.setHeader('set-cookie', ctx.sessions.clearCookie())
-    sendJson(res, 401, { error: 'not signed in' })
-    return true
-  }
-  res.setHeader('set-cookie', ctx.sessions.cookie(token!))
-  if (!can(user, 'users.manage')) sendJson(res, 403, { error: `a ${user.role} may not manage accounts` })
-  else await fn(user)
+  if (!allowMethod(req, res, method, method === 'GET' ? 'GET, HEAD, POST' : 'POST')) return true
+  await withSession(ctx.sessions, req, res, async (user) => {
+    if (!can(user, 'users.manage')) return sendJson(res, 403, { error: `a ${user.role} may not manage accounts` })
+    return fn(user)
+  })
   return true
 }
 
