@@ -28,4 +28,13 @@ describe('pageAction', () => {
     }, 'saved')
     expect(a.error.value).not.toBe(en)
   })
+  it('serves a form too: no reload, no notice, the error cleared on the next try', async () => {
+    const a = pageAction(() => 'en')
+    await a.act(async () => {
+      throw new ApiError(409, 'wrong state')
+    })
+    expect(a.error.value).not.toBe('')
+    await a.act(async () => {})
+    expect([a.error.value, a.notice.value, a.busy.value]).toEqual(['', '', false])
+  })
 })

@@ -1,7 +1,7 @@
 /**
- * pageAction is how the admin pages (silences, contacts, accounts) run a change: one
- * at a time (busy), the server's refusal shown in words, a notice on success, and the
- * page's list reloaded so it shows what the server now holds.
+ * pageAction is how pages and forms run a change: one at a time (busy), the server's
+ * refusal shown in words, and on success a notice and the page's list reloaded (when
+ * given), so it shows what the server now holds.
  */
 import { ref, type Ref } from 'vue'
 import { errorText } from './error-text.ts'
@@ -12,12 +12,12 @@ export interface PageAction {
   busy: Ref<boolean>
   error: Ref<string>
   notice: Ref<string>
-  /** act runs fn; on success shows `ok` and reloads, on failure shows why. */
-  act(fn: () => Promise<unknown>, ok: string): Promise<void>
+  /** act runs fn; on success shows `ok` (if any) and reloads, on failure shows why. */
+  act(fn: () => Promise<unknown>, ok?: string): Promise<void>
 }
 
-/** pageAction builds the state of one page; `lang` is read when an error is worded. */
-export function pageAction(lang: () => Lang, reload: () => Promise<void>): PageAction {
+/** pageAction builds the state of one page or form; `lang` is read when an error is worded. */
+export function pageAction(lang: () => Lang, reload?: () => Promise<void>): PageAction {
   const busy = ref(false)
   const error = ref('')
   const notice = ref('')
@@ -31,8 +31,8 @@ export function pageAction(lang: () => Lang, reload: () => Promise<void>): PageA
       notice.value = ''
       try {
         await fn()
-        notice.value = ok
-        await reload()
+        if (ok !== undefined) notice.value = ok
+        await reload?.()
       } catch (e) {
         error.value = errorText(lang(), e)
       } finally {
