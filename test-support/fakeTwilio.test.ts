@@ -1,9 +1,14 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
 import twilio from 'twilio'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { digestText, shortCode, singleText } from '../alerts/notify/text.ts'
+import { memoryLog } from '../alerts/sms/testdata/support.ts'
 import { createTwilioClient } from '../alerts/sms/twilioClient.ts'
-import { sign, startFakeTwilio, type FakeTwilio } from './fakeTwilio.ts'
+import { inboundSmsHandler, INBOUND_PATH } from '../alerts/sms/webhooks.ts'
+import { FAKE_AUTH_TOKEN, replyCode, repliesTo, sign, startFakeTwilio, type FakeTwilio } from './fakeTwilio.ts'
 
 interface Received {
   url: string
@@ -128,5 +133,129 @@ describe('fake Twilio', () => {
     const params = { To: '+1', Body: 'a b&c=确认', From: '+2', AccountSid: 'AC1' }
     const url = 'https://example.com/hook?x=1'
     expect(sign('tok', url, params)).toBe(twilio.getExpectedTwilioSignature('tok', url, params))
+  })
+})
+
+/** ourServer is our side: the real inbound handler, keeping each form it is posted and each code it acknowledges; other paths answer 204. */
+async function ourServer() {
+  const forms: Record<string, string>[] = []
+  const acks: { code: string; from: string }[] = []
+  let inbound: ReturnType<typeof inboundSmsHandler> | undefined
+  const server = createServer(async (req, res) => {
+    if (!req.url?.startsWith(INBOUND_PATH)) return void res.writeHead(204).end()
+    let body = ''
+    for await (const c of req) body += c
+    forms.push(Object.fromEntries(new URLSearchParams(body)))
+    // hand the handler the same request again, its body already read
+    const again = Object.assign(Readable.from([Buffer.from(body)]), { method: req.method, url: req.url, headers: req.headers })
+    await inbound!(again as unknown as IncomingMessage, res)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  inbound = inboundSmsHandler({
+    authToken: FAKE_AUTH_TOKEN, publicBaseUrl: url, log: memoryLog(),
+    onAck: async (a) => {
+      acks.push(a)
+      return 'acknowledged'
+    },
+  })
+  return { url, forms, acks, server }
+}
+
+describe('fake Twilio answering as the contacts', () => {
+  const TO = '+8613800138000'
+  const OURS = '+15005550006'
+  const asking = (caseId: string) => singleText({ level: 'red', rule: 'approval.overdue', dept: 'SCJG', caseId }, shortCode(caseId))
+  let ours: Awaited<ReturnType<typeof ourServer>>
+  const fakes: FakeTwilio[] = []
+
+  /** start runs a fake that answers share of the texts asking for it, delayMs after delivery. */
+  const start = async (share: number, delayMs = 20, url = ours.url + INBOUND_PATH) => {
+    // its own number differs from the sender's, so a reply that fell back to it would show
+    const fake = await startFakeTwilio({ number: '+15005550099', autoReply: { share, delayMs, url } })
+    fakes.push(fake)
+    const client = createTwilioClient({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url })
+    /** sendDelivered sends a text through the SDK and has Twilio report it delivered. */
+    const sendDelivered = async (body: string) => {
+      const m = await client.messages.create({ to: TO, from: OURS, body, statusCallback: `${ours.url}/twilio/sms/status` })
+      await fake.deliver(m.sid)
+      return m.sid
+    }
+    return { fake, sendDelivered }
+  }
+
+  beforeAll(async () => {
+    ours = await ourServer()
+  })
+  afterAll(() => {
+    ours?.server.close()
+  })
+  beforeEach(() => {
+    ours.forms.length = 0
+    ours.acks.length = 0
+  })
+  afterEach(async () => {
+    await Promise.all(fakes.splice(0).map((f) => f.close()))
+  })
+
+  it('finds the code in the texts that ask for a reply, and in no other', () => {
+    expect(replyCode(singleText({ level: 'red', rule: 'approval.overdue', dept: 'SCJG', caseId: 'A-0001' }, 'K7Q2'))).toBe('K7Q2')
+    expect(replyCode(digestText('SCJG', { red: 2, yellow: 5 }, 'M3X9'))).toBe('M3X9')
+    expect(replyCode('【电子监察】督办：市场监管局 审批超期预警超时未确认，已转纪检监察')).toBeNull()
+  })
+
+  it('answers a delivered text once with 确认 <code> from its recipient, signed so that our handler acknowledges it', async () => {
+    const { fake, sendDelivered } = await start(1)
+    const body = asking('A-0001')
+    const sid = await sendDelivered(body)
+    await vi.waitFor(() => expect(ours.acks).toHaveLength(1))
+    // a repeated delivery report does not make the contact answer again
+    await fake.deliver(sid, ['delivered'])
+    await sleep(100)
+    expect(ours.acks).toEqual([{ code: shortCode('A-0001'), from: TO }])
+    expect(ours.forms).toMatchObject([{ From: TO, To: OURS, Body: `确认 ${shortCode('A-0001')}` }])
+    expect(fake.replyFailures).toBe(0)
+  })
+
+  it('does not answer a text without a code, nor any text with share 0', async () => {
+    const all = await start(1)
+    await all.sendDelivered('【电子监察】督办：市场监管局 审批超期预警超时未确认，已转纪检监察')
+    const none = await start(0)
+    for (let i = 0; i < 5; i++) await none.sendDelivered(asking(`B-${i}`))
+    await sleep(100)
+    expect(ours.forms).toEqual([])
+  })
+
+  it('picks the same texts on every run, about the share asked for', async () => {
+    const bodies = Array.from({ length: 20 }, (_, i) => asking(`C-${i}`))
+    const picked = bodies.filter((b) => repliesTo(b, 0.5)).map(replyCode).sort()
+    expect(picked.length).toBeGreaterThan(0)
+    expect(picked.length).toBeLessThan(20)
+    for (let run = 0; run < 2; run++) {
+      ours.acks.length = 0
+      const { sendDelivered } = await start(0.5)
+      for (const b of bodies) await sendDelivered(b)
+      await vi.waitFor(() => expect(ours.acks).toHaveLength(picked.length))
+      await sleep(50)
+      expect(ours.acks.map((a) => a.code).sort()).toEqual(picked)
+    }
+    const many = Array.from({ length: 1000 }, (_, i) => asking(`D-${i}`)).filter((b) => repliesTo(b, 0.6)).length
+    expect(many).toBeGreaterThan(550)
+    expect(many).toBeLessThan(650)
+  })
+
+  it('cancels the replies still waiting when it closes', async () => {
+    const { fake, sendDelivered } = await start(1, 200)
+    await sendDelivered(asking('E-1'))
+    await fake.close()
+    await sleep(400)
+    expect(ours.forms).toEqual([])
+  })
+
+  it('counts a reply our server does not take, and goes on', async () => {
+    const { fake, sendDelivered } = await start(1, 20, 'http://127.0.0.1:1/twilio/sms/inbound')
+    await sendDelivered(asking('F-1'))
+    await sendDelivered(asking('F-2'))
+    await vi.waitFor(() => expect(fake.replyFailures).toBe(2))
   })
 })

@@ -3,13 +3,14 @@
  * (create, list and fetch Messages), on node:http. It checks basic auth and the
  * create parameters as Twilio does, records everything, can fail the next requests
  * (500, 429, a hang), and plays Twilio's side of the webhooks: status callbacks to a
- * message's StatusCallback and inbound texts, signed with X-Twilio-Signature.
+ * message's StatusCallback and inbound texts, signed with X-Twilio-Signature. For
+ * demos it can also play the contacts, answering `确认 <code>` to some delivered texts.
  *
  * The signature is computed here from Twilio's description (HMAC-SHA1 of the URL
  * and the sorted POST parameters, base64, keyed with the auth token), not with the
  * SDK's helper, so that the SDK's validateRequest checks it independently.
  */
-import { createHmac, randomBytes } from 'node:crypto'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -59,6 +60,11 @@ export interface FakeTwilioOptions {
   inboundUrl?: string
   /** report every created message automatically: sent, then outcome, delayMs apart */
   autoDeliver?: { outcome: 'delivered' | 'undelivered' | 'failed'; delayMs?: number }
+  /**
+   * play the contacts: delayMs after a message that asks for `确认 <code>` is delivered, post
+   * that reply from its recipient to url, once, for the share (0–1) of bodies repliesTo picks
+   */
+  autoReply?: { share: number; delayMs: number; url: string }
   /** proxy maps a webhook URL to where it is really posted (a reverse proxy in front of our server); the signature stays on the URL */
   proxy?: (url: string) => string
   /** how many messages and requests to remember, oldest dropped first (default 10 000: a demo may run for days) */
@@ -81,6 +87,8 @@ export interface FakeTwilio {
   /** messages created, oldest first */
   readonly messages: FakeMessage[]
   readonly requests: RecordedRequest[]
+  /** replyFailures counts automatic replies that our server refused or did not take (they are not retried) */
+  readonly replyFailures: number
   /** failNext fails the next n message creations (or, with on 'any', any API requests). */
   failNext(n: number, failure: Failure, on?: 'create' | 'any'): void
   /** deliver moves a message through steps, posting a signed callback for each; returns our answers' statuses. */
@@ -105,6 +113,9 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
   const requests: RecordedRequest[] = []
   const failures: { failure: Failure; on: 'create' | 'any' }[] = []
   const timers = new Set<NodeJS.Timeout>()
+  const answered = new WeakSet<FakeMessage>()
+  let replyFailures = 0
+  let closed = false
   const signature = (url: string, params: Record<string, string>) => sign(authToken, url, params)
   const keep = opts.keep ?? 10_000
   const bounded = <T>(list: T[], item: T) => {
@@ -161,6 +172,26 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     next()
   }
 
+  function autoReply(m: FakeMessage): void {
+    const a = opts.autoReply
+    const code = replyCode(m.body)
+    if (!a || !code || closed || answered.has(m) || !repliesTo(m.body, a.share)) return
+    answered.add(m)
+    const t = setTimeout(() => {
+      timers.delete(t)
+      // A busy or stopped server must not crash the demo: count the failure and move on.
+      fake.sendInbound({ from: m.to, to: m.from ?? undefined, body: `确认 ${code}`, url: a.url }).then(
+        (r) => {
+          if (r.status >= 400) replyFailures++
+        },
+        () => {
+          replyFailures++
+        },
+      )
+    }, a.delayMs)
+    timers.add(t)
+  }
+
   async function post(url: string, params: Record<string, string>): Promise<WebhookAnswer> {
     const res = await fetch(opts.proxy ? opts.proxy(url) : url, {
       method: 'POST',
@@ -194,6 +225,9 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     authToken,
     messages,
     requests,
+    get replyFailures() {
+      return replyFailures
+    },
     failNext(n, failure, on = 'create') {
       for (let k = 0; k < n; k++) failures.push({ failure, on })
     },
@@ -205,6 +239,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
         m.dateUpdated = new Date()
         if (s === 'sent' && !m.dateSent) m.dateSent = m.dateUpdated
         if (s === 'failed' || s === 'undelivered') m.errorCode = errorCode
+        if (s === 'delivered') autoReply(m)
         answers.push(await callback(m, s, errorCode))
       }
       return answers
@@ -222,6 +257,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     },
     signature,
     async close() {
+      closed = true
       for (const t of timers) clearTimeout(t)
       timers.clear()
       server.closeAllConnections()
@@ -237,6 +273,16 @@ export function sign(authToken: string, url: string, params: Record<string, stri
     .sort()
     .reduce((acc, k) => acc + k + params[k], url)
   return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64')
+}
+
+/** replyCode is the code a message asks to be answered with (`…回复"确认 K7Q2"…`, alerts/notify/text.ts), or null. */
+export function replyCode(body: string): string | null {
+  return /回复\s*["“]?确认\s*([0-9A-Za-z]+)/.exec(body)?.[1] ?? null
+}
+
+/** repliesTo picks a share (0–1) of bodies by their hash, so a demo run answers the same texts every time. */
+export function repliesTo(body: string, share: number): boolean {
+  return createHash('sha256').update(body).digest().readUInt32BE(0) / 2 ** 32 < share
 }
 
 interface Answer {

@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { startFakeTwilio } from '../../test-support/fakeTwilio.ts'
 import { gatewayFromEnv, smsSettingsFromEnv } from './fromEnv.ts'
 import { memoryLog } from './testdata/support.ts'
+
+// The real fake, watched: which options gatewayFromEnv starts it with.
+vi.mock('../../test-support/fakeTwilio.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../test-support/fakeTwilio.ts')>()
+  return { ...real, startFakeTwilio: vi.fn(real.startFakeTwilio) }
+})
 
 const SID = `AC${'1'.repeat(32)}`
 
@@ -30,6 +37,10 @@ describe('smsSettingsFromEnv', () => {
 })
 
 describe('gatewayFromEnv', () => {
+  afterEach(() => {
+    vi.mocked(startFakeTwilio).mockClear()
+  })
+
   it('fake: sends through the SDK to an in-process fake Twilio', async () => {
     const p = await gatewayFromEnv({ SMS_PROVIDER: 'fake', PUBLIC_BASE_URL: 'http://127.0.0.1:1' }, memoryLog())
     try {
@@ -38,6 +49,29 @@ describe('gatewayFromEnv', () => {
       expect(await p.gateway.find('+8613800138000', 'x', new Date(Date.now() - 60_000))).not.toBeNull()
     } finally {
       await p.close()
+    }
+  })
+
+  it('fake: the demo fake answers 确认 for 60 % of the texts, to our inbound webhook', async () => {
+    const p = await gatewayFromEnv({ SMS_PROVIDER: 'fake', PUBLIC_BASE_URL: 'http://127.0.0.1:1' }, memoryLog())
+    await p.close()
+    expect(startFakeTwilio).toHaveBeenCalledTimes(1)
+    expect(vi.mocked(startFakeTwilio).mock.calls[0]![0]).toMatchObject({
+      autoDeliver: { outcome: 'delivered' },
+      autoReply: { share: 0.6, delayMs: expect.any(Number), url: 'http://127.0.0.1:1/twilio/sms/inbound' },
+    })
+  })
+
+  it('fake: a fake Twilio the test runs itself is used as it is, with no replies added', async () => {
+    const own = await startFakeTwilio()
+    const p = await gatewayFromEnv({ SMS_PROVIDER: 'fake', TWILIO_BASE_URL: own.url, PUBLIC_BASE_URL: 'http://127.0.0.1:1' }, memoryLog())
+    try {
+      await p.gateway.send('+8613800138000', '请回复"确认 K7Q2"', {})
+      expect(own.messages.map((m) => m.body)).toEqual(['请回复"确认 K7Q2"'])
+      expect(startFakeTwilio).toHaveBeenCalledTimes(1) // the test's own, not another one
+    } finally {
+      await p.close()
+      await own.close()
     }
   })
 

@@ -1,14 +1,15 @@
 /**
  * Choosing the SMS provider from settings: Twilio for real, the console for
  * development, or the project's fake Twilio (the real SDK against a local server that
- * also plays Twilio's delivery callbacks) for demos.
+ * also plays Twilio's delivery callbacks, and the contacts' replies) for demos.
  */
+import type { FakeTwilioOptions } from '../../test-support/fakeTwilio.ts'
 import type { Logger } from '../../common/log.ts'
 import { consoleGateway } from './consoleClient.ts'
 import type { SmsGateway } from './gateway.ts'
 import { createTwilioClient } from './twilioClient.ts'
 import { twilioGateway, type Sender } from './twilioGateway.ts'
-import { statusUrl } from './webhooks.ts'
+import { INBOUND_PATH, statusUrl } from './webhooks.ts'
 
 /** SmsSettings are the SMS settings, read by smsSettingsFromEnv. */
 export interface SmsSettings {
@@ -70,9 +71,9 @@ export async function gatewayFromEnv(env: Env, log: Logger): Promise<SmsProvider
     const client = createTwilioClient({ accountSid: s.accountSid!, authToken: s.authToken! })
     return { name: 'twilio', gateway: twilioGateway(client, s.sender!), authToken: s.authToken, publicBaseUrl: s.publicBaseUrl, statusCallbackUrl, close: async () => {} }
   }
-  // fake: the real SDK against the project's fake Twilio, which reports every message delivered.
+  // fake: the real SDK against the project's fake Twilio, which reports every message delivered (and, in the demo, answers some).
   const { startFakeTwilio, FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN } = await import('../../test-support/fakeTwilio.ts')
-  const fake = s.twilioBaseUrl ? null : await startFakeTwilio({ autoDeliver: { outcome: 'delivered', delayMs: 1000 } })
+  const fake = s.twilioBaseUrl ? null : await startFakeTwilio(demoFakeOptions(s.publicBaseUrl))
   const baseUrl = s.twilioBaseUrl ?? fake!.url
   log.info('sms: fake Twilio', { url: baseUrl })
   const client = createTwilioClient({ accountSid: FAKE_ACCOUNT_SID, authToken: FAKE_AUTH_TOKEN, baseUrl })
@@ -83,6 +84,18 @@ export async function gatewayFromEnv(env: Env, log: Logger): Promise<SmsProvider
     publicBaseUrl: s.publicBaseUrl,
     statusCallbackUrl,
     close: async () => fake?.close(),
+  }
+}
+
+/**
+ * demoFakeOptions sets up the demo's fake Twilio: every message delivered, and about 60 %
+ * of those that ask for `确认 <code>` answered a few seconds later, so the demo shows
+ * acknowledgements as well as escalations. Without a public base URL nobody can be answered.
+ */
+function demoFakeOptions(publicBaseUrl: string | undefined): FakeTwilioOptions {
+  return {
+    autoDeliver: { outcome: 'delivered', delayMs: 1000 },
+    ...(publicBaseUrl ? { autoReply: { share: 0.6, delayMs: 4000, url: publicBaseUrl + INBOUND_PATH } } : {}),
   }
 }
 
