@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { openDb, type Db } from '../../common/db/db.ts'
 import { appendAll, tamper } from '../../alerts/audit/testing.ts'
+import { embeddedDataDir } from '../../test-support/embeddedDataDir.ts'
 import { runCommand } from '../command.ts'
 import { auditCommand, progressLines } from './audit.ts'
 
@@ -22,27 +21,16 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('jiancha audit verify on an embedded database', () => {
-  let dir: string
+  const dir = embeddedDataDir('jiancha-audit-')
   // The command opens the data directory itself; PGlite allows one opener at a time.
   const withDb = async (fn: (db: Db) => Promise<unknown>) => {
-    const db = await openDb({ dataDir: join(dir, 'pg'), log: () => {} })
+    const db = await openDb({ dataDir: join(dir(), 'pg'), log: () => {} })
     try {
       await fn(db)
     } finally {
       await db.close()
     }
   }
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'jiancha-audit-'))
-    vi.stubEnv('JIANCHA_DATA_DIR', dir)
-    vi.stubEnv('DATABASE_URL', '')
-    vi.stubEnv('JIANCHA_CONFIG', '')
-  })
-  afterAll(() => {
-    vi.unstubAllEnvs()
-    rmSync(dir, { recursive: true, force: true })
-  })
 
   it('finds a new database intact', async () => {
     const r = await run('verify')

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { embeddedDataDir } from '../../test-support/embeddedDataDir.ts'
 import { runCommand } from '../command.ts'
 import { calendarCommand } from './calendar.ts'
 
@@ -23,18 +23,12 @@ async function run(...args: string[]): Promise<{ code: number; out: string }> {
 }
 
 describe('jiancha calendar on an embedded database', () => {
-  let dir: string
+  const dir = embeddedDataDir('jiancha-calendar-')
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'jiancha-calendar-'))
-    vi.stubEnv('JIANCHA_DATA_DIR', dir)
-    vi.stubEnv('DATABASE_URL', '')
-    vi.stubEnv('JIANCHA_CONFIG', '')
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
   })
   afterAll(() => {
-    vi.unstubAllEnvs()
     vi.restoreAllMocks()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('lists the bundled years before any import', async () => {
@@ -79,7 +73,7 @@ describe('jiancha calendar on an embedded database', () => {
   })
 
   it('replaces a year imported again and says so', async () => {
-    const file = join(dir, 'cal2027.yaml')
+    const file = join(dir(), 'cal2027.yaml')
     writeFileSync(file, 'year: 2027\nsource: second\nholidays:\n  元旦: 2027-01-01\n')
     const r = await run('import', file, '--by', 'bob')
     expect(r.out).toMatch(/replaces the 2027 imported .* by alice/)
@@ -87,14 +81,14 @@ describe('jiancha calendar on an embedded database', () => {
   })
 
   it('refuses a wrong file, naming the file and the key, and keeps the stored year', async () => {
-    const file = join(dir, 'bad.yaml')
+    const file = join(dir(), 'bad.yaml')
     writeFileSync(file, 'year: 2027\nholidays:\n  春节: 2027-02-06 ~ 2027-02-31\n')
     await expect(run('import', file)).rejects.toThrow(`${file}: holidays.春节: "2027-02-31" is not a date`)
     expect((await run('show', '2027')).out).toMatch(/^2027 \(imported\) second/)
   })
 
   it('gives clear errors for a missing file, an uncovered year and bad usage', async () => {
-    await expect(run('import', join(dir, 'nope.yaml'))).rejects.toThrow(/cannot read .*nope\.yaml: no such file/)
+    await expect(run('import', join(dir(), 'nope.yaml'))).rejects.toThrow(/cannot read .*nope\.yaml: no such file/)
     await expect(run('import')).rejects.toThrow('import needs exactly one FILE')
     await expect(run('show', '2031')).rejects.toThrow('2031 has no schedule (covered: 2025, 2026, 2027); it is counted Monday–Friday')
     await expect(run('show', '27')).rejects.toThrow('YEAR must be a year such as 2027, got "27"')

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { openDb, type Db } from '../../common/db/db.ts'
 import { Sessions } from '../../dashboard/server/accounts/sessions.ts'
+import { embeddedDataDir } from '../../test-support/embeddedDataDir.ts'
 import { helpOf, runCommand } from '../command.ts'
 import { makeUserCommand, type Terminal } from './user.ts'
 
@@ -34,17 +33,7 @@ class FakeTty extends PassThrough {
 }
 
 describe('jiancha user on an embedded database', () => {
-  let dir: string
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'jiancha-user-'))
-    vi.stubEnv('JIANCHA_DATA_DIR', dir)
-    vi.stubEnv('DATABASE_URL', '')
-    vi.stubEnv('JIANCHA_CONFIG', '')
-  })
-  afterAll(() => {
-    vi.unstubAllEnvs()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  const dir = embeddedDataDir('jiancha-user-')
 
   it('adds an admin with the password from a line on stdin', async () => {
     const r = await run(lines('a long enough password', 'ignored'), 'add', '--username', 'Root', '--role', 'admin', '--password-stdin')
@@ -89,7 +78,7 @@ describe('jiancha user on an embedded database', () => {
   })
 
   it('records each account created in the audit trail', async () => {
-    const db = await openDb({ dataDir: join(dir, 'pg'), log: () => {} })
+    const db = await openDb({ dataDir: join(dir(), 'pg'), log: () => {} })
     try {
       const r = await db.query<{ action: string; subject: string; detail: Record<string, unknown> }>(
         `SELECT action, subject, detail FROM audit_log WHERE action = 'user.created' ORDER BY seq`,
@@ -117,7 +106,7 @@ describe('jiancha user on an embedded database', () => {
 
   /** withDb opens the command's database between runs (embedded: one opener at a time). */
   async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-    const db = await openDb({ dataDir: join(dir, 'pg'), log: () => {} })
+    const db = await openDb({ dataDir: join(dir(), 'pg'), log: () => {} })
     try {
       return await fn(db)
     } finally {
