@@ -8,7 +8,7 @@ import { replay } from './replay.ts'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const examples = `${root}common/contract/examples/`
 const UNTIL = '2026-12-31T00:00:00+08:00'
-const names = readdirSync(examples).filter((f) => f.endsWith('.expected.jsonl')).map((f) => f.replace('.expected.jsonl', ''))
+const names = readdirSync(examples).filter((f) => f.endsWith('.expected.jsonl') && !f.endsWith('.kpi.expected.jsonl')).map((f) => f.replace('.expected.jsonl', ''))
 
 /** normal compares instants, not spellings of them (contract §6). */
 function normal(lines: string): Array<Record<string, unknown>> {

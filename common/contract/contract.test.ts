@@ -8,7 +8,7 @@ const shared = fileURLToPath(new URL('../../../shared/contract/', import.meta.ur
 
 describe('the project copy of the contract', () => {
   it.skipIf(!existsSync(shared))('agrees byte for byte with ../shared/contract', () => {
-    expect(readFileSync(`${here}event.schema.json`, 'utf8')).toBe(readFileSync(`${shared}event.schema.json`, 'utf8'))
+    for (const f of ['event.schema.json', 'README.md', 'kpi.md']) expect(readFileSync(`${here}${f}`, 'utf8'), f).toBe(readFileSync(`${shared}${f}`, 'utf8'))
     const ours = readdirSync(`${here}examples`).sort()
     expect(ours).toEqual(readdirSync(`${shared}examples`).sort())
     for (const f of ours) expect(readFileSync(`${here}examples/${f}`, 'utf8'), f).toBe(readFileSync(`${shared}examples/${f}`, 'utf8'))

@@ -58,7 +58,13 @@ export function quickValid(input: unknown): boolean {
 
 /** The contract's table says more than the schema: these are its remaining constraints. */
 function beyondSchema(ev: CaseEvent): Invalid | null {
+  const bad = illFormedText(ev)
+  if (bad) return bad
+  if (!inCentury(ev.at)) return { ok: false, field: 'at', message: `year must lie between ${FIRST_YEAR} and ${LAST_YEAR}` }
   const a = ev.attrs ?? {}
+  if (ev.kind === 'supervision' && ev.type === 'assigned' && typeof a.dueAt === 'string' && !inCentury(a.dueAt)) {
+    return { ok: false, field: 'attrs.dueAt', message: `year must lie between ${FIRST_YEAR} and ${LAST_YEAR}` }
+  }
   if (ev.kind === 'approval' && ev.type === 'accepted') {
     if (typeof a.legalDays === 'number' && typeof a.promisedDays === 'number' && a.legalDays < a.promisedDays) {
       return { ok: false, field: 'attrs.legalDays', message: `must be ≥ promisedDays (${a.promisedDays})` }
@@ -69,6 +75,46 @@ function beyondSchema(ev: CaseEvent): Invalid | null {
       return { ok: false, field: 'attrs.max', message: `must be ≥ min (${a.min})` }
     }
   }
+  return null
+}
+
+/** Instants lie in these years (contract v1.1), so that no clock or calendar runs unboundedly far. */
+const FIRST_YEAR = 2000
+const LAST_YEAR = 2099
+
+/** inCentury tells whether the year of an RFC 3339 instant, as written, lies in the contract's years. */
+function inCentury(at: string): boolean {
+  const y = Number(at.slice(0, 4))
+  return y >= FIRST_YEAR && y <= LAST_YEAR
+}
+
+/**
+ * illFormedText finds a string anywhere in the event (keys, attrs and unknown fields
+ * too) that holds U+0000 or an unpaired surrogate, which no database stores. The walk
+ * is iterative, so a deeply nested value cannot overflow the stack.
+ */
+function illFormedText(ev: CaseEvent): Invalid | null {
+  const stack: Array<{ v: unknown; path: string }> = [{ v: ev, path: '' }]
+  while (stack.length) {
+    const { v, path } = stack.pop()!
+    if (typeof v === 'string') {
+      const why = textProblem(v)
+      if (why) return { ok: false, field: path || '(event)', message: why }
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        const at = path ? `${path}.${k}` : k
+        const why = textProblem(k)
+        if (why) return { ok: false, field: at, message: `its name ${why}` }
+        if (typeof x === 'string' || (typeof x === 'object' && x !== null)) stack.push({ v: x, path: at })
+      }
+    }
+  }
+  return null
+}
+
+function textProblem(s: string): string | null {
+  if (s.includes('\u0000')) return 'must not contain U+0000 (NUL)'
+  if (!s.isWellFormed()) return 'must not contain an unpaired surrogate (not valid Unicode text)'
   return null
 }
 
@@ -113,6 +159,10 @@ interface TypeSpec {
   fields: AttrSpec[]
 }
 
+/** The schema's bounds of v1.1: day counts and amounts (yuan). */
+const MAX_DAYS = 3650
+const MAX_AMOUNT = 1e12
+
 const need = (key: string, type: AttrSpec['type'], more: Partial<AttrSpec> = {}): AttrSpec => ({ key, type, required: true, ...more })
 const may = (key: string, type: AttrSpec['type'], more: Partial<AttrSpec> = {}): AttrSpec => ({ key, type, required: false, ...more })
 const none: TypeSpec = { attrs: false, fields: [] }
@@ -130,8 +180,8 @@ const SPECS: ReadonlyMap<string, ReadonlyMap<string, TypeSpec>> = new Map(
         attrs: true,
         fields: [
           need('itemCode', 'string', { min: 1 }), need('itemName', 'string', { min: 1 }),
-          need('promisedDays', 'integer', { min: 1 }), need('legalDays', 'integer', { min: 1 }),
-          may('dayType', 'enum', { values: ['working', 'calendar'] }), may('feeStandard', 'number', { min: 0 }),
+          need('promisedDays', 'integer', { min: 1, max: MAX_DAYS }), need('legalDays', 'integer', { min: 1, max: MAX_DAYS }),
+          may('dayType', 'enum', { values: ['working', 'calendar'] }), may('feeStandard', 'number', { min: 0, max: MAX_AMOUNT }),
         ],
       },
       rejected: { attrs: false, fields: [may('reason', 'string')] },
@@ -139,13 +189,16 @@ const SPECS: ReadonlyMap<string, ReadonlyMap<string, TypeSpec>> = new Map(
       resumed: none,
       decided: { attrs: true, fields: [need('decision', 'enum', { values: ['approve', 'deny'] })] },
       completed: none,
-      fee: { attrs: true, fields: [need('amount', 'number', { min: 0 })] },
+      fee: { attrs: true, fields: [need('amount', 'number', { min: 0, max: MAX_AMOUNT })] },
       evaluated: { attrs: true, fields: [need('score', 'integer', { min: 1, max: 5 })] },
       withdrawn: none,
     },
     enforcement: {
-      filed: { attrs: false, fields: [may('limitDays', 'integer', { min: 1 })] },
-      penalty: { attrs: true, fields: [need('amount', 'number', { min: 0 }), need('min', 'number', { min: 0 }), need('max', 'number', { min: 0 })] },
+      filed: { attrs: false, fields: [may('limitDays', 'integer', { min: 1, max: MAX_DAYS })] },
+      penalty: {
+        attrs: true,
+        fields: [need('amount', 'number', { min: 0, max: MAX_AMOUNT }), need('min', 'number', { min: 0, max: MAX_AMOUNT }), need('max', 'number', { min: 0, max: MAX_AMOUNT })],
+      },
       concluded: none,
     },
     petition: {
@@ -177,8 +230,9 @@ const SPECS: ReadonlyMap<string, ReadonlyMap<string, TypeSpec>> = new Map(
  */
 function surelyValid(v: Record<string, unknown>): boolean {
   if (!text(v.id, 1, 200) || !text(v.source, 1, 100) || !text(v.caseId, 1, 200) || !text(v.dept, 1, 100)) return false
+  if (!CODE.test(v.source as string) || !CODE.test(v.dept as string) || !PLAIN.test(v.id as string) || !PLAIN.test(v.caseId as string)) return false
   if (typeof v.kind !== 'string' || typeof v.type !== 'string' || !isInstant(v.at)) return false
-  if (v.actor !== undefined && !text(v.actor, 0, 100)) return false
+  if (v.actor !== undefined && !(text(v.actor, 0, 100) && PLAIN.test(v.actor as string))) return false
   const spec = SPECS.get(v.kind)?.get(v.type)
   if (!spec) return false
   const attrs = v.attrs
@@ -190,6 +244,10 @@ function surelyValid(v: Record<string, unknown>): boolean {
   }
   return true
 }
+
+/** The schema's patterns: codes (`dept`, `source`), and text with no control or bidirectional-override characters. */
+const CODE = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/
+const PLAIN = /^[^\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]+$/
 
 /** fits tells whether a value surely meets an attribute's constraints. */
 function fits(f: AttrSpec, x: unknown): boolean {
