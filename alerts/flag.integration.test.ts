@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CaseEvent } from '../common/contract/event.ts'
-import type { Db } from '../common/db/db.ts'
+import type { CaseEvent } from '../common/contract/index.ts'
+import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
 import type { Platform } from '../bin/platform.ts'
 import { INSPECTOR, INSPECTOR_TOKEN, ManualClock, post, signInAs, startTestPlatform, startTestServer, TOKEN, waitFor } from '../test-support/platform.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { CaseEvent } from '../common/contract/event.ts'
-import type { Queryable } from '../common/db/db.ts'
+import type { CaseEvent } from '../common/contract/index.ts'
+import type { Queryable } from '../common/db/index.ts'
 import { CaseNotFound, flagCard, flagCase, FlagError, validateFlag, type FlagRequest } from './flag.ts'
 
 const format = (t: number) => new Date(t).toISOString()

@@ -4,13 +4,11 @@
  * alert service stores it once and announces it live. The rules engine never
  * withdraws it: no later event disproves an inspector's judgement.
  */
-import { alertKey, type CardMessage, type Level } from '../common/contract/alert.ts'
-import { KINDS, type Kind } from '../common/contract/event.ts'
-import { alertSubject } from '../common/bus/subjects.ts'
-import type { Bus } from '../common/bus/bus.ts'
-import type { Clock } from '../common/clock.ts'
-import type { Queryable } from '../common/db/db.ts'
-import { loadCase } from '../rules/eventStore.ts'
+import { alertKey, type CardMessage, type Kind, KINDS, type Level } from '../common/contract/index.ts'
+import { alertSubject, type Bus } from '../common/bus/index.ts'
+import type { Clock } from '../common/time/index.ts'
+import type { Queryable } from '../common/db/index.ts'
+import { loadCase } from '../rules/index.ts'
 
 /** FLAG_RULE is the rule name of a card an inspector raised by hand. */
 export const FLAG_RULE = 'inspection.flag'

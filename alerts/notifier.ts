@@ -3,12 +3,12 @@
  * pipeline (notify/), the SMS outbox and its sender (sms/), the replies that
  * acknowledge (确认 <code>), and escalation when nobody answers (lifecycle/).
  */
-import type { CardMessage } from '../common/contract/alert.ts'
-import { maskPhone } from '../common/mask.ts'
-import type { Clock } from '../common/clock.ts'
-import type { Db } from '../common/db/db.ts'
-import type { Logger } from '../common/log.ts'
-import type { ClockDeps } from '../rules/clock.ts'
+import type { CardMessage } from '../common/contract/index.ts'
+import { maskPhone } from '../common/privacy/index.ts'
+import type { Clock } from '../common/time/index.ts'
+import type { Db } from '../common/db/index.ts'
+import type { Logger } from '../common/log/index.ts'
+import type { ClockDeps } from '../rules/index.ts'
 import { DEFAULT_ESCALATION, rectificationDeadline, startEscalation } from './lifecycle/escalation.ts'
 import { composeNotices, recordNotice } from './lifecycle/notices.ts'
 import { ThreadStore } from './lifecycle/threadStore.ts'

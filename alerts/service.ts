@@ -3,12 +3,12 @@
  * announces newly stored cards on the live topic for the dashboards. The message is
  * acked only after the card is committed.
  */
-import type { CardMessage } from '../common/contract/alert.ts'
-import type { Bus } from '../common/bus/bus.ts'
-import type { Clock } from '../common/clock.ts'
-import type { Db } from '../common/db/db.ts'
-import type { Logger } from '../common/log.ts'
-import { appendAudit } from './audit/log.ts'
+import type { CardMessage } from '../common/contract/index.ts'
+import type { Bus } from '../common/bus/index.ts'
+import type { Clock } from '../common/time/index.ts'
+import type { Db } from '../common/db/index.ts'
+import type { Logger } from '../common/log/index.ts'
+import { appendAudit } from '../common/audit/index.ts'
 import { ThreadStore } from './lifecycle/threadStore.ts'
 import { alertByKey, saveAlert, withdrawAlert } from './store.ts'
 import { auditTransition } from './threadAudit.ts'

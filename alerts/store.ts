@@ -3,9 +3,8 @@
  * often it is delivered, and each first storing is appended to the alert_events
  * time series that the KPIs aggregate.
  */
-import type { Alert, CardMessage, Level } from '../common/contract/alert.ts'
-import type { Kind } from '../common/contract/event.ts'
-import type { Queryable } from '../common/db/db.ts'
+import type { Alert, CardMessage, Kind, Level } from '../common/contract/index.ts'
+import type { Queryable } from '../common/db/index.ts'
 
 /** CardNote is what an inspector wrote on a card they raised by hand (主动巡检). */
 export type CardNote = NonNullable<CardMessage['note']>

@@ -2,8 +2,8 @@
  * threadAudit turns a supervision thread's transition into its audit-trail entry, so
  * every state change is written to the hash-chained log in the same transaction.
  */
-import type { Queryable } from '../common/db/db.ts'
-import { appendAudit, type AuditAction } from './audit/log.ts'
+import type { Queryable } from '../common/db/index.ts'
+import { appendAudit, type AuditAction } from '../common/audit/index.ts'
 import type { StoredTransition } from './lifecycle/threadStore.ts'
 
 const ACTIONS: Record<string, AuditAction> = {

@@ -2,8 +2,8 @@
  * syntheticCity writes a year of city events: `cases` cases, about `events` events in
  * all, mostly approvals, with a small share of violations. Deterministic (seeded).
  */
-import { mulberry32 } from '../collector/simulator/prng.ts'
-import type { CaseEvent } from '../common/contract/event.ts'
+import { mulberry32 } from '../demo/index.ts'
+import type { CaseEvent } from '../common/contract/index.ts'
 
 const DAY = 86_400_000
 const YEAR_START = Date.parse('2026-01-01T00:00:00+08:00')

@@ -2,7 +2,7 @@
  * The `jiancha` command line: `start` runs the whole platform in one process; the
  * component commands run one part each, for deployments with separate processes.
  */
-import { ConfigError } from '../common/config.ts'
+import { ConfigError } from '../common/config/index.ts'
 import { helpOf, runCommand, type Command } from './command.ts'
 
 /** Entry names a command and loads it lazily, so `replay` never loads the database or the bus. */

@@ -3,11 +3,10 @@
  * DATABASE_URL) and the bus (a nats-server of our own, or NATS_URL).
  */
 import { join, resolve } from 'node:path'
-import { Bus } from '../common/bus/bus.ts'
-import { startNatsServer, type NatsServer } from '../common/bus/natsServer.ts'
-import { redact, type Config } from '../common/config.ts'
-import { openDb, type Db } from '../common/db/db.ts'
-import type { Logger } from '../common/log.ts'
+import { Bus, type NatsServer, startNatsServer } from '../common/bus/index.ts'
+import { redact, type Config } from '../common/config/index.ts'
+import { openDb, type Db } from '../common/db/index.ts'
+import type { Logger } from '../common/log/index.ts'
 
 export interface Infra {
   db: Db

@@ -6,36 +6,19 @@
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { eventSubject } from '../common/bus/subjects.ts'
-import { DemoClock, systemClock, type Clock } from '../common/clock.ts'
-import type { Config } from '../common/config.ts'
-import type { Db } from '../common/db/db.ts'
-import type { Logger } from '../common/log.ts'
-import type { RuleContext } from '../rules/candidate.ts'
-import { flagCase } from '../alerts/flag.ts'
-import { startAlertService } from '../alerts/service.ts'
-import { wallFeed } from '../dashboard/server/wallFeed.ts'
-import { SourceAuth } from '../collector/auth.ts'
-import { startCollector } from '../collector/server.ts'
-import { DEPARTMENTS } from '../collector/simulator/city.ts'
-import { startSimulator } from '../collector/simulator/simulator.ts'
-import { startDashboardServer } from '../dashboard/server/dashboard-server.ts'
-import { Sessions } from '../dashboard/server/accounts/sessions.ts'
-import { auditWriter } from '../dashboard/server/consoleRoutes.ts'
-import { ThreadStore } from '../alerts/lifecycle/threadStore.ts'
-import { auditTransition } from '../alerts/threadAudit.ts'
+import { eventSubject } from '../common/bus/index.ts'
+import { type Clock, DAY_MS, DemoClock, platformCalendarYears, systemClock } from '../common/time/index.ts'
+import type { Config } from '../common/config/index.ts'
+import type { Db } from '../common/db/index.ts'
+import type { Logger } from '../common/log/index.ts'
+import { defaultContext, parseRulesFile, type RuleContext, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
+import { auditTransition, DEFAULT_ESCALATION, ESCALATION_DEPTS, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, rectificationDeadline, startAlertService, startNotifier, ThreadStore } from '../alerts/index.ts'
+import { auditWriter, startDashboardServer, wallFeed } from '../dashboard/index.ts'
+import { SourceAuth } from '../common/http/index.ts'
+import { startCollector } from '../collector/index.ts'
+import { type DemoAccounts, demoTwilio, DEPARTMENTS, ensureDemoAccounts, seedDemoContacts, startSimulator } from '../demo/index.ts'
+import { Sessions } from '../accounts/index.ts'
 import { readFileSync } from 'node:fs'
-import { DEFAULT_ESCALATION, rectificationDeadline } from '../alerts/lifecycle/escalation.ts'
-import { ESCALATION_DEPTS, LIVE_SMS, startNotifier, type Notifier } from '../alerts/notifier.ts'
-import { ensureDemoAccounts, type DemoAccounts } from '../collector/simulator/demoAccounts.ts'
-import { gatewayFromEnv, type Handler } from '../alerts/sms/index.ts'
-import { seedDemoContacts } from '../collector/simulator/contacts.ts'
-import { platformCalendarYears } from '../rules/calendarStore.ts'
-import { parseRulesFile } from '../rules/rulesFile.ts'
-import { defaultContext } from '../rules/context.ts'
-import { UncoveredNotice } from '../rules/uncovered.ts'
-import { startRulesWorker } from '../rules/worker.ts'
-import { DAY_MS } from '../rules/zone.ts'
 import { openInfra, type Infra } from './infra.ts'
 
 export type Part = 'collector' | 'rules' | 'alerts' | 'dashboard' | 'simulator'
@@ -126,7 +109,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     }
     if (parts.has('alerts')) {
       const demo = parts.has('simulator')
-      const sms = await gatewayFromEnv(smsEnv(cfg, demo, platform.collectorUrl), log.child('sms'))
+      const sms = await gatewayFromEnv(smsEnv(cfg, demo, platform.collectorUrl), log.child('sms'), demoTwilio)
       if (demo) await seedDemoContacts(infra.db)
       const n = startNotifier({ db: infra.db, clock, log: log.child('notify'), ctx, sms, onSmsChange: (id) => infra.bus.publishLive(LIVE_SMS, { id }) })
       Object.assign(webhooks, n.webhooks)

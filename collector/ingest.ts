@@ -3,9 +3,8 @@
  * bus, with the event id as the JetStream message id. Each item gets its own verdict:
  * accepted, duplicate, rejected (with field and reason) or failed (bus trouble; resend).
  */
-import type { CaseEvent } from '../common/contract/event.ts'
-import { validateEvent } from '../common/contract/validate.ts'
-import type { BatchItem } from './body.ts'
+import { type CaseEvent, validateEvent } from '../common/contract/index.ts'
+import type { BatchItem } from './batch.ts'
 
 export type ItemStatus = 'accepted' | 'duplicate' | 'rejected' | 'failed'
 

@@ -4,11 +4,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Logger } from '../common/log.ts'
-import type { SourceAuth } from './auth.ts'
-import { BatchError, parseBatch } from './body.ts'
+import type { Logger } from '../common/log/index.ts'
+import { readBody, type SourceAuth } from '../common/http/index.ts'
+import { BatchError, parseBatch } from './batch.ts'
 import { ingestBatch, type IngestDeps } from './ingest.ts'
-import { readBody } from '../common/httpBody.ts'
 
 export interface CollectorOptions {
   host: string

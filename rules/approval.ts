@@ -2,10 +2,10 @@
  * Rules for administrative approvals (行政审批), contract §3. Each function is
  * causal: it reads only events earlier than the instant of the card it derives.
  */
-import type { TimedEvent } from '../common/contract/event.ts'
+import type { TimedEvent } from '../common/contract/index.ts'
 import { num, str } from './attrs.ts'
 import { allRules, anyBefore, firstOf, type Candidate, type KindRules, type RuleContext } from './candidate.ts'
-import { dueSoonDays, instantAfter, type DayType } from './clock.ts'
+import { dueSoonDays, instantAfter, type DayType } from './deadline.ts'
 import { suspensionsOf, type Suspension } from './suspensions.ts'
 
 /** Events that stop the promised-days clock (note 1: `decided` does not). */

@@ -1,5 +1,5 @@
 /** Typed reads of an event's `attrs`, after schema validation. */
-import type { CaseEvent } from '../common/contract/event.ts'
+import type { CaseEvent } from '../common/contract/index.ts'
 
 /** num returns a numeric attribute, or the fallback when absent or not a number. */
 export function num(ev: CaseEvent, key: string, fallback: number): number {

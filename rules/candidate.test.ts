@@ -5,7 +5,7 @@
  * the clock-type events alone, and allRules keeps the clocks-then-marks order.
  */
 import { describe, expect, it } from 'vitest'
-import type { Kind, TimedEvent } from '../common/contract/event.ts'
+import type { Kind, TimedEvent } from '../common/contract/index.ts'
 import { approval } from './approval.ts'
 import { allRules, type Candidate, type KindRules } from './candidate.ts'
 import { defaultContext } from './context.ts'

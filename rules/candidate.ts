@@ -3,11 +3,9 @@
  * if the engine's clock reaches `at`. Rules are causal: a candidate at instant X
  * depends only on events before X, so live, replay and late-arriving events agree.
  */
-import type { Level } from '../common/contract/alert.ts'
-import type { TimedEvent } from '../common/contract/event.ts'
-import type { WorkCalendar } from './calendar.ts'
+import type { Level, TimedEvent } from '../common/contract/index.ts'
+import type { WorkCalendar, Zone } from '../common/time/index.ts'
 import type { RuleSettings } from './settings.ts'
-import type { Zone } from './zone.ts'
 
 export interface Candidate {
   rule: string

@@ -1,9 +1,7 @@
 /** defaultContext builds the RuleContext of a fresh platform: zone, bundled calendar, default settings. */
 import type { RuleContext } from './candidate.ts'
-import { WorkCalendar, type CalendarYear } from './calendar.ts'
-import { bundledYears } from './calendars/bundled.ts'
+import { bundledYears, type CalendarYear, WorkCalendar, Zone } from '../common/time/index.ts'
 import { defaultSettings, type RuleSettings } from './settings.ts'
-import { Zone } from './zone.ts'
 
 /** ContextOptions override the defaults. */
 export interface ContextOptions {

@@ -1,8 +1,8 @@
 /** Rules for enforcement cases (行政执法), contract §3. */
-import type { TimedEvent } from '../common/contract/event.ts'
+import type { TimedEvent } from '../common/contract/index.ts'
 import { num } from './attrs.ts'
 import { allRules, anyBefore, firstOf, type Candidate, type KindRules, type RuleContext } from './candidate.ts'
-import { dueSoonDays, instantAfter } from './clock.ts'
+import { dueSoonDays, instantAfter } from './deadline.ts'
 
 /** A penalty decision or closing stops the clock (行政处罚法 art. 60). */
 const STOPS = ['penalty', 'concluded'] as const

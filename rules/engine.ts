@@ -11,8 +11,7 @@
  * later than the allowed lateness; a later event still counts for what lies ahead but
  * corrects nothing, so that records back-filled long after cannot erase a card.
  */
-import { alertKey, type Alert, type Level } from '../common/contract/alert.ts'
-import { caseKey, type Kind, type TimedEvent } from '../common/contract/event.ts'
+import { type Alert, alertKey, caseKey, type Kind, type Level, type TimedEvent } from '../common/contract/index.ts'
 import { approval } from './approval.ts'
 import type { Candidate, KindRules, RuleContext, RulePart } from './candidate.ts'
 import { enforcement } from './enforcement.ts'

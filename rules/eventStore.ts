@@ -2,8 +2,8 @@
  * The store of record for case events and case status, as the rules worker sees it.
  * Inserts are idempotent by event id, so a redelivered event is stored once.
  */
-import type { Kind, TimedEvent, CaseEvent } from '../common/contract/event.ts'
-import type { Queryable } from '../common/db/db.ts'
+import type { Kind, TimedEvent, CaseEvent } from '../common/contract/index.ts'
+import type { Queryable } from '../common/db/index.ts'
 import type { CaseStatus } from './engine.ts'
 
 /** storeEvent writes one event unless its id is known; returns true when it was new. */

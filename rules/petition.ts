@@ -2,10 +2,10 @@
  * Rules for petitions (信访), contract §3, except `petition.repeat`, which looks
  * across cases and lives in repeat.ts.
  */
-import type { TimedEvent } from '../common/contract/event.ts'
+import type { TimedEvent } from '../common/contract/index.ts'
 import { bool, num } from './attrs.ts'
 import { allRules, anyBefore, firstOf, type Candidate, type KindRules, type RuleContext } from './candidate.ts'
-import { dueSoonDays, instantAfter, type ClockSpec } from './clock.ts'
+import { dueSoonDays, instantAfter, type ClockSpec } from './deadline.ts'
 
 const ANSWERS = ['accepted', 'replied'] as const
 const REPLIES = ['replied'] as const

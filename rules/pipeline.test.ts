@@ -1,7 +1,7 @@
 import { map, take, timer } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { describe, expect, it } from 'vitest'
-import type { CaseEvent, TimedEvent } from '../common/contract/event.ts'
+import type { CaseEvent, TimedEvent } from '../common/contract/index.ts'
 import { defaultContext } from './context.ts'
 import { RuleEngine } from './engine.ts'
 import { ruleFires } from './pipeline.ts'

@@ -5,7 +5,7 @@
  * does in a loop.
  */
 import { merge, mergeMap, from, map, type Observable } from 'rxjs'
-import type { TimedEvent } from '../common/contract/event.ts'
+import type { TimedEvent } from '../common/contract/index.ts'
 import type { Fire, RuleEngine } from './engine.ts'
 
 /** Step is one input to the engine: an event or the clock moving on. */

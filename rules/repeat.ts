@@ -3,10 +3,10 @@
  * itself, at least `repeatCount` petitions by the same petitioner were registered in
  * the `repeatWindowDays` × 24 h ending at its `at` (window closed at both ends).
  */
-import type { TimedEvent } from '../common/contract/event.ts'
+import type { TimedEvent } from '../common/contract/index.ts'
 import { str } from './attrs.ts'
 import { before, type Candidate } from './candidate.ts'
-import { DAY_MS } from './zone.ts'
+import { DAY_MS } from '../common/time/index.ts'
 
 /** Registration is one `registered` petition event, with the case it opened. */
 export interface Registration {

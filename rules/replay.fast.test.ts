@@ -10,7 +10,7 @@ import { Readable } from 'node:stream'
 import { createInterface } from 'node:readline'
 import { StringDecoder } from 'node:string_decoder'
 import { describe, expect, it } from 'vitest'
-import type { TimedEvent } from '../common/contract/event.ts'
+import type { TimedEvent } from '../common/contract/index.ts'
 import { inEventTime, LineParser, Utf8Text } from './replay.ts'
 
 /** Lines records the lines a LineParser hands to push, instead of parsing them. */

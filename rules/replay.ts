@@ -4,9 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer'
 import { StringDecoder } from 'node:string_decoder'
-import type { ReplayLine } from '../common/contract/alert.ts'
-import type { TimedEvent } from '../common/contract/event.ts'
-import { validateEvent } from '../common/contract/validate.ts'
+import { type ReplayLine, type TimedEvent, validateEvent } from '../common/contract/index.ts'
 import type { RuleContext } from './candidate.ts'
 import { RuleEngine, sortFires, type Fire } from './engine.ts'
 

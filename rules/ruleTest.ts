@@ -5,14 +5,12 @@
  * (a `rules:` reference is read by the loader the caller passes). Format in docs/rules.md.
  */
 import { stringify } from 'yaml'
-import type { Level, ReplayLine } from '../common/contract/alert.ts'
-import type { TimedEvent } from '../common/contract/event.ts'
-import { validateEvent } from '../common/contract/validate.ts'
+import { type Level, type ReplayLine, type TimedEvent, validateEvent } from '../common/contract/index.ts'
 import { defaultContext } from './context.ts'
 import { replayEvents, toLine } from './replay.ts'
 import { RulesFileError, contentVersion, readYaml, rulesFromValue } from './rulesFile.ts'
 import { RULES, defaultSettings, type RuleSettings } from './settings.ts'
-import { parseInstant } from './zone.ts'
+import { parseInstant } from '../common/time/index.ts'
 
 /** ExpectedAlert is one alert a test expects; `dept` is compared only when given. */
 export interface ExpectedAlert {

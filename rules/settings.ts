@@ -2,7 +2,7 @@
  * RuleSettings are the numbers and switches of the built-in rules (contract §3).
  * The defaults are the contract's; an administrator may change them.
  */
-import type { Level } from '../common/contract/alert.ts'
+import type { Level } from '../common/contract/index.ts'
 
 /** RULES lists every built-in case rule with its default level. */
 export const RULES = {

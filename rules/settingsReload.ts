@@ -5,10 +5,10 @@
  * in force stay in force.
  */
 import { readFileSync, unwatchFile, watchFile } from 'node:fs'
-import type { Bus } from '../common/bus/bus.ts'
-import { appendAudit } from '../alerts/audit/log.ts'
-import type { Db } from '../common/db/db.ts'
-import type { Logger } from '../common/log.ts'
+import type { Bus } from '../common/bus/index.ts'
+import { appendAudit } from '../common/audit/index.ts'
+import type { Db } from '../common/db/index.ts'
+import type { Logger } from '../common/log/index.ts'
 import { parseRulesFile } from './rulesFile.ts'
 import type { RuleSettings } from './settings.ts'
 

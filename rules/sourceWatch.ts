@@ -4,10 +4,9 @@
  * question is whether the feed is alive. Each silence raises one card; the card's
  * identity includes when the silence began, so a later outage raises another.
  */
-import { alertKey, type Alert, type Level } from '../common/contract/alert.ts'
-import type { ClockDeps } from './clock.ts'
-import { afterWorkingHours } from './officeHours.ts'
-import type { Zone } from './zone.ts'
+import { alertKey, type Alert, type Level } from '../common/contract/index.ts'
+import type { ClockDeps } from './deadline.ts'
+import { afterWorkingHours, type Zone } from '../common/time/index.ts'
 
 export const SILENT_RULE = 'source.silent'
 

@@ -1,6 +1,6 @@
 /** Rules for supervised tasks (督办), contract §3. */
-import type { TimedEvent } from '../common/contract/event.ts'
-import { parseInstant } from './zone.ts'
+import type { TimedEvent } from '../common/contract/index.ts'
+import { parseInstant } from '../common/time/index.ts'
 import { allRules, anyBefore, type Candidate, type KindRules, type RuleContext } from './candidate.ts'
 
 const DONE = ['completed'] as const

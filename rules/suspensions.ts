@@ -2,8 +2,8 @@
  * suspensionsOf turns a case's `suspended`/`resumed` events into clock pauses.
  * A `suspended` while already suspended, or a `resumed` while running, changes nothing.
  */
-import type { TimedEvent } from '../common/contract/event.ts'
-import type { Pause } from './clock.ts'
+import type { TimedEvent } from '../common/contract/index.ts'
+import type { Pause } from './deadline.ts'
 
 /** Suspension is one pause with the events that opened and closed it. */
 export interface Suspension extends Pause {

@@ -1,5 +1,5 @@
 /** Test helpers: build timed events tersely. Used by the rules' tests only. */
-import type { CaseEvent, Kind, TimedEvent } from '../common/contract/event.ts'
+import type { CaseEvent, Kind, TimedEvent } from '../common/contract/index.ts'
 
 let seq = 0
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { WorkCalendar } from './calendar.ts'
-import { bundledYears } from './calendars/bundled.ts'
+import { bundledYears, dayFromIso, parseInstant, WorkCalendar, Zone } from '../common/time/index.ts'
 import { UncoveredNotice, uncoveredAlert } from './uncovered.ts'
-import { dayFromIso, parseInstant, Zone } from './zone.ts'
 
 describe('uncoveredAlert', () => {
   it('is a yellow platform card keyed by the year alone', () => {

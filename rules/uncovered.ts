@@ -3,7 +3,7 @@
  * official schedule, so the platform counts Monday–Friday for it until an administrator
  * imports one. It is a platform alert, not a case alert: one per year, for everyone.
  */
-import { alertKey, type Alert } from '../common/contract/alert.ts'
+import { alertKey, type Alert } from '../common/contract/index.ts'
 
 /** UNCOVERED_RULE is the rule name of the card. */
 export const UNCOVERED_RULE = 'calendar.uncovered'

@@ -6,13 +6,11 @@
  * and the bus both deduplicate.
  */
 import { Observable, concatMap, interval, map, merge, type Subscription } from 'rxjs'
-import type { Alert, CardMessage } from '../common/contract/alert.ts'
-import type { CaseEvent, Kind, TimedEvent } from '../common/contract/event.ts'
-import type { Bus, Delivery } from '../common/bus/bus.ts'
-import { alertSubject } from '../common/bus/subjects.ts'
-import type { Clock } from '../common/clock.ts'
-import type { Db } from '../common/db/db.ts'
-import type { Logger } from '../common/log.ts'
+import type { Alert, CardMessage, CaseEvent, Kind, TimedEvent } from '../common/contract/index.ts'
+import { alertSubject, type Bus, type Delivery } from '../common/bus/index.ts'
+import { type Clock, DAY_MS } from '../common/time/index.ts'
+import type { Db } from '../common/db/index.ts'
+import type { Logger } from '../common/log/index.ts'
 import type { RuleContext } from './candidate.ts'
 import { RuleEngine, type Fire } from './engine.ts'
 import { firedCards, loadCase, openCases, recentRegistrations, saveStatus, storeEvent } from './eventStore.ts'
@@ -20,7 +18,6 @@ import { applyStep, type Step } from './pipeline.ts'
 import { acceptSettings, recordVersion, RULES_TOPIC, watchRulesFile, type SettingsMessage } from './settingsReload.ts'
 import { SourceWatch } from './sourceWatch.ts'
 import { uncoveredAlert, type UncoveredNotice } from './uncovered.ts'
-import { DAY_MS } from './zone.ts'
 
 export interface RulesWorkerOptions {
   bus: Bus

@@ -4,13 +4,13 @@
  * clock the test moves by hand.
  */
 import { startTestServer, type TestServer } from '../common/bus/testdata/harness.ts'
-import type { Clock } from '../common/clock.ts'
-import { loadConfig, type SourceToken } from '../common/config.ts'
-import type { CaseEvent } from '../common/contract/event.ts'
-import type { Db } from '../common/db/db.ts'
-import { logger } from '../common/log.ts'
+import type { Clock } from '../common/time/index.ts'
+import { loadConfig, type SourceToken } from '../common/config/index.ts'
+import type { CaseEvent } from '../common/contract/index.ts'
+import type { Db } from '../common/db/index.ts'
+import { logger } from '../common/log/index.ts'
 import { startPlatform, type Part, type Platform } from '../bin/platform.ts'
-import { createUser, findUser } from '../dashboard/server/accounts/users.ts'
+import { createUser, findUser } from '../accounts/index.ts'
 
 export const TOKEN = 'test-source-token-0123456789'
 /** INSPECTOR_TOKEN is the bearer token of inspector INSPECTOR, known to every test platform. */

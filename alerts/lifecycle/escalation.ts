@@ -11,11 +11,10 @@
  * transaction) and compose (the pending notices grouped into texts, see notices.ts).
  */
 import cron from 'node-cron'
-import type { Clock } from '../../common/clock.ts'
-import type { Db, Queryable } from '../../common/db/db.ts'
-import type { Logger } from '../../common/log.ts'
-import type { ClockDeps } from '../../rules/clock.ts'
-import { afterWorkingHours, OFFICE } from '../../rules/officeHours.ts'
+import { afterWorkingHours, type Clock, OFFICE } from '../../common/time/index.ts'
+import type { Db, Queryable } from '../../common/db/index.ts'
+import type { Logger } from '../../common/log/index.ts'
+import type { ClockDeps } from '../../rules/index.ts'
 import type { Actor, Thread } from './states.ts'
 import { fromRow, THREAD_COLUMNS, ThreadStore, type StoredThread, type ThreadRow } from './threadStore.ts'
 

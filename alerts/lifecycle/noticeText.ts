@@ -4,7 +4,7 @@
  * the level and the thread's short code only. A notice alone keeps its thread's
  * text (the head's quotes the code to reply with); several read as a digest of counts.
  */
-import type { Level } from '../../common/contract/alert.ts'
+import type { Level } from '../../common/contract/index.ts'
 import { deptLabel, MAX_SINGLE, ruleLabel } from '../notify/text.ts'
 import type { Step } from './escalation.ts'
 

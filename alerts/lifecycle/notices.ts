@@ -9,9 +9,9 @@
  * A group is queued in sms_outbox and marked composed in one transaction: a crash
  * leaves it pending, composed again next time under the same ref, so it is texted once.
  */
-import type { Level } from '../../common/contract/alert.ts'
-import type { Db, Queryable } from '../../common/db/db.ts'
-import type { Logger } from '../../common/log.ts'
+import type { Level } from '../../common/contract/index.ts'
+import type { Db, Queryable } from '../../common/db/index.ts'
+import type { Logger } from '../../common/log/index.ts'
 import { contactsOf } from '../notify/contactStore.ts'
 import { enqueue } from '../sms/outbox.ts'
 import type { Step } from './escalation.ts'

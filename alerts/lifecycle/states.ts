@@ -5,43 +5,18 @@
  * Nothing here reads a clock or a database, so every transition and every refusal
  * is a table row in the tests.
  */
-import type { Level } from '../../common/contract/alert.ts'
+import { type ActionName as SharedActionName, type Actor, type ActorRole, type AttachmentRef, type Level, MAX_ATTACHMENTS, MIN_RECTIFICATION_TEXT, type State } from '../../common/contract/index.ts'
 
-/** State is where a thread stands in the loop; approved and withdrawn are closed. */
-export type State = 'raised' | 'notified' | 'acknowledged' | 'rectification_submitted' | 'returned' | 'approved' | 'withdrawn'
 
-/** STATES lists every state, in loop order. */
-export const STATES: readonly State[] = ['raised', 'notified', 'acknowledged', 'rectification_submitted', 'returned', 'approved', 'withdrawn']
+export { MAX_ATTACHMENTS, MIN_RECTIFICATION_TEXT }
+export { STATES } from '../../common/contract/index.ts'
+export type { Actor, AttachmentRef, AttachmentType, State } from '../../common/contract/index.ts'
 
 /** OPEN_STATES are the states in which a thread still waits for someone. */
 export const OPEN_STATES: readonly State[] = ['raised', 'notified', 'acknowledged', 'rectification_submitted', 'returned']
 
-/** Role is who acts; 'system' is the platform itself (notifier, rules engine, escalation). */
-export type Role = 'inspector' | 'leader' | 'department' | 'admin' | 'system'
-
-/** Actor is who asks for a transition; a department actor carries its department code. */
-export interface Actor {
-  role: Role
-  dept?: string
-  name: string
-}
-
-/** AttachmentType is a file type accepted as evidence, judged by its bytes. */
-export type AttachmentType = 'application/pdf' | 'image/png' | 'image/jpeg'
-
-/** AttachmentRef is a stored attachment as a rectification refers to it (see attachments.ts). */
-export interface AttachmentRef {
-  sha256: string
-  /** the client's file name, sanitized; for display only, never a path */
-  name: string
-  size: number
-  type: AttachmentType
-}
-
-/** MIN_RECTIFICATION_TEXT is the shortest rectification text, in characters after trimming. */
-export const MIN_RECTIFICATION_TEXT = 10
-/** MAX_ATTACHMENTS is the most attachments one submission may carry. */
-export const MAX_ATTACHMENTS = 5
+/** Role is who acts on a thread (the browser shows it, so it is defined with the shared shapes). */
+export type Role = ActorRole
 
 /**
  * Action is what can happen to a thread. notify, withdraw, upgrade and withdraw_card
@@ -62,6 +37,11 @@ export type Action =
 
 /** ActionName names an action; 'open' and 'escalate' are recorded by the store, not by transition(). */
 export type ActionName = Action['name'] | 'open' | 'escalate'
+
+// The browser's list of action names must be exactly these.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const sameNames: Same<ActionName, SharedActionName> = true
+void sameNames
 
 /** Thread is one (case, rule family) going round the loop. Instants are epoch ms. */
 export interface Thread {

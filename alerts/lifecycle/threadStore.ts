@@ -5,9 +5,9 @@
  * transaction; `onTransition` lets the audit log join that transaction.
  */
 import { randomInt } from 'node:crypto'
-import type { Alert, Level } from '../../common/contract/alert.ts'
-import type { Clock } from '../../common/clock.ts'
-import type { Db, Queryable } from '../../common/db/db.ts'
+import type { Alert, Level } from '../../common/contract/index.ts'
+import type { Clock } from '../../common/time/index.ts'
+import type { Db, Queryable } from '../../common/db/index.ts'
 import { ruleLabel } from '../notify/text.ts'
 import {
   familyOf, isRefusal, rank, transition,

@@ -3,7 +3,7 @@
  * duty contact and a head, each with a mainland mobile number in E.164. Names and
  * phones are personal data: they are read for routing only and never logged.
  */
-import type { Queryable } from '../../common/db/db.ts'
+import type { Queryable } from '../../common/db/index.ts'
 import type { Contact, DeptContacts } from './route.ts'
 import type { Role } from './stage.ts'
 

@@ -5,7 +5,7 @@
  * card on a case whose yellow card was already texted goes out as an upgrade, and a
  * yellow card that arrives after its thread's red one adds nothing.
  */
-import type { Alert, Level } from '../../common/contract/alert.ts'
+import type { Alert, Level } from '../../common/contract/index.ts'
 import { decide, type Notice, type Stage } from './stage.ts'
 
 /** NotifiedKeys answers which of the keys were already notified (or are on their way). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { DEPARTMENTS } from '../../collector/simulator/city.ts'
-import type { Level } from '../../common/contract/alert.ts'
+import { DEPARTMENTS } from '../../demo/index.ts'
+import type { Level } from '../../common/contract/index.ts'
 import type { OutboxEntry } from './outbox.ts'
 import { Dispatcher, notifySettings, type IncomingCard, type NotifySettings } from './pipeline.ts'
 import type { DeptContacts } from './route.ts'

@@ -8,10 +8,9 @@
  * the digests whose group wait is over. Everything outside is injected (what was
  * notified, silences, contacts, the outbox, the clock), so tests run in virtual time.
  */
-import type { Alert, CardMessage } from '../../common/contract/alert.ts'
-import type { Clock } from '../../common/clock.ts'
-import type { Logger } from '../../common/log.ts'
-import { Zone } from '../../rules/zone.ts'
+import type { Alert, CardMessage } from '../../common/contract/index.ts'
+import { type Clock, Zone } from '../../common/time/index.ts'
+import type { Logger } from '../../common/log/index.ts'
 import { familyOf } from '../lifecycle/states.ts'
 import { dedupStage, type FamilyOf, type NotifiedKeys } from './dedup.ts'
 import { DEFAULT_GROUP_SETTINGS, Grouper, groupStage } from './group.ts'

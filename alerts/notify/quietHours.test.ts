@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Zone } from '../../rules/zone.ts'
+import { Zone } from '../../common/time/index.ts'
 import { isQuiet, quietEnd, quietHoursStage, quietWindow } from './quietHours.ts'
 import type { Notice } from './stage.ts'
 import { at, notice, testCtx } from './testing.ts'

@@ -4,7 +4,7 @@
  * goes out then, with the other yellows of the night; a red one goes out at once.
  * Local time comes from an explicit Zone, never from the process time zone.
  */
-import { Zone } from '../../rules/zone.ts'
+import { Zone } from '../../common/time/index.ts'
 import { decide, type Notice, type Stage } from './stage.ts'
 
 /** QuietHours is the window in local wall-clock time, "HH:MM"; it may span midnight. */

@@ -5,7 +5,7 @@
  * and the head. A department without the contact a route needs keeps its notice,
  * flagged `no_contact`, so inspectors see it rather than it being lost.
  */
-import type { Alert, Level } from '../../common/contract/alert.ts'
+import type { Alert, Level } from '../../common/contract/index.ts'
 import { decide, type Notice, type Recipient, type Role, type Stage } from './stage.ts'
 
 /** Contact is a person a department is texted at. */

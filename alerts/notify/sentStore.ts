@@ -3,7 +3,7 @@
  * enqueued message covers (dedup.notifyKeys), so that dedup can tell after a restart
  * that a card was texted already, even when it went out inside a digest.
  */
-import type { Queryable } from '../../common/db/db.ts'
+import type { Queryable } from '../../common/db/index.ts'
 
 /** notifiedKeys returns which of the keys were notified. */
 export async function notifiedKeys(db: Queryable, keys: readonly string[]): Promise<Set<string>> {

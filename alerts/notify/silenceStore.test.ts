@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Db } from '../../common/db/db.ts'
+import type { Db } from '../../common/db/index.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
 import { activeSilences, createSilence, expireSilence, MAX_SILENCE_MS, SilenceError, silencesSince, validateSilence, type SilenceInput } from './silenceStore.ts'
 import { at } from './testing.ts'

@@ -3,7 +3,7 @@
  * checked before it is stored: a reason worth reading, a bounded window, at least
  * one matcher. Expiring one ends it now; one that has not started yet is cancelled.
  */
-import type { Queryable } from '../../common/db/db.ts'
+import type { Queryable } from '../../common/db/index.ts'
 import type { Silence } from './silences.ts'
 
 /** MIN_REASON is the shortest reason accepted, in characters after trimming. */

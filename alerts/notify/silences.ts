@@ -4,7 +4,7 @@
  * campaign). A muted notice is dropped with the silence's id recorded, so the
  * inspectors' view can say which silence kept a card off the phones.
  */
-import type { Alert } from '../../common/contract/alert.ts'
+import type { Alert } from '../../common/contract/index.ts'
 import { decide, type Stage } from './stage.ts'
 
 /** Silence is one stored silence; instants are epoch ms. At least one of rule and dept is set. */

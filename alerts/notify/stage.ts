@@ -4,8 +4,8 @@
  * go on. Whatever a stage drops, defers or flags it also records as a Decision, so
  * that inspectors can see why a card did or did not reach a phone.
  */
-import type { Alert, Level } from '../../common/contract/alert.ts'
-import type { Logger } from '../../common/log.ts'
+import type { Alert, Level } from '../../common/contract/index.ts'
+import type { Logger } from '../../common/log/index.ts'
 
 /** Role is who in a department is texted: the duty contact (值班人员) or the head (负责人). */
 export type Role = 'duty' | 'head'

@@ -1,7 +1,6 @@
 /** Test helpers for the notification path: cards, notices, a run context that keeps its decisions, a virtual clock. */
-import { alertKey, type Alert, type Level } from '../../common/contract/alert.ts'
-import type { Kind } from '../../common/contract/event.ts'
-import type { Logger } from '../../common/log.ts'
+import { type Alert, alertKey, type Kind, type Level } from '../../common/contract/index.ts'
+import type { Logger } from '../../common/log/index.ts'
 import type { Decision, Notice, NotifyContext, Recipient } from './stage.ts'
 
 /** at parses a local Asia/Shanghai time, e.g. at('2026-11-10 23:00'). */

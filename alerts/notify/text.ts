@@ -6,8 +6,8 @@
  * could hide a phone or id number, or is not a plain code, is left out.
  */
 import { createHash } from 'node:crypto'
-import type { Level } from '../../common/contract/alert.ts'
-import { department } from '../../collector/simulator/city.ts'
+import type { Level } from '../../common/contract/index.ts'
+import { department } from '../../demo/index.ts'
 
 /** MAX_SINGLE is the length of one card's message: one SMS segment of Chinese text. */
 export const MAX_SINGLE = 70

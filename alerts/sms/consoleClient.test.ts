@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Logger } from '../../common/log.ts'
+import type { Logger } from '../../common/log/index.ts'
 import { consoleGateway } from './consoleClient.ts'
 
 function memoryLog(lines: string[]): Logger {

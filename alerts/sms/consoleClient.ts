@@ -3,7 +3,7 @@
  * of being sent, for development and demos without an SMS account.
  */
 import { randomBytes } from 'node:crypto'
-import type { Logger } from '../../common/log.ts'
+import type { Logger } from '../../common/log/index.ts'
 import type { SmsGateway } from './gateway.ts'
 
 /** consoleGateway logs each message; find knows only what this process printed. */

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { startFakeTwilio } from '../../test-support/fakeTwilio.ts'
+import { demoTwilio, startFakeTwilio } from '../../demo/index.ts'
 import { gatewayFromEnv, smsSettingsFromEnv } from './fromEnv.ts'
 import { memoryLog } from './testdata/support.ts'
 
 // The real fake, watched: which options gatewayFromEnv starts it with.
-vi.mock('../../test-support/fakeTwilio.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../test-support/fakeTwilio.ts')>()
+vi.mock('../../demo/fakeTwilio.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../demo/fakeTwilio.ts')>()
   return { ...real, startFakeTwilio: vi.fn(real.startFakeTwilio) }
 })
 
@@ -42,7 +42,7 @@ describe('gatewayFromEnv', () => {
   })
 
   it('fake: sends through the SDK to an in-process fake Twilio', async () => {
-    const p = await gatewayFromEnv({ SMS_PROVIDER: 'fake', PUBLIC_BASE_URL: 'http://127.0.0.1:1' }, memoryLog())
+    const p = await gatewayFromEnv({ SMS_PROVIDER: 'fake', PUBLIC_BASE_URL: 'http://127.0.0.1:1' }, memoryLog(), demoTwilio)
     try {
       expect(p.statusCallbackUrl).toBe('http://127.0.0.1:1/twilio/sms/status')
       expect((await p.gateway.send('+8613800138000', 'x', {})).sid).toMatch(/^SM[0-9a-f]{32}$/)
@@ -53,7 +53,7 @@ describe('gatewayFromEnv', () => {
   })
 
   it('fake: the demo fake answers 确认 for 60 % of the texts, to our inbound webhook', async () => {
-    const p = await gatewayFromEnv({ SMS_PROVIDER: 'fake', PUBLIC_BASE_URL: 'http://127.0.0.1:1' }, memoryLog())
+    const p = await gatewayFromEnv({ SMS_PROVIDER: 'fake', PUBLIC_BASE_URL: 'http://127.0.0.1:1' }, memoryLog(), demoTwilio)
     await p.close()
     expect(startFakeTwilio).toHaveBeenCalledTimes(1)
     expect(vi.mocked(startFakeTwilio).mock.calls[0]![0]).toMatchObject({
@@ -64,7 +64,7 @@ describe('gatewayFromEnv', () => {
 
   it('fake: a fake Twilio the test runs itself is used as it is, with no replies added', async () => {
     const own = await startFakeTwilio()
-    const p = await gatewayFromEnv({ SMS_PROVIDER: 'fake', TWILIO_BASE_URL: own.url, PUBLIC_BASE_URL: 'http://127.0.0.1:1' }, memoryLog())
+    const p = await gatewayFromEnv({ SMS_PROVIDER: 'fake', TWILIO_BASE_URL: own.url, PUBLIC_BASE_URL: 'http://127.0.0.1:1' }, memoryLog(), demoTwilio)
     try {
       await p.gateway.send('+8613800138000', '请回复"确认 K7Q2"', {})
       expect(own.messages.map((m) => m.body)).toEqual(['请回复"确认 K7Q2"'])
@@ -73,6 +73,10 @@ describe('gatewayFromEnv', () => {
       await p.close()
       await own.close()
     }
+  })
+
+  it('fake: refused where no fake Twilio is handed in (production code holds none)', async () => {
+    await expect(gatewayFromEnv({ SMS_PROVIDER: 'fake' }, memoryLog())).rejects.toThrow(/SMS_PROVIDER=fake is the demo's/)
   })
 
   it('twilio: needs no network to build', async () => {

@@ -1,15 +1,16 @@
 /**
  * Choosing the SMS provider from settings: Twilio for real, the console for
- * development, or the project's fake Twilio (the real SDK against a local server that
- * also plays Twilio's delivery callbacks, and the contacts' replies) for demos.
+ * development, or a fake Twilio (the real SDK against a local server that also plays
+ * Twilio's delivery callbacks, and the contacts' replies) for demos. The fake itself
+ * is the demo's (demo/fakeTwilio.ts), handed in by the composition: production code
+ * holds none of it.
  */
-import type { FakeTwilioOptions } from '../../test-support/fakeTwilio.ts'
-import type { Logger } from '../../common/log.ts'
+import type { Logger } from '../../common/log/index.ts'
 import { consoleGateway } from './consoleClient.ts'
 import type { SmsGateway } from './gateway.ts'
 import { createTwilioClient } from './twilioClient.ts'
 import { twilioGateway, type Sender } from './twilioGateway.ts'
-import { INBOUND_PATH, statusUrl } from './webhooks.ts'
+import { statusUrl } from './webhooks.ts'
 
 /** SmsSettings are the SMS settings, read by smsSettingsFromEnv. */
 export interface SmsSettings {
@@ -37,6 +38,14 @@ export interface SmsProvider {
 
 type Env = Record<string, string | undefined>
 
+/** FakeTwilioHost is what SMS_PROVIDER=fake needs: the fake's credentials, and a way to start one here. */
+export interface FakeTwilioHost {
+  accountSid: string
+  authToken: string
+  /** starts a fake Twilio that sends delivery reports (and replies) to the platform at publicBaseUrl */
+  start(publicBaseUrl: string | undefined): Promise<{ url: string; close(): Promise<void> }>
+}
+
 /** smsSettingsFromEnv reads and checks SMS_PROVIDER, TWILIO_* and PUBLIC_BASE_URL; errors name the setting. */
 export function smsSettingsFromEnv(env: Env): SmsSettings {
   const provider = (env.SMS_PROVIDER || 'console').trim().toLowerCase()
@@ -59,8 +68,8 @@ export function smsSettingsFromEnv(env: Env): SmsSettings {
   return { provider, accountSid, authToken, sender: from ? { from } : { messagingServiceSid: mss! }, publicBaseUrl }
 }
 
-/** gatewayFromEnv builds the provider SMS_PROVIDER names; `fake` starts a fake Twilio in this process unless TWILIO_BASE_URL points at one. */
-export async function gatewayFromEnv(env: Env, log: Logger): Promise<SmsProvider> {
+/** gatewayFromEnv builds the provider SMS_PROVIDER names; `fake` starts the given fake Twilio in this process unless TWILIO_BASE_URL points at one. */
+export async function gatewayFromEnv(env: Env, log: Logger, fakeHost?: FakeTwilioHost): Promise<SmsProvider> {
   const s = smsSettingsFromEnv(env)
   const statusCallbackUrl = s.publicBaseUrl ? statusUrl(s.publicBaseUrl) : undefined
   if (s.provider === 'console') {
@@ -71,31 +80,19 @@ export async function gatewayFromEnv(env: Env, log: Logger): Promise<SmsProvider
     const client = createTwilioClient({ accountSid: s.accountSid!, authToken: s.authToken! })
     return { name: 'twilio', gateway: twilioGateway(client, s.sender!), authToken: s.authToken, publicBaseUrl: s.publicBaseUrl, statusCallbackUrl, close: async () => {} }
   }
-  // fake: the real SDK against the project's fake Twilio, which reports every message delivered (and, in the demo, answers some).
-  const { startFakeTwilio, FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN } = await import('../../test-support/fakeTwilio.ts')
-  const fake = s.twilioBaseUrl ? null : await startFakeTwilio(demoFakeOptions(s.publicBaseUrl))
+  // fake: the real SDK against a fake Twilio, which reports every message delivered (and, in the demo, answers some).
+  if (!fakeHost) throw new Error('SMS_PROVIDER=fake is the demo\'s: it runs with jiancha start (with the simulator); elsewhere use twilio or console')
+  const fake = s.twilioBaseUrl ? null : await fakeHost.start(s.publicBaseUrl)
   const baseUrl = s.twilioBaseUrl ?? fake!.url
   log.info('sms: fake Twilio', { url: baseUrl })
-  const client = createTwilioClient({ accountSid: FAKE_ACCOUNT_SID, authToken: FAKE_AUTH_TOKEN, baseUrl })
+  const client = createTwilioClient({ accountSid: fakeHost.accountSid, authToken: fakeHost.authToken, baseUrl })
   return {
     name: 'fake',
     gateway: twilioGateway(client, { from: '+15005550006' }),
-    authToken: FAKE_AUTH_TOKEN,
+    authToken: fakeHost.authToken,
     publicBaseUrl: s.publicBaseUrl,
     statusCallbackUrl,
     close: async () => fake?.close(),
-  }
-}
-
-/**
- * demoFakeOptions sets up the demo's fake Twilio: every message delivered, and about 60 %
- * of those that ask for `确认 <code>` answered a few seconds later, so the demo shows
- * acknowledgements as well as escalations. Without a public base URL nobody can be answered.
- */
-function demoFakeOptions(publicBaseUrl: string | undefined): FakeTwilioOptions {
-  return {
-    autoDeliver: { outcome: 'delivered', delayMs: 1000 },
-    ...(publicBaseUrl ? { autoReply: { share: 0.6, delayMs: 4000, url: publicBaseUrl + INBOUND_PATH } } : {}),
   }
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Db } from '../../common/db/db.ts'
+import type { Db } from '../../common/db/index.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
 import { applyDeliveryReport, claimNext, enqueue, failedMessages, messagesByIds, outboxMessages, recentMessages, recordFailed, recordSent, scheduleRetry } from './outbox.ts'
 

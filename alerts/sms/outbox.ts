@@ -3,7 +3,7 @@
  * and every later change of a row is a conditional update, so that the sender, a
  * restarted sender and Twilio's status callbacks can race without losing a state.
  */
-import type { Queryable } from '../../common/db/db.ts'
+import type { Queryable } from '../../common/db/index.ts'
 
 /** OutboxStatus is a row's state; see migrations/011_sms_outbox.sql. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'delivered' | 'undelivered'

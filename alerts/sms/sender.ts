@@ -5,11 +5,11 @@
  * (status `sending`) is committed before the provider is called, and a row claimed
  * again while still `sending` is looked up before it is sent.
  */
-import type { Clock } from '../../common/clock.ts'
-import type { Db, Queryable } from '../../common/db/db.ts'
-import { maskPhone } from '../../common/mask.ts'
-import { appendAudit } from '../audit/log.ts'
-import type { Logger } from '../../common/log.ts'
+import type { Clock } from '../../common/time/index.ts'
+import type { Db, Queryable } from '../../common/db/index.ts'
+import { maskPhone } from '../../common/privacy/index.ts'
+import { appendAudit } from '../../common/audit/index.ts'
+import type { Logger } from '../../common/log/index.ts'
 import { outcomeOf, type SmsGateway } from './gateway.ts'
 import { claimNext, recordFailed, recordSent, scheduleRetry, type Claimed } from './outbox.ts'
 
@@ -92,7 +92,7 @@ async function drain(opts: SmsSenderOptions): Promise<number> {
 
 /** attempt makes one try at a claimed row and records the result. */
 async function attempt(opts: SmsSenderOptions, row: Claimed): Promise<void> {
-  const { db, gateway, log } = opts
+  const { gateway, log } = opts
   const fields = { id: row.id, ref: row.ref, to: row.recipient, attempt: row.attempts }
   try {
     if (row.was === 'sending') {

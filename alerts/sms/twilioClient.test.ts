@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFakeTwilio, type FakeTwilio } from '../../test-support/fakeTwilio.ts'
+import { startFakeTwilio, type FakeTwilio } from '../../demo/index.ts'
 import { createTwilioClient, rewriteTwilioUrl } from './twilioClient.ts'
 
 describe('rewriteTwilioUrl', () => {

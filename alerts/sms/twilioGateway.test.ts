@@ -1,6 +1,6 @@
 import twilio from 'twilio'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startFakeTwilio, type FakeTwilio } from '../../test-support/fakeTwilio.ts'
+import { startFakeTwilio, type FakeTwilio } from '../../demo/index.ts'
 import { SmsSendError } from './gateway.ts'
 import { createTwilioClient } from './twilioClient.ts'
 import { toSendError, twilioGateway } from './twilioGateway.ts'

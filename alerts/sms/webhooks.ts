@@ -7,11 +7,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import twilio from 'twilio'
-import type { Db } from '../../common/db/db.ts'
-import { appendAudit } from '../audit/log.ts'
-import type { Logger } from '../../common/log.ts'
+import type { Db } from '../../common/db/index.ts'
+import { appendAudit } from '../../common/audit/index.ts'
+import type { Logger } from '../../common/log/index.ts'
 import { applyDeliveryReport, type DeliveryReport } from './outbox.ts'
-import { readBody } from '../../common/httpBody.ts'
+import { readBody } from '../../common/http/index.ts'
 
 /** STATUS_PATH and INBOUND_PATH are the suggested mount points of the two handlers. */
 export const STATUS_PATH = '/twilio/sms/status'

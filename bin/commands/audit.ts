@@ -1,7 +1,7 @@
 /** `jiancha audit verify`: check the audit trail's hash chain and report the first broken link. */
-import { configHelp, loadConfig } from '../../common/config.ts'
+import { configHelp, loadConfig } from '../../common/config/index.ts'
 import { openConfiguredDb } from '../infra.ts'
-import { verifyAudit } from '../../alerts/audit/verify.ts'
+import { verifyAudit } from '../../common/audit/index.ts'
 import type { Command } from '../command.ts'
 
 /** PROGRESS_EVERY is how many rows pass between progress lines on stderr. */

@@ -10,7 +10,7 @@ export const benchCommand: Command = {
   },
   async run(values, positionals) {
     if (positionals[0] !== 'rules') throw new Error('usage: jiancha bench rules')
-    const { benchRules } = await import('../../bench/rules.ts')
+    const { benchRules } = await import('../../bench/index.ts')
     return benchRules({ events: Number(values.events ?? 1_000_000), cases: Number(values.cases ?? 200_000) })
   },
 }

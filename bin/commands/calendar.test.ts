@@ -6,7 +6,7 @@ import { embeddedDataDir } from '../../test-support/embeddedDataDir.ts'
 import { runCommand } from '../command.ts'
 import { calendarCommand } from './calendar.ts'
 
-const EXAMPLE = fileURLToPath(new URL('../../rules/calendars/example-2027.yaml', import.meta.url))
+const EXAMPLE = fileURLToPath(new URL('../../common/time/calendars/example-2027.yaml', import.meta.url))
 
 /** run runs `jiancha calendar ARGS` and returns what it printed. */
 async function run(...args: string[]): Promise<{ code: number; out: string }> {

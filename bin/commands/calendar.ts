@@ -5,14 +5,10 @@
  */
 import { readFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
-import { configHelp, loadConfig, type Config } from '../../common/config.ts'
-import type { Db } from '../../common/db/db.ts'
+import { configHelp, loadConfig, type Config } from '../../common/config/index.ts'
+import type { Db } from '../../common/db/index.ts'
 import { openConfiguredDb } from '../infra.ts'
-import { WorkCalendar, type CalendarYear } from '../../rules/calendar.ts'
-import { parseCalendarFile } from '../../rules/calendarFile.ts'
-import { listCalendarImports, loadCalendarYears, overlay, saveCalendarYear } from '../../rules/calendarStore.ts'
-import { bundledYears } from '../../rules/calendars/bundled.ts'
-import { DAY_MS, dayFromIso, weekdayOf, yearOf, Zone } from '../../rules/zone.ts'
+import { bundledYears, type CalendarYear, DAY_MS, dayFromIso, listCalendarImports, loadCalendarYears, overlay, parseCalendarFile, saveCalendarYear, weekdayOf, WorkCalendar, yearOf, Zone } from '../../common/time/index.ts'
 import type { Command } from '../command.ts'
 
 const USAGE = 'jiancha calendar import FILE | show [YEAR] | list   [--config FILE]'

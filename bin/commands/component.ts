@@ -1,6 +1,6 @@
 /** The component commands: one part of the platform per process, sharing DATABASE_URL and NATS_URL. */
-import { configHelp, loadConfig } from '../../common/config.ts'
-import { logger, setLogLevel } from '../../common/log.ts'
+import { configHelp, loadConfig } from '../../common/config/index.ts'
+import { logger, setLogLevel } from '../../common/log/index.ts'
 import type { Command } from '../command.ts'
 import { startPlatform, type Part } from '../platform.ts'
 import { untilSignal } from './signals.ts'

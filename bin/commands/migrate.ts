@@ -1,6 +1,6 @@
 /** `jiancha migrate`: apply the database migrations and exit. */
 import { resolve } from 'node:path'
-import { configHelp, loadConfig, redact } from '../../common/config.ts'
+import { configHelp, loadConfig, redact } from '../../common/config/index.ts'
 import { openConfiguredDb } from '../infra.ts'
 import type { Command } from '../command.ts'
 

@@ -1,8 +1,7 @@
 /** `jiancha replay FILE --until T`: the rules over a file of events, in event time, no server (contract §5). */
 import { createReadStream, statSync } from 'node:fs'
-import { defaultContext } from '../../rules/context.ts'
-import { parseInstant } from '../../rules/zone.ts'
-import { inEventTime, LineParser, runSorted, toLine, Utf8Text } from '../../rules/replay.ts'
+import { defaultContext, inEventTime, LineParser, runSorted, toLine, Utf8Text } from '../../rules/index.ts'
+import { parseInstant } from '../../common/time/index.ts'
 import type { Command } from '../command.ts'
 
 export const replayCommand: Command = {

@@ -1,8 +1,7 @@
 /** `jiancha rules test FILE.yaml…`: unit tests for the rules, like `promtool test rules` (docs/rules.md). */
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
-import { loadRulesFile } from '../../rules/rulesFile.ts'
-import { TestFileError, formatResult, parseTestFile, runTestFile, type RuleTestFile } from '../../rules/ruleTest.ts'
+import { formatResult, loadRulesFile, parseTestFile, type RuleTestFile, runTestFile, TestFileError } from '../../rules/index.ts'
 import type { Command } from '../command.ts'
 
 /** rulesTestCommand runs rule test files and reports PASS/FAIL per test, with a diff for each failure. */

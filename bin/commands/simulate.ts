@@ -1,7 +1,6 @@
 /** `jiancha simulate`: the demo city, sending to a running collector like any real source. */
-import { DemoClock } from '../../common/clock.ts'
-import { startSimulator } from '../../collector/simulator/simulator.ts'
-import { DAY_MS } from '../../rules/zone.ts'
+import { DAY_MS, DemoClock } from '../../common/time/index.ts'
+import { startSimulator } from '../../demo/index.ts'
 import type { Command } from '../command.ts'
 import { untilSignal } from './signals.ts'
 

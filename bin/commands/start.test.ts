@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { findChromium, launchChromium } from '../../dashboard/server/chromium.ts'
+import { findChromium, launchChromium } from '../../dashboard/index.ts'
 import { waitFor } from '../../test-support/platform.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))

@@ -1,6 +1,6 @@
 /** `jiancha start`: the whole platform in one process, on embedded defaults. */
-import { configHelp, loadConfig } from '../../common/config.ts'
-import { logger, setLogLevel } from '../../common/log.ts'
+import { configHelp, loadConfig } from '../../common/config/index.ts'
+import { logger, setLogLevel } from '../../common/log/index.ts'
 import type { Command } from '../command.ts'
 import { startPlatform, type Part, type Platform } from '../platform.ts'
 import { untilSignal } from './signals.ts'

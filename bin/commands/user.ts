@@ -8,14 +8,14 @@
 import { userInfo } from 'node:os'
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
-import { appendAudit, type AuditInput } from '../../alerts/audit/log.ts'
-import { configHelp, loadConfig, type Config } from '../../common/config.ts'
-import type { Db, Queryable } from '../../common/db/db.ts'
+import { appendAudit, type AuditInput } from '../../common/audit/index.ts'
+import { configHelp, loadConfig, type Config } from '../../common/config/index.ts'
+import type { Db, Queryable } from '../../common/db/index.ts'
 import { openConfiguredDb } from '../infra.ts'
 import {
   checkAccount, checkPassword, createUser, listUsers, MAX_REASON, MIN_PASSWORD, resetPassword, ROLES, setDisabled, UnknownUserError, UserError, type User,
-} from '../../dashboard/server/accounts/users.ts'
-import { Zone } from '../../rules/zone.ts'
+} from '../../accounts/index.ts'
+import { Zone } from '../../common/time/index.ts'
 import type { Command } from '../command.ts'
 
 const USAGE = [

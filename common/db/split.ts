@@ -61,9 +61,12 @@ function endOfQuoted(sql: string, i: number, backslashes: boolean, q = "'"): num
 function endOfBlockComment(sql: string, i: number): number {
   let depth = 0 // PostgreSQL block comments nest
   for (let j = i; j < sql.length; j++) {
-    if (sql[j] === '/' && sql[j + 1] === '*') depth++, j++
-    else if (sql[j] === '*' && sql[j + 1] === '/') {
-      depth--, j++
+    if (sql[j] === '/' && sql[j + 1] === '*') {
+      depth++
+      j++
+    } else if (sql[j] === '*' && sql[j + 1] === '/') {
+      depth--
+      j++
       if (depth === 0) return j + 1
     }
   }

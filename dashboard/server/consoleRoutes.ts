@@ -7,22 +7,11 @@
  * records who, when and why and audits in the same transaction.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { appendAudit, type AuditAction } from '../../alerts/audit/log.ts'
-import { AttachmentError, AttachmentStore, DEFAULT_LIMITS, readLimited, type AttachmentLimits, type Upload } from '../../alerts/lifecycle/attachments.ts'
-import {
-  isRefusal, STATES, transition,
-  type Action as LoopAction, type Actor, type Refusal, type RefusalReason, type State,
-} from '../../alerts/lifecycle/states.ts'
-import type { Rectification, StoredThread, StoredTransition, ThreadFilter, ThreadStore } from '../../alerts/lifecycle/threadStore.ts'
-import { ContactError, contactsOf, listContacts, upsertContact } from '../../alerts/notify/contactStore.ts'
-import { createSilence, expireSilence, MIN_REASON, SilenceError, silencesSince } from '../../alerts/notify/silenceStore.ts'
-import type { Silence } from '../../alerts/notify/silences.ts'
-import type { Db, Queryable } from '../../common/db/db.ts'
-import { can, type Action } from './accounts/access.ts'
-import { allowMethod, withSession, type HttpMethod } from './accounts/gate.ts'
-import type { Sessions } from './accounts/sessions.ts'
-import type { User } from './accounts/users.ts'
-import { sendJson } from './json-response.ts'
+import { appendAudit, type AuditAction } from '../../common/audit/index.ts'
+import { type Action as LoopAction, type Actor, AttachmentError, type AttachmentLimits, AttachmentStore, ContactError, contactsOf, createSilence, DEFAULT_LIMITS, expireSilence, isRefusal, listContacts, MIN_REASON, readLimited, type Rectification, type Refusal, type RefusalReason, type Silence, SilenceError, silencesSince, type State, STATES, type StoredThread, type StoredTransition, type ThreadFilter, type ThreadStore, transition, type Upload, upsertContact } from '../../alerts/index.ts'
+import type { Db, Queryable } from '../../common/db/index.ts'
+import { type Action, allowMethod, can, type HttpMethod, type Sessions, type User, withSession } from '../../accounts/index.ts'
+import { sendJson } from '../../common/http/index.ts'
 
 /** ConsoleAuditEntry is one audit entry of the consoles (sign-ins, unmasking, silences). */
 export interface ConsoleAuditEntry {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { OutboxMessage } from '../../alerts/sms/outbox.ts'
+import type { OutboxMessage } from '../../alerts/index.ts'
 import { mayReadSms, smsView } from './smsView.ts'
 
 const row: OutboxMessage = {

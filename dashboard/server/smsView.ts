@@ -3,9 +3,9 @@
  * number masked (a duty officer's mobile is personal data), instants in the
  * platform zone, and nothing of the provider's bookkeeping.
  */
-import type { OutboxMessage } from '../../alerts/sms/outbox.ts'
-import { maskPhone } from '../../common/mask.ts'
-import type { SmsView } from './wall-contract.ts'
+import type { OutboxMessage } from '../../alerts/index.ts'
+import { maskPhone } from '../../common/privacy/index.ts'
+import type { SmsView } from '../../common/contract/index.ts'
 
 /** smsView is the wall's view of one text message. */
 export function smsView(m: OutboxMessage, format: (t: number) => string): SmsView {

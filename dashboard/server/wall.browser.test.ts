@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findChromium, launchChromium } from './chromium.ts'
-import { startDashboardServer, type DashboardServer } from './dashboard-server.ts'
-import { openTestAccounts, type TestAccounts } from './test-accounts.ts'
-import { MemorySource, testCard } from './test-cards.ts'
+import { startDashboardServer, type DashboardServer } from './dashboardServer.ts'
+import { openTestAccounts, type TestAccounts } from './testdata/accounts.ts'
+import { MemorySource, testCard } from './testdata/cards.ts'
 
 const repo = fileURLToPath(new URL('../..', import.meta.url))
 const staticDir = fileURLToPath(new URL('../web/dist', import.meta.url))

@@ -4,14 +4,13 @@
  * a masked view read from the database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LIVE_SMS } from '../../alerts/notifier.ts'
-import { enqueue } from '../../alerts/sms/outbox.ts'
-import { Bus } from '../../common/bus/bus.ts'
+import { enqueue, LIVE_SMS } from '../../alerts/index.ts'
+import { Bus } from '../../common/bus/index.ts'
 import { startTestServer, type TestServer } from '../../common/bus/testdata/harness.ts'
-import type { Db } from '../../common/db/db.ts'
+import type { Db } from '../../common/db/index.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
-import { insertAlert } from './accounts/test-server.ts'
-import type { SmsView } from './wall-contract.ts'
+import { insertAlert } from '../../accounts/testdata/server.ts'
+import type { SmsView } from '../../common/contract/index.ts'
 import { wallFeed } from './wallFeed.ts'
 
 describe.each(openTestDbs())('wallFeed on $name', (backend) => {

@@ -4,15 +4,13 @@
  * changes from the bus.
  */
 import { mergeMap, Observable, share } from 'rxjs'
-import { LIVE_SMS } from '../../alerts/notifier.ts'
-import { LIVE_ALERTS } from '../../alerts/service.ts'
-import { messagesByIds, recentMessages } from '../../alerts/sms/outbox.ts'
-import { openTallies, recentAlerts } from '../../alerts/store.ts'
-import type { Bus } from '../../common/bus/bus.ts'
-import type { Clock } from '../../common/clock.ts'
-import type { Db } from '../../common/db/db.ts'
+import { LIVE_ALERTS, LIVE_SMS, messagesByIds, openTallies, recentAlerts, recentMessages } from '../../alerts/index.ts'
+import type { Bus } from '../../common/bus/index.ts'
+import type { Clock } from '../../common/time/index.ts'
+import type { Db } from '../../common/db/index.ts'
 import { smsView } from './smsView.ts'
-import { MAX_SNAPSHOT_ALERTS, MAX_SNAPSHOT_SMS, type AlertView, type DashboardSource, type WallScope, type WallSnapshot } from './wall-contract.ts'
+import { MAX_SNAPSHOT_ALERTS, MAX_SNAPSHOT_SMS, type AlertView, type WallScope, type WallSnapshot } from '../../common/contract/index.ts'
+import type { DashboardSource } from './source.ts'
 
 /** wallFeed builds the dashboard's source over the store and the bus. */
 export function wallFeed(db: Db, bus: Bus, clock: Clock, format: (t: number) => string, log: (m: string) => void = () => {}): DashboardSource {

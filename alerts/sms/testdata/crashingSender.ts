@@ -3,8 +3,8 @@
  * message to (fake) Twilio, then the process is killed before the sender can write
  * the SID. Run by sender.crash.test.ts with the database and fake in the environment.
  */
-import { systemClock } from '../../../common/clock.ts'
-import { openDb } from '../../../common/db/db.ts'
+import { systemClock } from '../../../common/time/index.ts'
+import { openDb } from '../../../common/db/index.ts'
 import type { SmsGateway } from '../gateway.ts'
 import { startSmsSender } from '../sender.ts'
 import { createTwilioClient } from '../twilioClient.ts'

@@ -1,6 +1,6 @@
 /** Shared by the SMS tests: a clock moved by hand and a logger that keeps its lines. */
-import type { Clock } from '../../../common/clock.ts'
-import type { Logger } from '../../../common/log.ts'
+import type { Clock } from '../../../common/time/index.ts'
+import type { Logger } from '../../../common/log/index.ts'
 
 /** ManualClock is a clock the test moves. */
 export class ManualClock implements Clock {

@@ -4,11 +4,7 @@
  * status and the server's `{error, field}`. A 401 on any call but sign-in means the
  * session ended: the handler set with onSignedOut sends the user to the login page.
  */
-import type { DeptNames, WallSnapshot } from '../../server/wall-contract.ts'
-import type {
-  AccountView, CaseEvents, ContactRole, ContactView, FlagAnswer, FlagInput, Kind, Me, NewAccount, SilenceInput, SilenceView,
-  ThreadChange, ThreadDetail, ThreadQuery, ThreadView,
-} from './api-types.ts'
+import type { AccountView, CaseEvents, ContactRole, ContactView, DeptNames, FlagAnswer, FlagInput, Kind, Me, NewAccount, SilenceInput, SilenceView, ThreadChange, ThreadDetail, ThreadQuery, ThreadView, WallSnapshot } from '../../../common/contract/api.ts'
 
 /** ApiError is a call the server refused (or that never reached it: status 0). */
 export class ApiError extends Error {

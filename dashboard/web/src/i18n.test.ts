@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { RULE_LABELS } from '../../../alerts/index.ts'
 import { deptLabel, levelLabel, MESSAGES, otherLang, pickLang, ruleIds, ruleLabel, t } from './i18n.ts'
 
 describe('i18n', () => {
@@ -60,5 +61,9 @@ describe('i18n', () => {
       expect([key, en[key].trim().length > 0]).toEqual([key, true])
       expect([key, holes(en[key])]).toEqual([key, holes(zh[key])])
     }
+  })
+
+  it('names every rule as the text messages do', () => {
+    for (const [rule, label] of Object.entries(RULE_LABELS)) expect(ruleLabel('zh-CN', rule)).toBe(label)
   })
 })

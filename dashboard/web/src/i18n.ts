@@ -4,9 +4,8 @@
  * consoles' in i18n-console.ts. Unknown rule ids and department codes are shown raw
  * rather than hidden, so a new rule is visible before it is named.
  */
-import type { Level } from '../../../common/contract/alert.ts'
-import type { DeptNames } from '../../server/wall-contract.ts'
-import { EN_CONSOLE, ZH_CONSOLE } from './i18n-console.ts'
+import type { DeptNames, Level } from '../../../common/contract/api.ts'
+import { EN_CONSOLE, ZH_CONSOLE } from './i18nConsole.ts'
 
 /** Lang is a language the wall can show. */
 export type Lang = 'zh-CN' | 'en'

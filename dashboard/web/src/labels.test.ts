@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { STATES } from '../../../alerts/lifecycle/states.ts'
+import { STATES } from '../../../common/contract/api.ts'
 import { actionLabel, escalationLabel, kindLabel, roleLabel, SMS_SYMBOL, smsStatusLabel, STATE_ORDER, STATE_SYMBOL, stateLabel, threadRule, threadRuleLabel } from './labels.ts'
 
 describe('labels', () => {

@@ -4,9 +4,7 @@
  * by colour alone. A thread is named by the rule of its level: the red thread of the
  * approval deadline family reads 审批超期, its yellow one 审批即将到期.
  */
-import type { Level } from '../../../common/contract/alert.ts'
-import type { SmsStatus } from '../../server/wall-contract.ts'
-import type { ActionName, Kind, Role, State } from './api-types.ts'
+import type { ActionName, Kind, Level, Role, SmsStatus, State } from '../../../common/contract/api.ts'
 import { isKey, ruleLabel, t, type Lang } from './i18n.ts'
 
 /** STATE_ORDER lists the thread states in loop order (alerts/lifecycle/states.ts STATES). */

@@ -3,7 +3,7 @@
  * may open, and where a signed-in user lands. Pure: App.vue reads location.hash
  * and writes the result back, so the whole decision is tested here.
  */
-import type { Role } from '../../server/accounts/users.ts'
+import type { Role } from '../../../common/contract/api.ts'
 
 /** Page is a screen of the app. */
 export type Page = 'login' | 'wall' | 'console' | 'silences' | 'contacts' | 'users'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AlertView } from '../../server/wall-contract.ts'
+import type { AlertView } from '../../../common/contract/api.ts'
 import { emptyTallies, MAX_DEPTS, tallyCard } from './tallies.ts'
 
 function card(dept: string, level: 'yellow' | 'red', status = 'open'): AlertView {

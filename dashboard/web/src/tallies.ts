@@ -3,8 +3,7 @@
  * carried forward from the last snapshot card by card rather than recounted from the
  * feed, because the feed keeps only the newest 200 cards and the counts cover all.
  */
-import type { Level } from '../../../common/contract/alert.ts'
-import type { AlertView, DeptTally } from '../../server/wall-contract.ts'
+import type { AlertView, DeptTally, Level } from '../../../common/contract/api.ts'
 
 /** Tallies are the counters a snapshot carries. */
 export interface Tallies {

@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Db } from '../common/db/index.ts'
+import { openTestDbs } from '../common/db/testing.ts'
+import { hashPassword } from './password.ts'
+import { LOGIN_WINDOW_MS, SESSION_TTL_MS, Sessions, sessionToken, type LoginAudit, type LoginResult } from './sessions.ts'
+import { createUser, findUser } from './users.ts'
+
+const PW = 'the right password'
+const T0 = Date.parse('2026-03-02T09:00:00+08:00')
+
+describe('session cookie', () => {
+  const token = 'A'.repeat(43)
+
+  it('is HttpOnly, SameSite=Strict, Path=/, Secure and lives 8 hours', () => {
+    const c = new Sessions({ query: async () => ({ rows: [], rowCount: 0 }) }).cookie(token)
+    expect(c.split('; ')).toEqual([`jiancha_session=${token}`, 'Max-Age=28800', 'Path=/', 'HttpOnly', 'SameSite=Strict', 'Secure'])
+  })
+
+  it('drops Secure only when told to, and clears with Max-Age=0', () => {
+    const s = new Sessions({ query: async () => ({ rows: [], rowCount: 0 }) }, { secureCookies: false })
+    expect(s.cookie(token)).not.toContain('Secure')
+    expect(s.clearCookie()).toBe('jiancha_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict')
+  })
+
+  it('is read back from a Cookie header among others', () => {
+    expect(sessionToken(`theme=dark; jiancha_session=${token}; lang=zh`)).toBe(token)
+    expect(sessionToken('theme=dark')).toBeNull()
+    expect(sessionToken(undefined)).toBeNull()
+  })
+})
+
+describe.each(openTestDbs())('sessions on $name', ({ open }) => {
+  let db: Db
+  let now = T0
+  let sessions: Sessions
+  const audits: LoginAudit[] = []
+  beforeAll(async () => {
+    db = await open()
+    sessions = new Sessions(db, { now: () => now, audit: async (e) => void audits.push(e) })
+    await createUser(db, { username: 'wang', password: PW, role: 'inspector' })
+    await createUser(db, { username: 'li', password: PW, role: 'leader' })
+  })
+  afterAll(() => db?.close())
+  beforeEach(async () => {
+    now += 24 * 3_600_000
+    await db.query('DELETE FROM login_attempts')
+  })
+
+  const signIn = async (user: string, pw: string, ip = '10.0.0.1'): Promise<LoginResult> => sessions.login(user, pw, ip)
+
+  it('signs in with the right password and stores only the sha256 of the token', async () => {
+    const r = await signIn('Wang', PW)
+    if (!r.ok) throw new Error(`sign-in failed: ${r.reason}`)
+    expect(r.token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(r.user).toMatchObject({ username: 'wang', role: 'inspector' })
+    expect(r.user).not.toHaveProperty('passwordHash')
+    const rows = await db.query<{ token_hash: string }>('SELECT token_hash FROM sessions')
+    expect(rows.rows.map((x) => x.token_hash)).toContain(createHash('sha256').update(r.token).digest('hex'))
+    expect(rows.rows.map((x) => x.token_hash)).not.toContain(r.token)
+    expect((await sessions.authenticate({ headers: { cookie: `jiancha_session=${r.token}` } }))?.username).toBe('wang')
+    expect(await sessions.authenticate({ headers: {} })).toBeNull()
+    expect(await sessions.userOf('B'.repeat(43))).toBeNull()
+  })
+
+  it('answers an unknown user, a wrong password and a disabled account alike', async () => {
+    await createUser(db, { username: 'gone', password: PW, role: 'admin' })
+    await db.query(`UPDATE users SET disabled = true WHERE username = 'gone'`)
+    expect(await signIn('nobody', PW)).toEqual({ ok: false, reason: 'invalid' })
+    expect(await signIn('wang', 'not the password')).toEqual({ ok: false, reason: 'invalid' })
+    expect(await signIn('gone', PW)).toEqual({ ok: false, reason: 'invalid' })
+  })
+
+  it('records sign-ins and failed ones through the audit hook, but not refused attempts', async () => {
+    audits.length = 0
+    await signIn('Wang', PW, '10.7.0.1')
+    await signIn('wang', 'wrong', '10.7.0.2')
+    for (let i = 0; i < 5; i++) await signIn('ghost\u0000x', 'guess', '10.7.0.3')
+    expect(audits).toEqual([
+      { actor: 'wang', action: 'user.login', subject: 'user:wang', detail: { ip: '10.7.0.1' } },
+      { actor: 'wang', action: 'user.login_failed', subject: 'user:wang', detail: { ip: '10.7.0.2' } },
+      ...Array.from({ length: 5 }, () => ({ actor: 'ghost?x', action: 'user.login_failed', subject: 'user:ghost?x', detail: { ip: '10.7.0.3' } })),
+    ])
+    expect(await signIn('ghost\u0000x', 'guess', '10.7.0.3')).toMatchObject({ reason: 'limited' })
+    expect(audits).toHaveLength(7)
+  })
+
+  it('takes about as long for an unknown user as for a wrong password', async () => {
+    const time = async (user: string) => {
+      const t = performance.now()
+      await signIn(user, 'not the password', `10.9.9.${user.length}`)
+      return performance.now() - t
+    }
+    await time('wang') // warm the dummy hash
+    const wrong = Math.min(await time('wang'), await time('wang'))
+    const unknown = Math.min(await time('nobody-here'), await time('nobody-here'))
+    // Both run one scrypt (~0.1 s); a skipped verify would be a hundred times faster.
+    expect(unknown).toBeGreaterThan(wrong * 0.3)
+  })
+
+  it('allows 5 failures per username in 15 minutes, then answers 429 even to the right password', async () => {
+    for (let i = 0; i < 5; i++) {
+      expect(await signIn('wang', `wrong ${i}`, `10.1.0.${i}`)).toEqual({ ok: false, reason: 'invalid' })
+      now += 60_000
+    }
+    // The first failure was 5 minutes ago: free again in 10 minutes.
+    expect(await signIn('wang', PW, '10.2.0.1')).toEqual({ ok: false, reason: 'limited', retryAfterS: 600 })
+    // Refused attempts do not push the lockout out.
+    now += 5 * 60_000
+    expect(await signIn('wang', PW, '10.2.0.1')).toEqual({ ok: false, reason: 'limited', retryAfterS: 300 })
+    // The other user is not affected.
+    expect((await signIn('li', PW)).ok).toBe(true)
+    now += 5 * 60_000
+    expect((await signIn('wang', PW, '10.2.0.1')).ok).toBe(true)
+  })
+
+  it('limits an unknown username just like a known one', async () => {
+    for (let i = 0; i < 5; i++) await signIn('ghost', 'guess', `10.3.0.${i}`)
+    expect(await signIn('ghost', 'guess', '10.3.1.1')).toMatchObject({ ok: false, reason: 'limited' })
+  })
+
+  it('clears a username\'s failures on success', async () => {
+    for (let i = 0; i < 4; i++) await signIn('wang', 'wrong')
+    expect((await signIn('wang', PW)).ok).toBe(true)
+    for (let i = 0; i < 5; i++) expect(await signIn('wang', 'wrong')).toEqual({ ok: false, reason: 'invalid' })
+    expect(await signIn('wang', PW)).toMatchObject({ reason: 'limited' })
+  })
+
+  it('allows 20 failures per address in 15 minutes', async () => {
+    for (let i = 0; i < 20; i++) expect(await signIn(`user${i % 4}`, 'guess', '192.0.2.7')).toEqual({ ok: false, reason: 'invalid' })
+    expect(await signIn('wang', PW, '192.0.2.7')).toEqual({ ok: false, reason: 'limited', retryAfterS: 900 })
+    expect((await signIn('wang', PW, '192.0.2.8')).ok).toBe(true)
+    now += LOGIN_WINDOW_MS
+    expect((await signIn('wang', PW, '192.0.2.7')).ok).toBe(true)
+  })
+
+  it('does not count successful sign-ins against the address (an office behind one NAT)', async () => {
+    for (let i = 0; i < 25; i++) expect((await signIn(i % 2 ? 'wang' : 'li', PW, '198.51.100.1')).ok).toBe(true)
+  })
+
+  it('slides the session 8 hours from its last use, and ends it then', async () => {
+    const r = await signIn('li', PW)
+    if (!r.ok) throw new Error('sign-in failed')
+    now += SESSION_TTL_MS - 60_000
+    expect(await sessions.userOf(r.token)).not.toBeNull()
+    now += SESSION_TTL_MS - 60_000
+    // Checks that must not count as use (a socket's background check) do not slide it.
+    expect(await sessions.userOf(r.token, { slide: false })).not.toBeNull()
+    now += 60_000
+    expect(await sessions.userOf(r.token)).toBeNull()
+  })
+
+  it('ends a session at logout and when the account is disabled', async () => {
+    const a = await signIn('wang', PW)
+    const b = await signIn('wang', PW)
+    if (!a.ok || !b.ok) throw new Error('sign-in failed')
+    await sessions.logout(a.token)
+    expect(await sessions.userOf(a.token)).toBeNull()
+    expect(await sessions.userOf(b.token)).not.toBeNull()
+    await db.query(`UPDATE users SET disabled = true WHERE username = 'wang'`)
+    expect(await sessions.userOf(b.token)).toBeNull()
+    await db.query(`UPDATE users SET disabled = false WHERE username = 'wang'`)
+  })
+
+  it('re-hashes a password stored with older parameters on sign-in', async () => {
+    const u = await createUser(db, { username: 'old-timer', password: PW, role: 'admin' })
+    await db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [u.id, await hashPassword(PW, { N: 2 ** 12, r: 8, p: 1 })])
+    expect((await signIn('old-timer', PW)).ok).toBe(true)
+    expect((await findUser(db, 'old-timer'))?.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/)
+  })
+})

@@ -1,0 +1,2 @@
+/** The benchmarks (npm run bench:…): jiancha bench runs them from here. */
+export { benchRules } from './rules.ts'

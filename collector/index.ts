@@ -1,0 +1,2 @@
+/** The public face of collector: other components import from here, and only from here. */
+export { startCollector } from './server.ts'

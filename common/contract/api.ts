@@ -1,0 +1,305 @@
+/**
+ * The shapes that pass between the server and the browser: the wall (WallSnapshot,
+ * AlertView, SmsView), the consoles' API (docs/accounts.md, docs/lifecycle.md), and
+ * the few limits both sides check. The web app imports this module and nothing else
+ * of the server, so it holds no code that needs Node; instants are RFC 3339 strings
+ * in the platform zone.
+ */
+import type { Alert, Level } from './alert.ts'
+import type { Kind } from './event.ts'
+
+export type { Kind, Level }
+
+/** AlertView is a stored card as the wall shows it. */
+export interface AlertView extends Alert {
+  /** When the platform stored the card (platform clock, RFC 3339). */
+  raisedAt: string
+  /** Handling status, e.g. "open"; free text owned by the alert store. */
+  status: string
+}
+
+/** DeptTally is the number of open cards of one department, by level. */
+export interface DeptTally {
+  dept: string
+  yellow: number
+  red: number
+}
+
+/** WallSnapshot is the whole wall at one instant; browsers load it on every (re)connect. */
+export interface WallSnapshot {
+  /** Platform clock (may be a demo time-lapse clock), RFC 3339. */
+  now: string
+  /** Newest first (by `at`), at most MAX_SNAPSHOT_ALERTS. */
+  alerts: AlertView[]
+  /** Open cards by level. */
+  counts: Record<Level, number>
+  /** Open cards per department. */
+  byDept: DeptTally[]
+  /** Recent text messages, newest first, at most MAX_SNAPSHOT_SMS. */
+  sms: SmsView[]
+  /** Whose wall this is: every department, or one department's own. */
+  scope: WallScope
+}
+
+/** WallScope is the part of the platform a wall shows: a department user sees only its own. */
+export type WallScope = { all: true } | { dept: string }
+
+/** SmsStatus is an outbox row's delivery state (alerts/sms/outbox.ts). */
+export type SmsStatus = 'pending' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed'
+
+/**
+ * SmsView is one text message as walls and consoles show it. The phone number is
+ * masked (+86 138****8000); the body never holds personal data (docs/notify.md).
+ * A later view with the same id replaces the earlier one (its status moved on).
+ */
+export interface SmsView {
+  id: number
+  /** the department it is about; null when unknown (an older row) */
+  dept: string | null
+  /** masked recipient */
+  to: string
+  body: string
+  status: SmsStatus
+  /** why it failed for good (permanent provider error, or retries used up) */
+  error: string | null
+  /** when it was queued (platform zone, RFC 3339) */
+  at: string
+  /** when its status last changed */
+  updatedAt: string
+}
+
+
+/** DeptNames maps a department code to its display names. */
+export type DeptNames = Record<string, { 'zh-CN': string; en: string }>
+
+/** MAX_SNAPSHOT_ALERTS bounds the cards a snapshot carries, so a page load stays small. */
+export const MAX_SNAPSHOT_ALERTS = 200
+
+/** MAX_SNAPSHOT_SMS bounds the text messages a snapshot carries. */
+export const MAX_SNAPSHOT_SMS = 50
+
+/** State is where a supervision thread stands in the loop; approved and withdrawn are closed. */
+export type State = 'raised' | 'notified' | 'acknowledged' | 'rectification_submitted' | 'returned' | 'approved' | 'withdrawn'
+
+/** STATES lists every state, in loop order. */
+export const STATES: readonly State[] = ['raised', 'notified', 'acknowledged', 'rectification_submitted', 'returned', 'approved', 'withdrawn']
+
+/** ActionName names what happened to a thread (alerts/lifecycle/states.ts holds the actions themselves). */
+export type ActionName =
+  | 'open' | 'notify' | 'acknowledge' | 'submit_rectification' | 'approve' | 'return' | 'withdraw' | 'upgrade' | 'withdraw_card' | 'escalate'
+
+/** ActorRole is who acts on a thread; 'system' is the platform itself (notifier, rules engine, escalation). */
+export type ActorRole = Role | 'system'
+
+/** Actor is who asked for a transition; a department actor carries its department code. */
+export interface Actor {
+  role: ActorRole
+  dept?: string
+  name: string
+}
+
+/** AttachmentType is a file type accepted as evidence, judged by its bytes. */
+export type AttachmentType = 'application/pdf' | 'image/png' | 'image/jpeg'
+
+/** AttachmentRef is a stored attachment as a rectification refers to it. */
+export interface AttachmentRef {
+  sha256: string
+  /** the client's file name, sanitized; for display only, never a path */
+  name: string
+  size: number
+  type: AttachmentType
+}
+
+/** MIN_RECTIFICATION_TEXT is the shortest rectification text, in characters after trimming. */
+export const MIN_RECTIFICATION_TEXT = 10
+/** MAX_ATTACHMENTS is the most attachments one submission may carry. */
+export const MAX_ATTACHMENTS = 5
+
+/** Role is what an account is. */
+export type Role = 'inspector' | 'leader' | 'department' | 'admin'
+
+/** ROLES lists every role. */
+export const ROLES: readonly Role[] = ['inspector', 'leader', 'department', 'admin']
+
+/** Permission is something a user may try to do (accounts/access.ts says who may). */
+export type Permission =
+  | 'alerts.read'
+  | 'alerts.acknowledge'
+  | 'alerts.rectify'
+  | 'alerts.review'
+  | 'cases.flag'
+  | 'silences.manage'
+  | 'rankings.read'
+  | 'users.manage'
+  | 'contacts.manage'
+  | 'rules.manage'
+  | 'sources.manage'
+  | 'personal.unmask'
+
+/** PERMISSIONS lists every permission. */
+export const PERMISSIONS: readonly Permission[] = [
+  'alerts.read', 'alerts.acknowledge', 'alerts.rectify', 'alerts.review', 'cases.flag', 'silences.manage', 'rankings.read',
+  'users.manage', 'contacts.manage', 'rules.manage', 'sources.manage', 'personal.unmask',
+]
+
+/** UserView is the signed-in user (GET /api/v1/me). */
+export interface UserView {
+  username: string
+  role: Role
+  dept: string | null
+  canUnmask: boolean
+}
+
+/** Me is the session: who is signed in and what they may do within their own scope. */
+export interface Me {
+  user: UserView
+  permissions: Permission[]
+}
+
+/** ThreadView is one thread of the supervision loop. */
+export interface ThreadView {
+  id: number
+  caseKind: Kind
+  caseId: string
+  family: string
+  dept: string
+  level: Level
+  state: State
+  open: boolean
+  alertKeys: string[]
+  shortCode: string
+  escalation: string | null
+  openedAt: string
+  updatedAt: string
+  notifiedAt: string | null
+  ackAt: string | null
+  rectificationDueAt: string | null
+  closedAt: string | null
+}
+
+/** TransitionView is one row of a thread's history: who did what, when and why. */
+export interface TransitionView {
+  id: number
+  action: ActionName
+  from: State | null
+  to: State
+  actor: Actor
+  at: string
+  why: string
+  detail: Record<string, unknown>
+}
+
+/** AttachmentView is a stored attachment with the URL that serves it. */
+export interface AttachmentView extends AttachmentRef {
+  url: string
+}
+
+/** RectificationView is one submission of a department. */
+export interface RectificationView {
+  id: number
+  text: string
+  submittedBy: string
+  submittedAt: string
+  attachments: AttachmentView[]
+}
+
+/** ThreadDetail is GET /api/v1/threads/:id. */
+export interface ThreadDetail {
+  thread: ThreadView
+  history: TransitionView[]
+  rectifications: RectificationView[]
+}
+
+/** ThreadChange is the answer of every thread action. */
+export interface ThreadChange {
+  thread: ThreadView
+  transition: TransitionView
+}
+
+/** ThreadQuery filters GET /api/v1/threads. */
+export interface ThreadQuery {
+  state?: State[]
+  level?: Level
+  open?: boolean
+  limit?: number
+}
+
+/** FlagInput is a 主动巡检 flag. */
+export interface FlagInput {
+  kind: Kind
+  caseId: string
+  reason: string
+  level?: Level
+}
+
+/** FlagAnswer says whether the flag raised a card (flagged) or one was open already. */
+export interface FlagAnswer {
+  status: 'flagged' | 'already'
+  key: string
+}
+
+/** CaseEvent is one stored event of a case; `event` is masked unless unmasked. */
+export interface CaseEventView {
+  at: string
+  seq: number
+  event: Record<string, unknown>
+}
+
+/** CaseEvents is a case's event history. */
+export interface CaseEvents {
+  kind: Kind
+  caseId: string
+  dept: string
+  masked: boolean
+  events: CaseEventView[]
+}
+
+/** SilenceView is a silence in force or to come. */
+export interface SilenceView {
+  id: string
+  rule: string | null
+  dept: string | null
+  startsAt: string
+  endsAt: string
+  reason: string
+  createdBy: string
+  createdAt: string
+}
+
+/** SilenceInput creates a silence; at least one of rule and dept. */
+export interface SilenceInput {
+  rule?: string
+  dept?: string
+  endsAt: string
+  reason: string
+}
+
+/** ContactRole is whom a department's texts go to: the person on duty or the head. */
+export type ContactRole = 'duty' | 'head'
+
+/** ContactView is one department contact. */
+export interface ContactView {
+  dept: string
+  role: ContactRole
+  name: string
+  phone: string
+}
+
+/** AccountView is one account as an administrator sees it (GET /api/v1/users): never a password. */
+export interface AccountView {
+  username: string
+  role: Role
+  dept: string | null
+  canUnmask: boolean
+  disabled: boolean
+  createdAt: string
+}
+
+/** NewAccount adds an account (POST /api/v1/users); dept only for a department, canUnmask only for an inspector. */
+export interface NewAccount {
+  username: string
+  password: string
+  role: Role
+  dept?: string
+  canUnmask?: boolean
+}

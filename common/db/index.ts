@@ -1,0 +1,2 @@
+/** The public face of common/db: other components import from here, and only from here. */
+export { type Db, openDb, type Queryable } from './db.ts'

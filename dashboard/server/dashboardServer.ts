@@ -1,0 +1,114 @@
+/**
+ * startDashboardServer: the wall's HTTP + Socket.IO listener. Plain node:http with
+ * Socket.IO attached; routes live in http-routes.ts (the consoles' API in
+ * accounts/routes.ts and consoleRoutes.ts), live pushes in live-relay.ts. Everything
+ * but the SPA's files and /healthz needs a signed-in session.
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Server } from 'socket.io'
+import { accountRoutes, dropEndedSessions, requireSignIn, type Sessions, userRoutes } from '../../accounts/index.ts'
+import { consoleRoutes, type ConsoleDeps } from './consoleRoutes.ts'
+import { handleRequest, type FlagRoute, type RouteDeps } from './httpRoutes.ts'
+import { startLiveRelay } from './liveRelay.ts'
+import type { DeptNames } from '../../common/contract/index.ts'
+import type { DashboardSource } from './source.ts'
+
+/** DashboardServerOptions configures startDashboardServer. */
+export interface DashboardServerOptions {
+  host: string
+  /** 0 picks a free port; the real one is in the returned url. */
+  port: number
+  source: DashboardSource
+  /** The built SPA (dashboard/web/dist). */
+  staticDir: string
+  deptNames?: DeptNames
+  log?: (m: string) => void
+  /** How often the platform clock is pushed; 2 s by default. */
+  clockIntervalMs?: number
+  /** Inspectors' flags (POST /api/v1/flags); without it that route answers 404. */
+  flags?: FlagRoute
+  /** Who is signed in. The wall's REST routes and every Socket.IO connection need a session. */
+  sessions: Sessions
+  /** The consoles' API (sign-in, alerts, threads, silences, contacts); absent: not mounted. */
+  console?: Omit<ConsoleDeps, 'sessions'>
+  /** How often sockets of ended sessions (signed out, expired, disabled) are dropped; 60 s by default. */
+  sessionCheckMs?: number
+}
+
+/** DashboardServer is a running dashboard server. */
+export interface DashboardServer {
+  url: string
+  /** disconnectClients drops every Socket.IO client (they reconnect and resync). */
+  disconnectClients(): void
+  close(): Promise<void>
+}
+
+/** startDashboardServer listens and resolves once the port is bound. */
+export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
+  const log = opts.log ?? ((m: string) => console.log(m))
+  const deps: RouteDeps = { source: opts.source, staticDir: opts.staticDir, deptNames: opts.deptNames ?? {}, log, flags: opts.flags, sessions: opts.sessions }
+  if (opts.console) deps.console = mountConsole({ log, ...opts.console, sessions: opts.sessions })
+  const http = createServer((req, res) => void handleRequest(deps, req, res))
+  // serveClient off: the wall bundles socket.io-client itself, nothing else needs it.
+  const io = new Server(http, { serveClient: false })
+  requireSignIn(io, opts.sessions)
+  const stopRelay = startLiveRelay(io, opts.source, { clockIntervalMs: opts.clockIntervalMs ?? 2000, log })
+  // A socket outlives the request that opened it: sign-out and expiry must reach it too.
+  const sessionCheck = setInterval(() => {
+    dropEndedSessions(io, opts.sessions).then(
+      (n) => n && log(`dashboard: dropped ${n} socket(s) of ended sessions`),
+      (e: unknown) => log(`dashboard: session check failed: ${(e as Error).message}`),
+    )
+  }, opts.sessionCheckMs ?? 60_000)
+  sessionCheck.unref()
+
+  await new Promise<void>((ok, fail) => {
+    http.once('error', fail)
+    http.listen(opts.port, opts.host, () => {
+      http.off('error', fail)
+      ok()
+    })
+  })
+  const url = serverUrl(http.address() as AddressInfo)
+  log(`dashboard: listening on ${url}`)
+
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    disconnectClients: () => void io.disconnectSockets(true),
+    close: () =>
+      (closing ??= (async () => {
+        stopRelay()
+        clearInterval(sessionCheck)
+        io.disconnectSockets(true)
+        const done = io.close()
+        // A stuck keep-alive request must not hold close() open for good.
+        const force = setTimeout(() => http.closeAllConnections(), 1000)
+        await done
+        clearTimeout(force)
+      })()),
+  }
+}
+
+/** mountConsole chains the account routes, the account administration and the console routes over one Sessions. */
+function mountConsole(c: ConsoleDeps): NonNullable<RouteDeps['console']> {
+  const accounts = accountRoutes({
+    db: c.db,
+    sessions: c.sessions,
+    format: c.format ?? ((t) => new Date(t).toISOString()),
+    audit: (e) => c.audit(e),
+  })
+  const users = userRoutes({ db: c.db, sessions: c.sessions, audit: c.audit, format: c.format, log: c.log })
+  const threads = consoleRoutes(c)
+  return async (req, res) => (await accounts(req, res)) || (await users(req, res)) || threads(req, res)
+}
+
+/** serverUrl turns a bound address into a URL a browser on this host can open. */
+export function serverUrl(addr: AddressInfo): string {
+  const wildcard = addr.address === '0.0.0.0' || addr.address === '::'
+  if (addr.address.includes(':')) {
+    return `http://[${wildcard ? '::1' : addr.address}]:${addr.port}`
+  }
+  return `http://${wildcard ? '127.0.0.1' : addr.address}:${addr.port}`
+}

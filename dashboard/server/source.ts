@@ -1,0 +1,15 @@
+/** DashboardSource is the seam between the dashboard server and the platform that feeds it (wallFeed.ts live, fakes in tests). */
+import type { Observable } from 'rxjs'
+import type { AlertView, SmsView, WallScope, WallSnapshot } from '../../common/contract/index.ts'
+
+/** DashboardSource is what the platform plugs into the dashboard server. */
+export interface DashboardSource {
+  /** the wall as one reader may see it */
+  snapshot(scope: WallScope): Promise<WallSnapshot>
+  /** Every newly stored card, once. */
+  live: Observable<AlertView>
+  /** Every change of a text message (queued, sent, delivered, failed). */
+  liveSms: Observable<SmsView>
+  /** Platform clock, epoch ms. */
+  now(): number
+}

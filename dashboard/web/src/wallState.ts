@@ -1,0 +1,57 @@
+/**
+ * Wall state: everything the wall shows, as one immutable value. A snapshot replaces
+ * it whole (so a resync can never duplicate a card or a text message); a live card,
+ * a message update or a clock tick derives the next value from the last.
+ */
+import type { AlertView, SmsView, WallScope, WallSnapshot } from '../../../common/contract/api.ts'
+import { feedFromCards, insertCard } from './alertFeed.ts'
+import { smsFromSnapshot, upsertSms } from './smsFeed.ts'
+import { emptyTallies, tallyCard, type Tallies } from './tallies.ts'
+
+/** WallState is what the wall renders. */
+export interface WallState extends Tallies {
+  /** Platform clock, RFC 3339; null until the server has said. */
+  now: string | null
+  /** Newest first, unique by key, bounded (see alert-feed.ts). */
+  feed: AlertView[]
+  /** Text messages, newest first, unique by id, bounded (see sms-feed.ts). */
+  sms: SmsView[]
+  /** Whose wall it is; null until the first snapshot. */
+  scope: WallScope | null
+}
+
+/** emptyWall is the state before the first snapshot. */
+export function emptyWall(): WallState {
+  return { now: null, feed: [], sms: [], scope: null, ...emptyTallies() }
+}
+
+/** fromSnapshot replaces the wall with the server's view. */
+export function fromSnapshot(s: WallSnapshot): WallState {
+  return {
+    now: s.now,
+    feed: feedFromCards(s.alerts),
+    counts: { yellow: s.counts.yellow, red: s.counts.red },
+    byDept: s.byDept.map((d) => ({ dept: d.dept, yellow: d.yellow, red: d.red })),
+    // A server from before the SMS panel sends neither; the wall still works.
+    sms: smsFromSnapshot(s.sms),
+    scope: s.scope ?? null,
+  }
+}
+
+/** withCard adds a live card; a card the wall already holds changes nothing. */
+export function withCard(state: WallState, card: AlertView): WallState {
+  const { feed, duplicate } = insertCard(state.feed, card)
+  if (duplicate) return state
+  return { ...state, feed, ...tallyCard(state, card) }
+}
+
+/** withSms adds a text message or moves one on (same id). */
+export function withSms(state: WallState, sms: SmsView): WallState {
+  const next = upsertSms(state.sms, sms)
+  return next === state.sms ? state : { ...state, sms: next }
+}
+
+/** withClock sets the platform time. */
+export function withClock(state: WallState, now: string): WallState {
+  return state.now === now ? state : { ...state, now }
+}

@@ -1,0 +1,11 @@
+/** The public face of rules: other components import from here, and only from here. */
+export type { RuleContext } from './candidate.ts'
+export { defaultContext } from './context.ts'
+export type { ClockDeps } from './deadline.ts'
+export { RuleEngine } from './engine.ts'
+export { loadCase, storeEvent } from './eventStore.ts'
+export { inEventTime, LineParser, runSorted, toLine, Utf8Text } from './replay.ts'
+export { formatResult, parseTestFile, type RuleTestFile, runTestFile, TestFileError } from './ruleTest.ts'
+export { loadRulesFile, parseRulesFile } from './rulesFile.ts'
+export { UncoveredNotice } from './uncovered.ts'
+export { startRulesWorker } from './worker.ts'
