@@ -3,6 +3,7 @@
  * DATABASE_URL) and the bus (a nats-server of our own, or NATS_URL).
  */
 import { join, resolve } from 'node:path'
+import { loadOrCreateKey, startCheckpoints } from '../common/audit/index.ts'
 import { Bus, type NatsServer, startNatsServer } from '../common/bus/index.ts'
 import { redact, type Config } from '../common/config/index.ts'
 import { openDb, type Db } from '../common/db/index.ts'
@@ -20,7 +21,19 @@ export function openConfiguredDb(cfg: Config, log: (m: string) => void = (m) => 
   return openDb({ url: cfg.databaseUrl, dataDir: resolve(cfg.dataDir, 'pg'), log })
 }
 
-/** openInfra starts or connects the database and the bus. */
+/**
+ * auditKeyOf is the key that signs the audit trail's checkpoints: AUDIT_KEY, else the
+ * one in <dataDir>/audit.key, made on first use (say where, so it can be copied away).
+ */
+export function auditKeyOf(cfg: Config, log: (m: string) => void): string {
+  if (cfg.auditKey) return cfg.auditKey
+  const path = resolve(cfg.dataDir, 'audit.key')
+  const { key, created } = loadOrCreateKey(path)
+  if (created) log(`audit: made a new signing key in ${path}; keep a copy outside this machine, or set AUDIT_KEY (every process needs the same)`)
+  return key
+}
+
+/** openInfra starts or connects the database and the bus, and signs the audit trail's head while open. */
 export async function openInfra(cfg: Config, name: string, log: Logger, given?: Db): Promise<Infra> {
   const db = given ?? (await openConfiguredDb(cfg, (m) => log.info(m)))
   if (!given) {
@@ -45,11 +58,20 @@ export async function openInfra(cfg: Config, name: string, log: Logger, given?: 
     if (!given) await db.close()
     throw e
   }
+  const checkpoints = startCheckpoints({
+    db,
+    key: auditKeyOf(cfg, (m) => log.warn(m)),
+    now: Date.now,
+    everyMs: cfg.auditCheckpointSeconds * 1000,
+    anchorFile: cfg.auditAnchorFile,
+    log,
+  })
   return {
     db,
     bus,
     natsUrl: cfg.natsUrl ?? nats!.url,
     async close() {
+      await checkpoints.stop()
       await bus.close().catch(() => {})
       await nats?.stop()
       if (!given) await db.close()

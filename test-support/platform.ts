@@ -13,6 +13,8 @@ import { startPlatform, type Part, type Platform } from '../bin/platform.ts'
 import { createUser, findUser } from '../accounts/index.ts'
 
 export const TOKEN = 'test-source-token-0123456789'
+/** TEST_AUDIT_KEY signs every test platform's audit checkpoints. */
+export const TEST_AUDIT_KEY = 'test-audit-key-0123456789abcdef0123456789'
 /** INSPECTOR_TOKEN is the bearer token of inspector INSPECTOR, known to every test platform. */
 export const INSPECTOR_TOKEN = 'test-inspector-token-0123456789'
 export const INSPECTOR = 'inspector-wang'
@@ -45,7 +47,7 @@ export async function startTestPlatform(
   const inspectors = opts.inspectors ?? [{ name: INSPECTOR, token: INSPECTOR_TOKEN }]
   const cfg = loadConfig({
     env: {},
-    overrides: { natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, tickMs: 50, settleMs: 300, sources: [{ name: 'hall', token: TOKEN }], inspectors, logLevel: 'warn' },
+    overrides: { natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, tickMs: 50, settleMs: 300, sources: [{ name: 'hall', token: TOKEN }], inspectors, logLevel: 'warn', auditKey: TEST_AUDIT_KEY },
   })
   return startPlatform(cfg, new Set(parts), logger('test'), { db, clock })
 }

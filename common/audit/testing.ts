@@ -1,5 +1,6 @@
 /** Test helpers for the audit trail: a sample chain and tampering behind the triggers' back. */
 import type { Db, Queryable } from '../db/index.ts'
+import { hashEntry } from './chain.ts'
 import { appendAudit, type AuditInput } from './log.ts'
 
 /** SAMPLE is a varied chain: nested detail in several key orders, Chinese text, no detail. */
@@ -30,12 +31,36 @@ export async function tamper(db: Db, ...sql: string[]): Promise<void> {
   })
 }
 
+/**
+ * rechainFrom rewrites row `seq` and every row after it with valid hashes and moves the
+ * head: what a superuser who knows the scheme (but not the signing key) can do.
+ */
+export async function rechainFrom(db: Db, seq: number, subject: string): Promise<void> {
+  const rows = (await db.query<{ seq: string | number; at: Date; actor: string; action: string; subject: string; detail: Record<string, unknown>; prev_hash: string }>(
+    'SELECT seq, at, actor, action, subject, detail, prev_hash FROM audit_log WHERE seq >= $1 ORDER BY seq', [seq],
+  )).rows
+  let prev = rows[0]!.prev_hash
+  const sql: string[] = []
+  for (const r of rows) {
+    const n = Number(r.seq)
+    const entry = { seq: n, at: r.at, actor: r.actor, action: r.action, subject: n === seq ? subject : r.subject, detail: r.detail }
+    const hash = hashEntry(prev, entry)
+    sql.push(`UPDATE audit_log SET subject = ${lit(entry.subject)}, prev_hash = '${prev}', hash = '${hash}' WHERE seq = ${n}`)
+    prev = hash
+  }
+  sql.push(`UPDATE audit_head SET hash = '${prev}' WHERE id = 1`)
+  await tamper(db, ...sql)
+}
+
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`
+
 /** resetAudit empties the trail and rewinds the head, for the next test. */
 export async function resetAudit(db: Db): Promise<void> {
-  await tamper(db, 'DELETE FROM audit_log', `UPDATE audit_head SET seq = 0, hash = repeat('0', 64)`)
+  await tamper(db, 'DELETE FROM audit_checkpoints', 'DELETE FROM audit_log', `UPDATE audit_head SET seq = 0, hash = repeat('0', 64)`)
 }
 
 async function setTriggers(tx: Queryable, how: 'DISABLE' | 'ENABLE'): Promise<void> {
   await tx.query(`ALTER TABLE audit_log ${how} TRIGGER USER`)
   await tx.query(`ALTER TABLE audit_head ${how} TRIGGER USER`)
+  await tx.query(`ALTER TABLE audit_checkpoints ${how} TRIGGER USER`)
 }

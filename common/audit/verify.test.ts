@@ -3,10 +3,13 @@ import type { Db } from '../db/index.ts'
 import { openTestDbs } from '../db/testing.ts'
 import { GENESIS, hashEntry } from './chain.ts'
 import { appendAudit } from './log.ts'
-import { appendAll, resetAudit, SAMPLE, tamper } from './testing.ts'
+import { latestCheckpoint, writeCheckpoint } from './checkpoints.ts'
+import { keyIdOf, sign, type Checkpoint } from './signature.ts'
+import { appendAll, rechainFrom, resetAudit, SAMPLE, tamper } from './testing.ts'
 import { verifyAudit } from './verify.ts'
 
 const N = SAMPLE.length
+const UNSIGNED = { checkpoints: 0, lastCheckpoint: null, signaturesChecked: false }
 
 describe.each(openTestDbs())('verifyAudit on $name', (backend) => {
   let db: Db
@@ -25,14 +28,14 @@ describe.each(openTestDbs())('verifyAudit on $name', (backend) => {
 
   it('finds an empty trail intact', async () => {
     await resetAudit(db)
-    expect(await verifyAudit(db)).toEqual({ ok: true, rows: 0, head: GENESIS })
+    expect(await verifyAudit(db)).toEqual({ ok: true, rows: 0, head: GENESIS, ...UNSIGNED })
   })
 
   it('finds an untouched trail intact, batch by batch, reporting progress', async () => {
     const seen: number[] = []
-    expect(await verifyAudit(db, { batch: 3, onProgress: (n) => seen.push(n) })).toEqual({ ok: true, rows: N, head: hashes.at(-1) })
+    expect(await verifyAudit(db, { batch: 3, onProgress: (n) => seen.push(n) })).toEqual({ ok: true, rows: N, head: hashes.at(-1), ...UNSIGNED })
     expect(seen).toEqual([3, 6, 8])
-    expect(await verifyAudit(db, { batch: N })).toEqual({ ok: true, rows: N, head: hashes.at(-1) })
+    expect(await verifyAudit(db, { batch: N })).toEqual({ ok: true, rows: N, head: hashes.at(-1), ...UNSIGNED })
   })
 
   it('reports a row whose detail was updated as altered', async () => {
@@ -123,3 +126,66 @@ describe.each(openTestDbs())('verifyAudit on $name', (backend) => {
     expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: N + 20 })
   })
 })
+
+describe.each(openTestDbs())('verifyAudit against signed checkpoints on $name', (backend) => {
+  const KEY = 'verify-test-key-0123456789abcdef0123'
+  let db: Db
+  beforeAll(async () => {
+    db = await backend.open()
+  })
+  afterAll(async () => {
+    await db?.close()
+  })
+  beforeEach(async () => {
+    await resetAudit(db)
+    await appendAll(db, SAMPLE.slice(0, 4))
+    await writeCheckpoint(db, KEY, Date.UTC(2026, 11, 3, 1))
+    await appendAll(db, SAMPLE.slice(4))
+    await writeCheckpoint(db, KEY, Date.UTC(2026, 11, 3, 2))
+  })
+
+  it('finds a signed trail intact and says how far it is signed', async () => {
+    expect(await verifyAudit(db, { key: KEY })).toMatchObject({ ok: true, rows: N, checkpoints: 2, lastCheckpoint: { seq: N }, signaturesChecked: true })
+  })
+
+  it('catches a superuser who rewrote a row, re-chained the tail and moved the head', async () => {
+    await rechainFrom(db, 3, 'alert:someone-else')
+    // The chain alone now reads as intact: this is what the checkpoints are for.
+    const chain = await verifyAudit(db, { key: KEY })
+    expect(chain).toEqual({ ok: false, rows: N, brokenAt: 4, reason: 'row rewritten after a signed checkpoint' })
+  })
+
+  it('catches checkpoints forged without the key, or removed from the middle', async () => {
+    await rechainFrom(db, 3, 'alert:someone-else')
+    const rows = (await db.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log WHERE seq IN (4, 8) ORDER BY seq')).rows
+    // Re-signed with a key of the attacker's own.
+    const forged = sign('attacker-key-0123456789abcdef012345', 4, rows[0]!.hash, Date.UTC(2026, 11, 3, 1))
+    await tamper(db, 'DELETE FROM audit_checkpoints', insertSql(forged))
+    expect(await verifyAudit(db, { key: KEY })).toMatchObject({ ok: false, brokenAt: 4, reason: 'checkpoint signed by another key' })
+    // Claiming our key's id does not help.
+    await tamper(db, 'DELETE FROM audit_checkpoints', insertSql({ ...forged, keyId: keyIdOf(KEY) }))
+    expect(await verifyAudit(db, { key: KEY })).toMatchObject({ ok: false, brokenAt: 4, reason: 'checkpoint signature invalid' })
+    // Without the key the links are still held: a checkpoint whose predecessor was removed.
+    await resetAudit(db)
+    await appendAll(db, SAMPLE)
+    await writeCheckpoint(db, KEY, 1)
+    await appendAll(db, SAMPLE.slice(0, 1))
+    await writeCheckpoint(db, KEY, 2)
+    await tamper(db, `DELETE FROM audit_checkpoints WHERE seq = ${N}`)
+    expect(await verifyAudit(db)).toMatchObject({ ok: false, brokenAt: N + 1, reason: 'checkpoint missing' })
+  })
+
+  it('holds the trail against heads recorded elsewhere', async () => {
+    const head = (await latestCheckpoint(db))!
+    expect(await verifyAudit(db, { key: KEY, anchors: [{ seq: head.seq, hash: head.hash }] })).toMatchObject({ ok: true })
+    await rechainFrom(db, 2, 'alert:x')
+    await tamper(db, 'DELETE FROM audit_checkpoints')
+    // With its checkpoints gone the database looks clean; the recorded head does not.
+    expect(await verifyAudit(db, { key: KEY })).toMatchObject({ ok: true, checkpoints: 0 })
+    expect(await verifyAudit(db, { key: KEY, anchors: [{ seq: head.seq, hash: head.hash }] })).toMatchObject({ ok: false, brokenAt: head.seq, reason: 'anchor not in the trail' })
+  })
+})
+
+function insertSql(c: Checkpoint): string {
+  return `INSERT INTO audit_checkpoints (seq, hash, at, prev_mac, key_id, mac) VALUES (${c.seq}, '${c.hash}', '${new Date(c.at).toISOString()}', '${c.prevMac}', '${c.keyId}', '${c.mac}')`
+}

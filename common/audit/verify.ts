@@ -5,6 +5,8 @@
  */
 import type { Queryable } from '../db/index.ts'
 import { GENESIS, hashEntry } from './chain.ts'
+import { checkpointsAfter } from './checkpoints.ts'
+import { keyIdOf, signedBy, type Checkpoint } from './signature.ts'
 
 /** BreakReason says how the chain is broken at brokenAt. */
 export type BreakReason =
@@ -15,14 +17,35 @@ export type BreakReason =
   | 'rows not recorded in the head'
   | 'head does not match the last row'
   | 'head missing'
+  | 'checkpoint signature invalid'
+  | 'checkpoint signed by another key'
+  | 'checkpoint missing'
+  | 'row rewritten after a signed checkpoint'
+  | 'anchor not in the trail'
 
-/** AuditVerdict is the outcome; rows counts the rows found intact before the break. */
-export type AuditVerdict = { ok: true; rows: number; head: string } | { ok: false; rows: number; brokenAt: number; reason: BreakReason }
+/**
+ * AuditVerdict is the outcome; rows counts the rows found intact before the break.
+ * An intact trail also tells how many signed checkpoints hold it, the newest, and
+ * whether their signatures were checked (they are when the key is given).
+ */
+export type AuditVerdict =
+  | { ok: true; rows: number; head: string; checkpoints: number; lastCheckpoint: Checkpoint | null; signaturesChecked: boolean }
+  | { ok: false; rows: number; brokenAt: number; reason: BreakReason }
 
-/** VerifyOptions sets the batch size (rows per query) and a callback with the rows checked so far. */
+/** Anchor is a head recorded outside the platform: row seq had this hash. */
+export interface Anchor {
+  seq: number
+  hash: string
+}
+
+/** VerifyOptions sets the batch size (rows per query), a progress callback, the signing key and a recorded anchor. */
 export interface VerifyOptions {
   batch?: number
   onProgress?: (n: number) => void
+  /** the checkpoints' signing key (AUDIT_KEY); without it only their links and rows are checked */
+  key?: string
+  /** heads recorded elsewhere (jiancha audit head, AUDIT_ANCHOR_FILE) that must still be in the trail */
+  anchors?: readonly Anchor[]
 }
 
 interface Row {
@@ -65,8 +88,43 @@ export async function verifyAudit(db: Queryable, opts: VerifyOptions = {}): Prom
       continue
     }
     const broken = compareHead(head, last)
-    return broken ? { ok: false, rows, ...broken } : { ok: true, rows, head: last.hash }
+    if (broken) return { ok: false, rows, ...broken }
+    for (const a of opts.anchors ?? []) {
+      if ((await rowHash(db, a.seq)) !== a.hash) return { ok: false, rows, brokenAt: a.seq, reason: 'anchor not in the trail' }
+    }
+    const signed = await checkCheckpoints(db, batch, opts.key)
+    if ('reason' in signed) return { ok: false, rows, brokenAt: signed.brokenAt, reason: signed.reason }
+    return { ok: true, rows, head: last.hash, checkpoints: signed.count, lastCheckpoint: signed.last, signaturesChecked: opts.key !== undefined }
   }
+}
+
+/**
+ * checkCheckpoints holds the intact chain against its signed checkpoints: each links to
+ * the one before, names a row that still has the hash it had when signed and, given
+ * the key, carries a valid signature. A superuser who rewrote rows and re-chained the
+ * tail fails the second test; one who also forged checkpoints, the third.
+ */
+async function checkCheckpoints(db: Queryable, batch: number, key: string | undefined): Promise<{ count: number; last: Checkpoint | null } | { brokenAt: number; reason: BreakReason }> {
+  const keyId = key === undefined ? undefined : keyIdOf(key)
+  let last: Checkpoint | null = null
+  let count = 0
+  for (;;) {
+    const page = await checkpointsAfter(db, last?.seq ?? -1, batch)
+    for (const c of page) {
+      if (c.prevMac !== (last?.mac ?? GENESIS)) return { brokenAt: c.seq, reason: 'checkpoint missing' }
+      if (c.rowHash !== c.hash) return { brokenAt: c.seq, reason: 'row rewritten after a signed checkpoint' }
+      if (key !== undefined && c.keyId !== keyId) return { brokenAt: c.seq, reason: 'checkpoint signed by another key' }
+      if (key !== undefined && !signedBy(key, c)) return { brokenAt: c.seq, reason: 'checkpoint signature invalid' }
+      last = c
+      count++
+    }
+    if (page.length < batch) return { count, last }
+  }
+}
+
+async function rowHash(db: Queryable, seq: number): Promise<string | null> {
+  const r = await db.query<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = $1', [seq])
+  return r.rows[0]?.hash ?? null
 }
 
 type Scanned = { rows: number; last: Link } | { rows: number; brokenAt: number; reason: BreakReason }

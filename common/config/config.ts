@@ -40,6 +40,11 @@ export interface Config {
   tickMs: number
   settleMs: number
   allowedLatenessHours: number
+  /** the key that signs the audit trail's checkpoints; unset = <dataDir>/audit.key, made on first start */
+  auditKey: string | undefined
+  /** a file outside the database that each signed checkpoint is appended to */
+  auditAnchorFile: string | undefined
+  auditCheckpointSeconds: number
   simSpeed: number
   simDaysBack: number
   simRatePerDay: number
@@ -121,6 +126,13 @@ const SETTINGS: Array<Setting<keyof Config>> = [
   s('tickMs', 'RULES_TICK_MS', 'tickMs', 'how often the live rules engine checks its clock for due deadlines (ms)', 1000, int(50, 60_000)),
   s('settleMs', 'RULES_SETTLE_MS', 'settleMs', 'after an event, a case waits this long (ms, wall time) before its cards fire, so events sent together are all applied first', 5000, int(0, 600_000)),
   s('allowedLatenessHours', 'RULES_ALLOWED_LATENESS_HOURS', 'allowedLatenessHours', 'an event at most this late (hours behind the clock) still corrects a card already raised; later ones only count for what lies ahead', 72, int(0, 24 * 366)),
+  s('auditKey', 'AUDIT_KEY', 'auditKey', 'secret (at least 32 characters) that signs the audit trail\'s checkpoints; keep it outside the database; unset = <dataDir>/audit.key, made on first start', undefined, (raw, name) => {
+    const v = optStr(raw, name)
+    if (v !== undefined && v.length < 32) throw new ConfigError(name, `must be at least 32 characters, got ${v.length}`)
+    return v
+  }),
+  s('auditAnchorFile', 'AUDIT_ANCHOR_FILE', 'auditAnchorFile', 'file (outside the database) that each signed audit checkpoint is appended to, as a JSON line', undefined, optStr),
+  s('auditCheckpointSeconds', 'AUDIT_CHECKPOINT_SECONDS', 'auditCheckpointSeconds', 'how often the head of the audit trail is signed', 60, int(1, 86_400)),
   s('simSpeed', 'SIM_SPEED', 'simSpeed', 'demo time-lapse factor (28800 = one simulated day per 3 s)', 28_800, int(1, 10_000_000)),
   s('simDaysBack', 'SIM_DAYS_BACK', 'simDaysBack', 'the demo simulation starts this many days before now', 60, int(1, 3650)),
   s('simRatePerDay', 'SIM_RATE_PER_DAY', 'simRatePerDay', 'demo cases opened per simulated day', 150, int(1, 1_000_000)),
