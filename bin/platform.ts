@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { eventSubject } from '../common/bus/index.ts'
 import { type Clock, DAY_MS, DemoClock, platformCalendarYears, systemClock } from '../common/time/index.ts'
 import type { Config } from '../common/config/index.ts'
 import type { Db } from '../common/db/index.ts'
@@ -15,7 +14,7 @@ import { defaultContext, parseRulesFile, type RuleContext, startRulesWorker, Unc
 import { auditTransition, DEFAULT_ESCALATION, ESCALATION_DEPTS, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, rectificationDeadline, startAlertService, startNotifier, ThreadStore } from '../alerts/index.ts'
 import { auditWriter, startDashboardServer, wallFeed } from '../dashboard/index.ts'
 import { SourceAuth } from '../common/http/index.ts'
-import { startCollector } from '../collector/index.ts'
+import { BacklogGauge, busPublisher, startCollector } from '../collector/index.ts'
 import { type DemoAccounts, demoTwilio, DEPARTMENTS, ensureDemoAccounts, seedDemoContacts, startSimulator } from '../demo/index.ts'
 import { Sessions } from '../accounts/index.ts'
 import { readFileSync } from 'node:fs'
@@ -90,6 +89,8 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     const simToken = randomBytes(24).toString('hex')
     if (parts.has('simulator')) auth.add({ name: 'simulator', token: simToken })
     if (parts.has('collector')) {
+      const backlog = await new BacklogGauge(() => infra.bus.backlog('JIANCHA_EVENTS', 'rules'), 1000, (e) => log.child('collector').warn('cannot read the rules backlog', { error: e.message })).start()
+      stops.push(async () => backlog.stop())
       const c = await startCollector({
         host: cfg.host,
         port: cfg.collectorPort,
@@ -97,10 +98,11 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
         maxBatch: cfg.maxBatch,
         log: log.child('collector'),
         routes: webhooks,
+        backpressure: cfg.maxBacklog ? { behind: () => backlog.current, bound: cfg.maxBacklog } : undefined,
         deps: {
           now: () => clock.now(),
           maxFutureMs: MAX_FUTURE_MS,
-          publish: (ev) => infra.bus.publish(eventSubject(ev.kind, ev.dept), ev, ev.id),
+          publish: busPublisher(infra.bus),
           seen: async (ids) => new Set((await infra.db.query<{ id: string }>('SELECT id FROM event_ids WHERE id = ANY($1)', [ids])).rows.map((r) => r.id)),
         },
       })

@@ -1,27 +1,36 @@
 /**
- * parseBatch turns a request body into event candidates: one JSON object, a JSON
- * array, or NDJSON (one object per line). A line that is not JSON becomes an item
- * with an error, so that a bad event never blocks its good neighbours.
+ * parseBatch turns a request body into event candidates by its media type: a JSON
+ * body (application/json) is one event or an array of events, parsed whole however it
+ * is laid out; NDJSON (application/x-ndjson) is one event per line, where a line that
+ * is not JSON becomes an item with an error, so that it never blocks its neighbours.
  */
 
 /** BatchItem is one entry of a request, parsed or not. */
 export type BatchItem = { index: number; value: unknown } | { index: number; error: string }
 
-/** parseBatch splits the body; it throws only when the whole body is unusable. */
-export function parseBatch(body: string, contentType = ''): BatchItem[] {
+/** NDJSON_TYPES are the media types read a line at a time. */
+export const NDJSON_TYPES = ['application/x-ndjson', 'application/jsonl']
+
+/** parseBatch splits the body; it throws a BatchError (400) or MediaTypeError (415) when the whole body is unusable. */
+export function parseBatch(body: string, contentType: string | undefined = undefined): BatchItem[] {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type && type !== 'application/json' && !NDJSON_TYPES.includes(type)) {
+    throw new MediaTypeError(`Content-Type ${type} is not taken: send application/json (one event or an array) or application/x-ndjson (one event per line)`)
+  }
   const text = body.trim()
   if (!text) throw new BatchError('the request body is empty: send one event, a JSON array, or NDJSON')
-  const ndjson = /ndjson|jsonl|json-seq/.test(contentType)
-  if (!ndjson && (text.startsWith('[') || !text.includes('\n'))) {
-    try {
-      const v: unknown = JSON.parse(text)
-      return Array.isArray(v) ? v.map((value, index) => ({ index, value })) : [{ index: 0, value: v }]
-    } catch (e) {
-      // A single-line body that is not JSON is one bad item, not a bad batch.
-      if (!text.startsWith('[')) return [{ index: 0, error: `not JSON: ${(e as Error).message}` }]
-      throw new BatchError(`the body starts with "[" but is not a JSON array: ${(e as Error).message}`)
-    }
+  if (NDJSON_TYPES.includes(type)) return ndjson(text)
+  let v: unknown
+  try {
+    v = JSON.parse(text)
+  } catch (e) {
+    const hint = text.includes('\n') && text.trimStart().startsWith('{') ? '; for one event per line send Content-Type: application/x-ndjson' : ''
+    throw new BatchError(`the body is not JSON: ${(e as Error).message}${hint}`)
   }
+  return Array.isArray(v) ? v.map((value, index) => ({ index, value })) : [{ index: 0, value: v }]
+}
+
+function ndjson(text: string): BatchItem[] {
   const out: BatchItem[] = []
   let index = 0
   for (const line of text.split('\n')) {
@@ -38,3 +47,6 @@ export function parseBatch(body: string, contentType = ''): BatchItem[] {
 
 /** BatchError is a body that cannot be split into events at all (HTTP 400). */
 export class BatchError extends Error {}
+
+/** MediaTypeError is a body of a type the collector does not read (HTTP 415). */
+export class MediaTypeError extends Error {}

@@ -1,2 +1,4 @@
-/** The public face of collector: other components import from here, and only from here. */
-export { startCollector } from './server.ts'
+/** The collector: the HTTP intake of the departments' events. Other components import from here, and only from here. */
+export { BacklogGauge } from './backlog.ts'
+export { busPublisher, PUBLISH_BUDGET_MS } from './publisher.ts'
+export { type Backpressure, RETRY_AFTER_S, startCollector } from './server.ts'

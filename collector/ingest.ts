@@ -27,7 +27,11 @@ export interface BatchResult {
 
 /** IngestDeps are the collector's collaborators. */
 export interface IngestDeps {
-  /** publishes one event; duplicate = the bus had this id already */
+  /**
+   * publishes one event; duplicate = the bus had this id already. It throws a
+   * PermanentError for an event the bus can never take (then the event is rejected),
+   * anything else for trouble that resending may cure.
+   */
   publish(ev: CaseEvent): Promise<{ duplicate: boolean }>
   /** ids among these already stored (dedup beyond the bus window); optional */
   seen?(ids: string[]): Promise<Set<string>>
@@ -68,7 +72,14 @@ export async function ingestBatch(items: BatchItem[], source: string, deps: Inge
       valid.push({ r, ev })
     }
   }
-  const seen = deps.seen && valid.length ? await deps.seen(valid.map((x) => x.ev.id)) : new Set<string>()
+  let seen: Set<string>
+  try {
+    seen = deps.seen && valid.length ? await deps.seen(valid.map((x) => x.ev.id)) : new Set<string>()
+  } catch (e) {
+    // Without the store of ids nothing can be told new from resent: store nothing, ask for all again.
+    for (const { r } of valid) Object.assign(r, { status: 'failed', error: { field: '(database)', message: `not stored, send again: ${(e as Error).message}` } })
+    return tally(results)
+  }
   // Publishing concurrently keeps a big batch fast; the client sends in order, so order holds.
   await Promise.all(
     valid.map(async ({ r, ev }) => {
@@ -80,10 +91,18 @@ export async function ingestBatch(items: BatchItem[], source: string, deps: Inge
         const ack = await deps.publish(ev)
         if (ack.duplicate) r.status = 'duplicate'
       } catch (e) {
-        Object.assign(r, { status: 'failed', error: { field: '(bus)', message: `not stored, send again: ${(e as Error).message}` } })
+        if (e instanceof PermanentError) Object.assign(r, { status: 'rejected', error: { field: '(event)', message: e.message } })
+        else Object.assign(r, { status: 'failed', error: { field: '(bus)', message: `not stored, send again: ${(e as Error).message}` } })
       }
     }),
   )
+  return tally(results)
+}
+
+/** PermanentError is an event that can never be stored as it is (too large for the bus, say): resending cannot help. */
+export class PermanentError extends Error {}
+
+function tally(results: ItemResult[]): BatchResult {
   const count = (s: ItemStatus) => results.filter((x) => x.status === s).length
   return { results, accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), failed: count('failed') }
 }

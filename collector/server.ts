@@ -6,8 +6,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { Logger } from '../common/log/index.ts'
 import { readBody, type SourceAuth } from '../common/http/index.ts'
-import { BatchError, parseBatch } from './batch.ts'
+import { BatchError, MediaTypeError, parseBatch } from './batch.ts'
 import { ingestBatch, type IngestDeps } from './ingest.ts'
+
+/** RETRY_AFTER_S is what a 503 or 429 asks the source to wait before sending again. */
+export const RETRY_AFTER_S = 5
+
+/** Backpressure says how far the pipeline lags (events not yet through the rules) and how far it may. */
+export interface Backpressure {
+  behind(): number
+  bound: number
+}
 
 export interface CollectorOptions {
   host: string
@@ -17,6 +26,8 @@ export interface CollectorOptions {
   maxBatch: number
   maxBodyBytes?: number
   log: Logger
+  /** when the pipeline lags more than its bound, new events are refused with 429 until it catches up */
+  backpressure?: Backpressure
   /** more handlers by exact path (e.g. Twilio's webhooks); the map may be filled after start */
   routes?: Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>>
 }
@@ -43,6 +54,11 @@ export async function startCollector(opts: CollectorOptions): Promise<{ url: str
       res.setHeader('WWW-Authenticate', 'Bearer')
       return send(res, 401, { error: 'missing or unknown bearer token: each source sends its own token in "Authorization: Bearer …"' })
     }
+    const behind = opts.backpressure?.behind() ?? 0
+    if (opts.backpressure && behind > opts.backpressure.bound) {
+      res.setHeader('Retry-After', String(RETRY_AFTER_S))
+      return send(res, 429, { error: `the platform is ${behind} events behind (at most ${opts.backpressure.bound}): nothing was stored, send again in ${RETRY_AFTER_S} s` })
+    }
     const body = await readBody(req, maxBody)
     if (body === null) return send(res, 413, { error: `the body is larger than ${maxBody} bytes: send smaller batches` })
     let items
@@ -50,12 +66,14 @@ export async function startCollector(opts: CollectorOptions): Promise<{ url: str
       items = parseBatch(body, req.headers['content-type'])
     } catch (e) {
       if (e instanceof BatchError) return send(res, 400, { error: e.message })
+      if (e instanceof MediaTypeError) return send(res, 415, { error: e.message })
       throw e
     }
     if (items.length > opts.maxBatch) return send(res, 413, { error: `${items.length} events in one request; at most ${opts.maxBatch}` })
     const result = await ingestBatch(items, source, opts.deps)
     if (result.rejected || result.failed) opts.log.warn('batch with problems', { source, accepted: result.accepted, rejected: result.rejected, failed: result.failed })
     // 503 tells clients to resend; resending is safe because ingest is idempotent by id.
+    if (result.failed) res.setHeader('Retry-After', String(RETRY_AFTER_S))
     send(res, result.failed ? 503 : 200, result)
   }
 

@@ -34,6 +34,27 @@ export interface PublishResult {
 const PUBLISH_TIMEOUT_MS = 5000
 const PUBLISH_ATTEMPTS = 5
 
+/** PublishOptions bound a publish: within budgetMs it is stored or fails (default: five tries of up to 5 s). */
+export interface PublishOptions {
+  budgetMs?: number
+}
+
+/** PayloadTooLargeError is a message bigger than the server takes: sending it again cannot help. */
+export class PayloadTooLargeError extends Error {
+  constructor(readonly bytes: number, readonly max: number) {
+    super(`the message is ${bytes} bytes; the bus takes at most ${max}`)
+    this.name = 'PayloadTooLargeError'
+  }
+}
+
+/** NotConnectedError is a publish that found no connection within its budget. */
+export class NotConnectedError extends Error {
+  constructor(ms: number) {
+    super(`the bus is not connected (waited ${ms} ms)`)
+    this.name = 'NotConnectedError'
+  }
+}
+
 /** Bus is a connection to NATS with the Jiancha streams ensured. */
 export class Bus {
   private readonly consumers = new Set<ConsumerHandle>()
@@ -68,17 +89,31 @@ export class Bus {
     }
   }
 
-  /** publish stores data as JSON on a stream subject, de-duplicated by msgId, retrying transient failures. */
-  async publish(subject: string, data: unknown, msgId: string): Promise<PublishResult> {
+  /** maxPayload is the largest message the server takes, in bytes (1 MiB unless the server says otherwise). */
+  get maxPayload(): number {
+    return this.nc.info?.max_payload ?? 1024 * 1024
+  }
+
+  /**
+   * publish stores data as JSON on a stream subject, de-duplicated by msgId, retrying
+   * transient failures within the budget. A message over maxPayload fails at once
+   * with PayloadTooLargeError.
+   */
+  async publish(subject: string, data: unknown, msgId: string, opts: PublishOptions = {}): Promise<PublishResult> {
     const payload = encodeJson(data)
+    // Headroom for the subject and the Nats-Msg-Id header, which count against the limit too.
+    if (payload.length + subject.length + msgId.length + 64 > this.maxPayload) throw new PayloadTooLargeError(payload.length, this.maxPayload)
+    const deadline = opts.budgetMs === undefined ? Infinity : Date.now() + opts.budgetMs
+    const left = () => Math.max(1, Math.min(PUBLISH_TIMEOUT_MS, deadline - Date.now()))
     const attempt = async () => {
       // Sent while disconnected, the request would be dropped and only time out.
-      await this.gate.whenConnected(PUBLISH_TIMEOUT_MS)
-      return this.js.publish(subject, payload, { msgID: msgId, timeout: PUBLISH_TIMEOUT_MS })
+      const wait = left()
+      if (!(await this.gate.whenConnected(wait)) && deadline !== Infinity) throw new NotConnectedError(wait)
+      return this.js.publish(subject, payload, { msgID: msgId, timeout: left() })
     }
     const ack = await withRetry(attempt, {
       attempts: PUBLISH_ATTEMPTS,
-      isRetryable: isTransientNatsError,
+      isRetryable: (e) => Date.now() < deadline && isTransientNatsError(e),
       onRetry: (err, attempt, delayMs) =>
         this.log(`publish ${subject} attempt ${attempt} failed (${(err as Error).message}); retry in ${delayMs} ms`),
     })

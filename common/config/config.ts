@@ -36,6 +36,8 @@ export interface Config {
   twilioBaseUrl: string | undefined
   secureCookies: boolean
   maxBatch: number
+  /** events the rules may lag behind before the collector answers 429; 0 = never */
+  maxBacklog: number
   duplicateWindowHours: number
   tickMs: number
   settleMs: number
@@ -122,6 +124,7 @@ const SETTINGS: Array<Setting<keyof Config>> = [
     throw new ConfigError(name, `must be true or false, got ${JSON.stringify(raw)}`)
   }),
   s('maxBatch', 'COLLECTOR_MAX_BATCH', 'maxBatch', 'most events accepted in one request', 5000, int(1, 100_000)),
+  s('maxBacklog', 'COLLECTOR_MAX_BACKLOG', 'maxBacklog', 'events the rules worker may lag behind the collector before new events are refused with 429 and Retry-After (0 = never)', 100_000, int(0, 100_000_000)),
   s('duplicateWindowHours', 'BUS_DUPLICATE_WINDOW_HOURS', 'duplicateWindowHours', 'JetStream de-duplication window by event id', 24, int(1, 24 * 30)),
   s('tickMs', 'RULES_TICK_MS', 'tickMs', 'how often the live rules engine checks its clock for due deadlines (ms)', 1000, int(50, 60_000)),
   s('settleMs', 'RULES_SETTLE_MS', 'settleMs', 'after an event, a case waits this long (ms, wall time) before its cards fire, so events sent together are all applied first', 5000, int(0, 600_000)),

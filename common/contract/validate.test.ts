@@ -74,10 +74,13 @@ describe('validateEvent', () => {
       ]) expect(validateEvent(input).ok, JSON.stringify(input)).toBe(true)
     })
 
-    it('walks a deeply nested unknown field without overflowing the stack', () => {
+    it('refuses a value nested deeper than the platform keeps, without overflowing the stack', () => {
       let deep: unknown = '\u0000'
       for (let i = 0; i < 100_000; i++) deep = [deep]
-      expect(validateEvent({ ...accepted, extra: deep })).toMatchObject({ ok: false, message: expect.stringContaining('U+0000') })
+      expect(validateEvent({ ...accepted, extra: deep })).toMatchObject({ ok: false, field: 'extra', message: expect.stringContaining('deeper than 32 levels') })
+      let fine: unknown = 'x'
+      for (let i = 0; i < 30; i++) fine = { a: fine }
+      expect(validateEvent({ ...accepted, extra: fine }).ok).toBe(true)
     })
   })
 

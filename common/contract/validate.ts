@@ -89,14 +89,22 @@ function inCentury(at: string): boolean {
 }
 
 /**
+ * MAX_DEPTH bounds how deeply an event's values may nest: the contract keeps unknown
+ * fields, and a value nested a hundred thousand levels deep would overflow every
+ * recursive step after this one (JSON.stringify on the bus, jsonb in the database).
+ */
+export const MAX_DEPTH = 32
+
+/**
  * illFormedText finds a string anywhere in the event (keys, attrs and unknown fields
- * too) that holds U+0000 or an unpaired surrogate, which no database stores. The walk
- * is iterative, so a deeply nested value cannot overflow the stack.
+ * too) that holds U+0000 or an unpaired surrogate, which no database stores, or a
+ * value nested deeper than MAX_DEPTH. The walk is iterative, so it cannot overflow the stack.
  */
 function illFormedText(ev: CaseEvent): Invalid | null {
-  const stack: Array<{ v: unknown; path: string }> = [{ v: ev, path: '' }]
+  const stack: Array<{ v: unknown; path: string; depth: number }> = [{ v: ev, path: '', depth: 0 }]
   while (stack.length) {
-    const { v, path } = stack.pop()!
+    const { v, path, depth } = stack.pop()!
+    if (depth > MAX_DEPTH) return { ok: false, field: path.split('.')[0]!, message: `nests deeper than ${MAX_DEPTH} levels, more than the platform keeps` }
     if (typeof v === 'string') {
       const why = textProblem(v)
       if (why) return { ok: false, field: path || '(event)', message: why }
@@ -105,7 +113,7 @@ function illFormedText(ev: CaseEvent): Invalid | null {
         const at = path ? `${path}.${k}` : k
         const why = textProblem(k)
         if (why) return { ok: false, field: at, message: `its name ${why}` }
-        if (typeof x === 'string' || (typeof x === 'object' && x !== null)) stack.push({ v: x, path: at })
+        if (typeof x === 'string' || (typeof x === 'object' && x !== null)) stack.push({ v: x, path: at, depth: depth + 1 })
       }
     }
   }

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Bus } from '../common/bus/index.ts'
+import { startTestServer, type TestServer } from '../common/bus/testdata/harness.ts'
+import type { CaseEvent } from '../common/contract/index.ts'
+import { PermanentError } from './ingest.ts'
+import { busPublisher } from './publisher.ts'
+
+const ev = (id: string, attrs: Record<string, unknown> = {}): CaseEvent => ({ id, source: 'hall', kind: 'approval', type: 'resumed', caseId: 'A-1', dept: 'market', at: '2026-11-23T10:00:00+08:00', attrs })
+
+describe('busPublisher', () => {
+  let nats: TestServer
+  let bus: Bus
+  beforeAll(async () => {
+    nats = await startTestServer('publisher')
+    bus = await Bus.connect({ url: nats.url, name: 'publisher-test', log: () => {} })
+  })
+  afterAll(async () => {
+    await bus?.close()
+    await nats?.dispose()
+  })
+
+  it('stores an event once by its id', async () => {
+    const publish = busPublisher(bus)
+    expect(await publish(ev('p1'))).toMatchObject({ duplicate: false })
+    expect(await publish(ev('p1'))).toMatchObject({ duplicate: true })
+  })
+
+  it('turns an event larger than the bus takes into a permanent refusal that names the sizes', async () => {
+    const err = await busPublisher(bus)(ev('p2', { scan: 'x'.repeat(bus.maxPayload) })).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(PermanentError)
+    expect((err as Error).message).toMatch(/is \d+ bytes as JSON; at most \d+ fit on the bus/)
+  })
+
+  it('gives up within its budget while the server is down', async () => {
+    await nats.stop()
+    try {
+      const t0 = Date.now()
+      await expect(busPublisher(bus, 500)(ev('p3'))).rejects.not.toBeInstanceOf(PermanentError)
+      expect(Date.now() - t0).toBeLessThan(2000)
+    } finally {
+      await nats.start()
+    }
+  })
+})
