@@ -35,6 +35,31 @@ describe('embedded PGlite on disk', () => {
     await again.db.close()
   })
 
+  it('writes to its hypertables after a reopen, under a refreshed continuous aggregate too', async () => {
+    // A reopened PGlite does not load TimescaleDB by itself (no shared_preload_libraries):
+    // every insert into a hypertable then failed, the first with "invalid INSERT on the
+    // root table", the next with "continuous_agg_invalidation_trigger is not supported
+    // under the current timescale license", and no card was stored after a restart.
+    const card = (db: Awaited<ReturnType<typeof openLogged>>['db'], key: string) =>
+      db.query(`INSERT INTO alert_events (time, alert_key, dept, level, rule) VALUES (now() - interval '2 days', $1, 'market', 'red', 'approval.overdue')`, [key])
+    const event = (db: Awaited<ReturnType<typeof openLogged>>['db'], id: string) =>
+      db.query(`INSERT INTO events (id, source, kind, type, case_id, dept, at, attrs, body, seq) VALUES ($1, 'hall', 'approval', 'resumed', 'A-1', 'market', now(), '{}', '{}', 1)`, [id])
+    const first = await openLogged()
+    await card(first.db, 'k1')
+    await first.db.query(`CALL refresh_continuous_aggregate('alerts_daily', NULL, NULL)`)
+    await first.db.close()
+    for (const round of [2, 3]) {
+      const again = await openLogged()
+      await card(again.db, `k${round}`)
+      await event(again.db, `e${round}`)
+      expect((await again.db.query<{ n: number }>('SELECT count(*)::int AS n FROM alert_events')).rows[0]!.n).toBe(round)
+      // The insert was recorded as an invalidation of the materialized day: a refresh counts it.
+      await again.db.query(`CALL refresh_continuous_aggregate('alerts_daily', NULL, NULL)`)
+      expect((await again.db.query<{ n: number }>('SELECT sum(cards)::int AS n FROM alerts_daily')).rows[0]!.n).toBe(round)
+      await again.db.close()
+    }
+  })
+
   it('refuses to open when an applied migration file was edited', async () => {
     appendFileSync(join(migrationsDir, '002_alerts.sql'), '\n-- edited\n')
     await expect(openLogged()).rejects.toThrow('database: migration 002_alerts.sql was changed after it was applied')

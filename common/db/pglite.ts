@@ -31,6 +31,7 @@ export async function openPglite(opts: PgliteOptions): Promise<Db & Migratable> 
     throw new Error(`database: cannot open embedded database at ${opts.dataDir}: ${reasonOf(err)}`, { cause: err })
   }
   const db = wrap(pg)
+  await loadTimescale(pg)
   const ts = await ensureTimescale(db)
   opts.log(
     ts.installed
@@ -46,6 +47,19 @@ export async function openPglite(opts: PgliteOptions): Promise<Db & Migratable> 
     withMigrationLock: (fn) => fn({ ...db, transaction: (f) => pg.transaction((tx) => f(wrap(tx))) }),
     close: () => pg.close(),
   }
+}
+
+/**
+ * loadTimescale loads TimescaleDB into a reopened data directory. A server loads it
+ * through shared_preload_libraries; PGlite loads it only with CREATE EXTENSION, so
+ * after a reopen its hooks are missing and every insert into a hypertable fails (the
+ * first as "invalid INSERT on the root table", then as "continuous_agg_invalidation_
+ * trigger is not supported under the current timescale license"). A new directory,
+ * where CREATE EXTENSION will load it, needs nothing.
+ */
+async function loadTimescale(pg: PGlite): Promise<void> {
+  const r = await pg.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`)
+  if (r.rows.length) await pg.exec(`LOAD 'timescaledb'`)
 }
 
 function wrap(q: PGlite | Transaction): Script {
