@@ -51,3 +51,33 @@ describe.runIf(url)('openPostgres against TEST_DATABASE_URL', () => {
     await Promise.all(dbs.map((d) => d.close()))
   })
 })
+
+describe.runIf(url)('a PostgreSQL connection reset', () => {
+  it('fails the statements in flight, never the process, and the next ones work', async () => {
+    const logs: string[] = []
+    const db = await openPostgres({ url: url!, log: (m) => logs.push(m) })
+    const admin = await openPostgres({ url: url!, log: () => {} })
+    const crashes: unknown[] = []
+    const onCrash = (e: unknown) => crashes.push(e)
+    process.on('uncaughtException', onCrash)
+    try {
+      const held = db.transaction(async (tx) => {
+        const pid = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
+        await admin.query('SELECT pg_terminate_backend($1)', [pid])
+        await new Promise((r) => setTimeout(r, 200))
+        await tx.query('SELECT 1')
+      })
+      await expect(held).rejects.toThrow()
+      // An idle pooled connection cut too.
+      await db.query('SELECT 1')
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '' AND pid <> pg_backend_pid() AND datname = current_database() AND state = 'idle'`)
+      await new Promise((r) => setTimeout(r, 200))
+      expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }])
+      expect(crashes).toEqual([])
+    } finally {
+      process.off('uncaughtException', onCrash)
+      await db.close()
+      await admin.close()
+    }
+  })
+})

@@ -78,9 +78,15 @@ async function createSchema(c: pg.PoolClient, schema: string): Promise<void> {
 
 async function withClient<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const c = await pool.connect()
+  // The pool listens for errors of idle connections only: one reset while checked out
+  // (a restarted server, pg_terminate_backend) would be an unhandled 'error' event and
+  // end the process. The statement in flight fails on its own; the connection is dropped.
+  const onError = () => broken.add(c)
+  c.on('error', onError)
   try {
     return await fn(c)
   } finally {
+    c.off('error', onError)
     c.release(broken.has(c))
   }
 }
