@@ -112,6 +112,9 @@ describe('the driver', () => {
       'advance 2026-10-09T12:00:00+08:00', 'event d-cmp',
       'advance 2026-12-31T00:00:00+08:00',
     ])
+    const none: Step[] = []
+    replaySteps([], at('2026-12-31T00:00:00+08:00'), (s) => none.push({ ...s }))
+    expect(none).toEqual([{ type: 'advance', now: at('2026-12-31T00:00:00+08:00') }])
   })
 
   it('makes no step object per event in replay: one per kind of step, reused', () => {

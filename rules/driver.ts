@@ -68,12 +68,14 @@ export function stepsOf(events$: Observable<TimedEvent>, ticks$: Observable<numb
  */
 export function replaySteps(sorted: readonly TimedEvent[], until: number, visit: (step: Step) => void): void {
   const advance: AdvanceStep = { type: 'advance', now: -Infinity }
-  const event: EventStep | null = sorted.length ? { type: 'event', te: sorted[0]! } : null
-  for (const te of sorted) {
-    advance.now = te.t
-    visit(advance)
-    event!.te = te
-    visit(event!)
+  if (sorted.length) {
+    const event: EventStep = { type: 'event', te: sorted[0]! }
+    for (const te of sorted) {
+      advance.now = te.t
+      visit(advance)
+      event.te = te
+      visit(event)
+    }
   }
   advance.now = until
   visit(advance)

@@ -66,6 +66,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
     },
   })
   const watch = new SourceWatch(opts.silentHours, ctx)
+  // When each source was last heard from, so that a silence spanning a restart is still seen.
   for (const s of await lastHeard(db)) watch.seen(s.source, s.dept, Math.min(s.receivedAt, clock.now()))
   if (opts.rulesFile) await recordVersion(db, ctx.settings, opts.rulesFile.path, opts.rulesFile.text, clock.now())
   // Settings arrive over the bus from whichever rules process saw the file change.
