@@ -98,6 +98,15 @@ export async function openTallies(db: Queryable, dept?: string): Promise<Array<{
   return r.rows.map((x) => ({ dept: x.dept, yellow: Number(x.yellow), red: Number(x.red) }))
 }
 
+/** cardsOf lists the cards of one case that stand (not withdrawn), with their instants: what the rules worker raised for it. */
+export async function cardsOf(db: Queryable, kind: Kind, caseId: string): Promise<Array<{ rule: string; level: Level; at: number }>> {
+  const r = await db.query<{ rule: string; level: Level; at: Date }>(
+    "SELECT rule, level, at FROM alerts WHERE kind = $1 AND case_id = $2 AND status <> 'withdrawn'",
+    [kind, caseId],
+  )
+  return r.rows.map((x) => ({ rule: x.rule, level: x.level, at: x.at.getTime() }))
+}
+
 /** alertFromRow turns a row into a StoredAlert, instants in the platform zone. */
 export function alertFromRow(row: AlertRow, format: (t: number) => string): StoredAlert {
   const a: StoredAlert = {

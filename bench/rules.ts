@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TimedEvent } from '../common/contract/index.ts'
-import { defaultContext, RuleEngine } from '../rules/index.ts'
+import { defaultContext, driveReplay, RuleEngine } from '../rules/index.ts'
 import { syntheticCity } from './synthetic.ts'
 
 const UNTIL = '2026-12-31T00:00:00+08:00'
@@ -68,20 +68,15 @@ interface EngineRun {
 }
 
 /**
- * runEngine feeds the events to a fresh engine the way replay does and times it. The
+ * runEngine feeds the events to a fresh engine through replay's driver and times it. The
  * heap is collected first when node runs with --expose-gc (npm run bench:rules does),
  * so that a run does not pay for the garbage of the generator or of the run before.
  */
 function runEngine(timed: readonly TimedEvent[], until: number): EngineRun {
   ;(globalThis as { gc?: () => void }).gc?.()
   const engine = new RuleEngine(defaultContext())
-  let fires = 0
   const t0 = performance.now()
-  for (const te of timed) {
-    fires += engine.advance(te.t).length
-    fires += engine.ingest(te).length
-  }
-  fires += engine.advance(until).length
+  const fires = driveReplay(engine, timed, until).length
   const seconds = (performance.now() - t0) / 1000
   return { seconds, fires, cases: engine.caseCount, events: engine.eventCount() }
 }

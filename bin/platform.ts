@@ -8,10 +8,10 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Clock, DAY_MS, DemoClock, platformCalendarYears, systemClock } from '../common/time/index.ts'
 import type { Config } from '../common/config/index.ts'
-import type { Db } from '../common/db/index.ts'
+import { type Db, keepState } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
-import { defaultContext, parseRulesFile, type RuleContext, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
-import { auditTransition, DEFAULT_ESCALATION, ESCALATION_DEPTS, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, rectificationDeadline, startAlertService, startNotifier, ThreadStore } from '../alerts/index.ts'
+import { defaultContext, knownEventIds, latestEventAt, parseRulesFile, type RuleContext, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
+import { auditTransition, cardsOf, DEFAULT_ESCALATION, ESCALATION_DEPTS, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, rectificationDeadline, startAlertService, startNotifier, ThreadStore } from '../alerts/index.ts'
 import { auditWriter, startDashboardServer, wallFeed } from '../dashboard/index.ts'
 import { SourceAuth } from '../common/http/index.ts'
 import { BacklogGauge, busPublisher, startCollector } from '../collector/index.ts'
@@ -81,7 +81,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       stops.push(() => s.stop())
     }
     if (parts.has('rules')) {
-      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, tickMs: cfg.tickMs, settleMs: cfg.settleMs, allowedLatenessMs: cfg.allowedLatenessHours * 3_600_000, uncovered: notice,
+      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, cardsOf: (kind, caseId) => cardsOf(infra.db, kind, caseId), tickMs: cfg.tickMs, settleMs: cfg.settleMs, allowedLatenessMs: cfg.allowedLatenessHours * 3_600_000, uncovered: notice,
         silentHours: cfg.silentHours, rulesFile: rulesText === undefined ? undefined : { path: cfg.rulesFile!, text: rulesText }, log: log.child('rules') })
       stops.push(() => w.stop())
     }
@@ -103,7 +103,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
           now: () => clock.now(),
           maxFutureMs: MAX_FUTURE_MS,
           publish: busPublisher(infra.bus),
-          seen: async (ids) => new Set((await infra.db.query<{ id: string }>('SELECT id FROM event_ids WHERE id = ANY($1)', [ids])).rows.map((r) => r.id)),
+          seen: (ids) => knownEventIds(infra.db, ids),
         },
       })
       platform.collectorUrl = c.url
@@ -214,15 +214,11 @@ async function demoClock(infra: Infra, cfg: Config, anchor: number, log: Logger)
  * anchored there, so a restarted simulator regenerates exactly the same cases.
  */
 async function simAnchor(infra: Infra, cfg: Config): Promise<number> {
-  const key = `simulator.anchor.${cfg.simSeed}`
-  const r = await infra.db.query<{ value: number }>('SELECT value FROM platform_state WHERE key = $1', [key])
-  if (r.rows[0]) return Number(r.rows[0].value)
-  const anchor = Math.floor((Date.now() - cfg.simDaysBack * DAY_MS) / DAY_MS) * DAY_MS
-  await infra.db.query('INSERT INTO platform_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, JSON.stringify(anchor)])
-  return anchor
+  const anchor = await keepState(infra.db, `simulator.anchor.${cfg.simSeed}`, () => Math.floor((Date.now() - cfg.simDaysBack * DAY_MS) / DAY_MS) * DAY_MS)
+  return Number(anchor)
 }
 
-async function lastSimulated(infra: Infra): Promise<number | null> {
-  const r = await infra.db.query<{ t: Date | null }>("SELECT max(at) AS t FROM events WHERE source = 'simulator'")
-  return r.rows[0]?.t ? r.rows[0].t.getTime() : null
+/** lastSimulated is the instant of the simulator's latest event, where a restarted demo resumes. */
+function lastSimulated(infra: Infra): Promise<number | null> {
+  return latestEventAt(infra.db, 'simulator')
 }

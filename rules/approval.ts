@@ -57,7 +57,8 @@ function longSuspension(events: readonly TimedEvent[], ctx: RuleContext, pauses:
   for (const p of pauses) {
     // This clock measures the suspension itself, so the suspension does not pause it.
     const x = instantAfter({ start: p.from, dayType: 'working' }, ctx.settings.approval.longSuspensionDays, ctx)
-    if (x !== null && p.to > x) {
+    // A suspension that ends at x itself comes too late (contract §2): it was already due.
+    if (x !== null && p.to >= x) {
       out.push({ rule: 'approval.long_suspension', level: 'yellow', at: x, causes: [p.opened.ev.id] })
       return
     }

@@ -58,6 +58,14 @@ export interface Fire {
   withdrawn?: { by: string }
 }
 
+/** FiredCard is a card a case already raised, as the store knows it: the engine loads it so as not to raise it again. */
+export interface FiredCard {
+  rule: string
+  level: string
+  /** the card's instant, epoch ms */
+  at: number
+}
+
 /** EngineOptions tune the live behaviour; replay and tests use the defaults. */
 export interface EngineOptions {
   /**
@@ -209,7 +217,7 @@ export class RuleEngine {
    * load puts back a case from the store with the cards it already raised, and
    * returns the cards that came due meanwhile but were never raised (catch-up).
    */
-  load(events: readonly TimedEvent[], fired: ReadonlyArray<{ rule: string; level: string; at: number }>): Fire[] {
+  load(events: readonly TimedEvent[], fired: readonly FiredCard[]): Fire[] {
     const out: Fire[] = []
     if (!events.length) return out
     const c = this.byKind[events[0]!.ev.kind].get(events[0]!.ev.caseId) ?? this.addCase(events[0]!)

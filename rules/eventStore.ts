@@ -1,6 +1,7 @@
 /**
- * The store of record for case events and case status, as the rules worker sees it.
- * Inserts are idempotent by event id, so a redelivered event is stored once.
+ * The store of record for case events and case status, as the rules worker sees it:
+ * the one owner of the tables events, event_ids and cases. Inserts are idempotent by
+ * event id, so a redelivered event is stored once.
  */
 import type { Kind, TimedEvent, CaseEvent } from '../common/contract/index.ts'
 import type { Queryable } from '../common/db/index.ts'
@@ -28,6 +29,13 @@ export async function saveStatus(tx: Queryable, kind: Kind, caseId: string, dept
   )
 }
 
+/** updateStatus records a case's status after one of its cards fired, for a case the worker has stored already. */
+export async function updateStatus(tx: Queryable, kind: Kind, caseId: string, status: CaseStatus): Promise<void> {
+  await tx.query('UPDATE cases SET open = $3, next_due = $4, updated_at = now() WHERE kind = $1 AND case_id = $2', [
+    kind, caseId, status.open, status.nextDue === null ? null : new Date(status.nextDue),
+  ])
+}
+
 /** loadCase reads one case's events in contract order. */
 export async function loadCase(db: Queryable, kind: Kind, caseId: string): Promise<TimedEvent[]> {
   const r = await db.query<{ body: CaseEvent; at: Date; seq: number }>(
@@ -43,15 +51,6 @@ export async function openCases(db: Queryable): Promise<Array<{ kind: Kind; case
   return r.rows.map((x) => ({ kind: x.kind, caseId: x.case_id }))
 }
 
-/** firedCards lists the cards a case raised and did not have withdrawn, with their instants. */
-export async function firedCards(db: Queryable, kind: Kind, caseId: string): Promise<Array<{ rule: string; level: string; at: number }>> {
-  const r = await db.query<{ rule: string; level: string; at: Date }>(
-    "SELECT rule, level, at FROM alerts WHERE kind = $1 AND case_id = $2 AND status <> 'withdrawn'",
-    [kind, caseId],
-  )
-  return r.rows.map((x) => ({ rule: x.rule, level: x.level, at: x.at.getTime() }))
-}
-
 /** recentRegistrations lists petition registrations since an instant, for the repeat rule after a restart. */
 export async function recentRegistrations(db: Queryable, since: number): Promise<Array<{ kind: Kind; caseId: string }>> {
   const r = await db.query<{ case_id: string }>(
@@ -59,4 +58,24 @@ export async function recentRegistrations(db: Queryable, since: number): Promise
     [new Date(since)],
   )
   return r.rows.map((x) => ({ kind: 'petition' as Kind, caseId: x.case_id }))
+}
+
+/** knownEventIds returns those of `ids` that are stored already, so the collector can answer "duplicate". */
+export async function knownEventIds(db: Queryable, ids: readonly string[]): Promise<Set<string>> {
+  const r = await db.query<{ id: string }>('SELECT id FROM event_ids WHERE id = ANY($1)', [ids])
+  return new Set(r.rows.map((x) => x.id))
+}
+
+/** latestEventAt returns the latest `at` among the events of one source, or null when it sent none. */
+export async function latestEventAt(db: Queryable, source: string): Promise<number | null> {
+  const r = await db.query<{ t: Date | null }>('SELECT max(at) AS t FROM events WHERE source = $1', [source])
+  return r.rows[0]?.t ? r.rows[0].t.getTime() : null
+}
+
+/** lastHeard gives, per source, the department and the time of the latest event it was received with. */
+export async function lastHeard(db: Queryable): Promise<Array<{ source: string; dept: string; receivedAt: number }>> {
+  const r = await db.query<{ source: string; dept: string; received_at: Date }>(
+    'SELECT DISTINCT ON (source) source, dept, received_at FROM events ORDER BY source, received_at DESC',
+  )
+  return r.rows.map((x) => ({ source: x.source, dept: x.dept, receivedAt: x.received_at.getTime() }))
 }

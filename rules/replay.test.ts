@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { defaultContext } from './context.ts'
@@ -36,6 +38,27 @@ describe('jiancha replay on the contract examples', () => {
     const file = `${examples}${name}.jsonl`
     expect(cli(file, 'UTC')).toBe(cli(file, 'Asia/Shanghai'))
     expect(cli(file, 'America/New_York')).toBe(cli(file, 'Asia/Shanghai'))
+  })
+})
+
+describe('jiancha replay at a card\'s very instant', () => {
+  it('prints approval.long_suspension once when the resumed event comes at the instant the suspension falls due', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'jiancha-replay-')), 'suspension.jsonl')
+    const ev = (id: string, type: string, at: string, attrs?: Record<string, unknown>) =>
+      JSON.stringify({ id, source: 't', kind: 'approval', type, caseId: 'A-1', dept: 'market', at, ...(attrs ? { attrs } : {}) })
+    writeFileSync(file, [
+      ev('a1', 'accepted', '2026-11-10T00:00:00+08:00', { itemCode: 'M', itemName: '食品经营许可', promisedDays: 20, legalDays: 20 }),
+      ev('a2', 'suspended', '2026-11-10T10:00:00+08:00', { reason: 'correction' }),
+      // ten working days from 11-11 end with 11-24: the suspension is due at 11-25 00:00, and this comes too late
+      ev('a3', 'resumed', '2026-11-25T00:00:00+08:00'),
+    ].join('\n'))
+    const out = cli(file, 'Asia/Shanghai').trim().split('\n').map((l) => JSON.parse(l) as { rule: string; at: string })
+    expect(out.map((l) => `${l.rule} ${l.at}`)).toEqual([
+      'approval.long_suspension 2026-11-25T00:00:00+08:00',
+      // the clock counts again from 11-25: 18 working days end with 12-18, 20 with 12-22
+      'approval.due_soon 2026-12-19T00:00:00+08:00',
+      'approval.overdue 2026-12-23T00:00:00+08:00',
+    ])
   })
 })
 

@@ -1,11 +1,13 @@
 /**
  * replay runs the rules over a file of events in event time on a virtual clock that
- * ends at `until` (contract §5). It reads everything first, so it sees no lateness.
+ * ends at `until` (contract §5), through the driver (driver.ts, replaySteps). It reads
+ * everything first, so it sees no lateness.
  */
 import { isUtf8 } from 'node:buffer'
 import { StringDecoder } from 'node:string_decoder'
 import { type ReplayLine, type TimedEvent, validateEvent } from '../common/contract/index.ts'
 import type { RuleContext } from './candidate.ts'
+import { driveReplay } from './driver.ts'
 import { RuleEngine, sortFires, type Fire } from './engine.ts'
 
 /** LineError is one input line that is not a valid event. */
@@ -226,12 +228,7 @@ function stablePass(digit: Uint16Array, order: Uint32Array, next: Uint32Array): 
 /** runSorted runs the engine over events already in event time (see inEventTime), its clock ending at `until`. */
 export function runSorted(sorted: readonly TimedEvent[], until: number, ctx: RuleContext): ReplayRun {
   const engine = new RuleEngine(ctx)
-  const fires: Fire[] = []
-  for (const te of sorted) {
-    for (const f of engine.advance(te.t)) fires.push(f)
-    for (const f of engine.ingest(te)) fires.push(f)
-  }
-  for (const f of engine.advance(until)) fires.push(f)
+  const fires = driveReplay(engine, sorted, until)
   return { fires: sortFires(fires), casesHeld: engine.caseCount, eventsHeld: engine.eventCount() }
 }
 

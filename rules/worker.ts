@@ -1,20 +1,22 @@
 /**
  * The live rules worker: the pure engine wired to JetStream and the database.
+ * Deliveries and clock ticks reach the engine as the driver's steps (liveFeed.ts,
+ * driver.ts), the same code the marble tests run in virtual time.
  * Each event is fed to the engine, the cards it fires are published, the event and
  * the case status are committed, and only then is the message acked. A crash at any
  * point leads to a redelivery that reproduces the same cards, which the alert store
  * and the bus both deduplicate.
  */
-import { Observable, concatMap, interval, map, merge, type Subscription } from 'rxjs'
+import { Observable, concatMap, interval, lastValueFrom, map, merge, type Subscription } from 'rxjs'
 import type { Alert, CardMessage, CaseEvent, Kind, TimedEvent } from '../common/contract/index.ts'
 import { alertSubject, type Bus, type Delivery } from '../common/bus/index.ts'
-import { type Clock, DAY_MS } from '../common/time/index.ts'
-import type { Db } from '../common/db/index.ts'
+import { type Clock, DAY_MS, systemClock } from '../common/time/index.ts'
+import type { Db, Queryable } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import type { RuleContext } from './candidate.ts'
-import { RuleEngine, type Fire } from './engine.ts'
-import { firedCards, loadCase, openCases, recentRegistrations, saveStatus, storeEvent } from './eventStore.ts'
-import { applyStep, type Step } from './pipeline.ts'
+import { RuleEngine, type Fire, type FiredCard } from './engine.ts'
+import { lastHeard, loadCase, openCases, recentRegistrations, saveStatus, storeEvent, updateStatus } from './eventStore.ts'
+import { LiveFeed } from './liveFeed.ts'
 import { acceptSettings, recordVersion, RULES_TOPIC, watchRulesFile, type SettingsMessage } from './settingsReload.ts'
 import { SourceWatch } from './sourceWatch.ts'
 import { uncoveredAlert, type UncoveredNotice } from './uncovered.ts'
@@ -23,7 +25,12 @@ export interface RulesWorkerOptions {
   bus: Bus
   db: Db
   ctx: RuleContext
+  /** the platform clock, which may be the demo's time-lapse */
   clock: Clock
+  /** wall time, which the settle delay is meant in; the system clock by default */
+  wallClock?: Clock
+  /** cardsOf lists the cards a case raised that stand, from the alert store, which owns them */
+  cardsOf(kind: Kind, caseId: string): Promise<FiredCard[]>
   tickMs: number
   /** see EngineOptions.settleMs */
   settleMs: number
@@ -38,15 +45,29 @@ export interface RulesWorkerOptions {
   log: Logger
 }
 
-type Input = { step: Step; delivery?: Delivery<CaseEvent> }
+type Input = { type: 'event'; te: TimedEvent; delivery: Delivery<CaseEvent> } | { type: 'tick' }
 
 /** startRulesWorker rebuilds state from the store, then follows the bus. */
 export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engine: RuleEngine; stop(): Promise<void> }> {
   const { bus, db, clock, log } = opts
   let ctx = opts.ctx
   const engine = new RuleEngine(ctx, { settleMs: opts.settleMs, allowedLatenessMs: opts.allowedLatenessMs })
+  const feed = new LiveFeed(engine, {
+    clock,
+    wallClock: opts.wallClock ?? systemClock,
+    log,
+    store: {
+      // A case never seen has no cards: no need to ask the alert store.
+      stored: async (kind, caseId) => {
+        const events = await loadCase(db, kind, caseId)
+        return { events, fired: events.length ? await opts.cardsOf(kind, caseId) : [] }
+      },
+      backlog: () => bus.backlog('JIANCHA_EVENTS', 'rules'),
+    },
+  })
   const watch = new SourceWatch(opts.silentHours, ctx)
-  await restoreSources(db, watch, clock.now())
+  // When each source was last heard from, so that a silence spanning a restart is still seen.
+  for (const s of await lastHeard(db)) watch.seen(s.source, s.dept, Math.min(s.receivedAt, clock.now()))
   if (opts.rulesFile) await recordVersion(db, ctx.settings, opts.rulesFile.path, opts.rulesFile.text, clock.now())
   // Settings arrive over the bus from whichever rules process saw the file change.
   const reload = bus.subscribeLive<SettingsMessage>(RULES_TOPIC, (msg) => {
@@ -58,46 +79,36 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
     log.info(`rules settings ${settings.version} in force`, { origin: msg.origin })
   })
   const watcher = opts.rulesFile ? watchRulesFile(opts.rulesFile.path, bus, log) : null
-  await rebuild(engine, db, ctx, clock.now(), log)
-  // Cards that came due while the worker was down fire with their true `at`, but only
-  // once the events that queued up meanwhile are applied: one of them may prevent a card.
-  let catchingUp = true
+  await rebuild(feed, db, opts.cardsOf, ctx, clock.now(), log)
 
   let consumer: { stop(): Promise<void> } | undefined
   const deliveries$ = new Observable<Input>((sub) => {
     consumer = bus.consume<CaseEvent>('JIANCHA_EVENTS', 'rules', undefined, (d) =>
       // The handler resolves when the pipeline has settled this delivery: one at a time, in order.
-      new Promise<void>((resolve) => sub.next({ step: { type: 'event', te: { ev: d.data, t: Date.parse(d.data.at), seq: d.seq } }, delivery: wrap(d, resolve) })),
+      new Promise<void>((resolve) => sub.next({ type: 'event', te: { ev: d.data, t: Date.parse(d.data.at), seq: d.seq }, delivery: wrap(d, resolve) })),
     )
   })
-  const ticks$ = interval(opts.tickMs).pipe(map((): Input => ({ step: { type: 'tick', now: clock.now() } })))
+  const ticks$ = interval(opts.tickMs).pipe(map((): Input => ({ type: 'tick' })))
   const subscription: Subscription = merge(deliveries$, ticks$)
     .pipe(concatMap((input) => process(input)))
     .subscribe({ error: (e: unknown) => log.error('rules pipeline stopped', { error: (e as Error).message }) })
 
   async function process(input: Input): Promise<void> {
     try {
-      if (input.step.type === 'tick') return await onTick(input.step.now)
-      await onEvent(input.step.te)
+      if (input.type === 'tick') return await onTick()
+      await onEvent(input.te)
       await raiseUncovered()
-      input.delivery!.ack()
+      input.delivery.ack()
     } catch (e) {
       log.error('rules step failed; will retry', { error: (e as Error).message })
-      input.delivery?.nak(1000)
+      if (input.type === 'event') input.delivery.nak(1000)
     }
   }
 
   async function onEvent(te: TimedEvent): Promise<void> {
     const { kind, caseId } = te.ev
-    const fires: Fire[] = []
-    if (!engine.has(kind, caseId)) {
-      // A case not in memory (closed, or never seen) is reloaded before the new event joins it.
-      const past = await loadCase(db, kind, caseId)
-      if (past.length) fires.push(...engine.load(past, await firedCards(db, kind, caseId)))
-    }
+    const fires = await lastValueFrom(feed.event(te))
     watch.seen(te.ev.source, te.ev.dept, clock.now())
-    if (!catchingUp) fires.push(...engine.advance(clock.now(), Date.now()))
-    fires.push(...applyStep(engine, { type: 'event', te }, Date.now()))
     await publishFires(bus, engine, fires, log)
     await db.transaction(async (tx) => {
       await storeEvent(tx, te)
@@ -120,20 +131,19 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
     }
   }
 
-  async function onTick(now: number): Promise<void> {
-    if (catchingUp) {
-      if ((await bus.backlog('JIANCHA_EVENTS', 'rules')) > 0) return
-      catchingUp = false
-      log.info('caught up with the events stream')
+  async function onTick(): Promise<void> {
+    const fires = await lastValueFrom(feed.tick())
+    if (fires === null) return // still applying the backlog
+    if (fires.length) {
+      await publishFires(bus, engine, fires, log)
+      await db.transaction(async (tx) => {
+        for (const f of fires) await saveStatusOf(tx, engine, f.alert)
+      })
     }
+    // After the cards: they are fired in the engine already, and a failure here must not keep them from the bus.
     await raiseUncovered()
+    const now = clock.now()
     for (const a of watch.due(now, ctx.settings.version)) await bus.publish(alertSubject(a.level, a.dept), a, a.key)
-    const fires = applyStep(engine, { type: 'tick', now }, Date.now())
-    if (!fires.length) return
-    await publishFires(bus, engine, fires, log)
-    await db.transaction(async (tx) => {
-      for (const f of fires) await saveStatusOf(tx, engine, f.alert)
-    })
   }
 
   log.info('rules worker started', { cases: engine.caseCount })
@@ -158,15 +168,8 @@ function wrap(d: Delivery<CaseEvent>, resolve: () => void): Delivery<CaseEvent> 
   }
 }
 
-async function saveStatusOf(tx: Parameters<Parameters<Db['transaction']>[0]>[0], engine: RuleEngine, a: Alert): Promise<void> {
-  if (!a.kind) return
-  await tx.query('UPDATE cases SET open = $3, next_due = $4, updated_at = now() WHERE kind = $1 AND case_id = $2', [
-    a.kind, a.caseId, engine.status(a.kind, a.caseId).open, toDate(engine.status(a.kind, a.caseId).nextDue),
-  ])
-}
-
-function toDate(t: number | null): Date | null {
-  return t === null ? null : new Date(t)
+async function saveStatusOf(tx: Queryable, engine: RuleEngine, a: Alert): Promise<void> {
+  if (a.kind) await updateStatus(tx, a.kind, a.caseId, engine.status(a.kind, a.caseId))
 }
 
 /**
@@ -188,24 +191,12 @@ export async function publishFires(bus: Bus, engine: RuleEngine, fires: Fire[], 
   }
 }
 
-/** restoreSources remembers when each source was last heard from, so a silence spanning a restart is still seen. */
-async function restoreSources(db: Db, watch: SourceWatch, now: number): Promise<void> {
-  const r = await db.query<{ source: string; dept: string; received_at: Date }>(
-    'SELECT DISTINCT ON (source) source, dept, received_at FROM events ORDER BY source, received_at DESC',
-  )
-  for (const row of r.rows) watch.seen(row.source, row.dept, Math.min(row.received_at.getTime(), now))
-}
-
 /** rebuild reloads every case that had deadlines ahead, and recent petitions for the repeat rule. */
-async function rebuild(engine: RuleEngine, db: Db, ctx: RuleContext, now: number, log: Logger): Promise<Fire[]> {
-  const t0 = Date.now()
+async function rebuild(feed: LiveFeed, db: Db, cardsOf: RulesWorkerOptions['cardsOf'], ctx: RuleContext, now: number, log: Logger): Promise<void> {
+  const t0 = performance.now()
   const since = now - (ctx.settings.petition.repeatWindowDays + 1) * DAY_MS
   const cases = new Map<string, { kind: Kind; caseId: string }>()
   for (const c of [...(await openCases(db)), ...(await recentRegistrations(db, since))]) cases.set(`${c.kind}:${c.caseId}`, c)
-  const fires: Fire[] = []
-  for (const c of cases.values()) {
-    fires.push(...engine.load(await loadCase(db, c.kind, c.caseId), await firedCards(db, c.kind, c.caseId)))
-  }
-  log.info('rules state rebuilt', { cases: cases.size, ms: Date.now() - t0 })
-  return fires
+  for (const c of cases.values()) feed.restore({ events: await loadCase(db, c.kind, c.caseId), fired: await cardsOf(c.kind, c.caseId) })
+  log.info('rules state rebuilt', { cases: cases.size, ms: Math.round(performance.now() - t0) })
 }

@@ -1,8 +1,8 @@
 /**
- * Every built-in rule test (rules/tests/*.yaml) again, this time through the live
- * RxJS pipeline in virtual time: events enter as a cold observable at their frame,
- * an hourly clock ticks, and each card must come out at the first tick at or after
- * its instant. The same pure engine, driven the way the live worker drives it.
+ * Every built-in rule test (rules/tests/*.yaml) again, this time through the driver
+ * as a stream in virtual time: events enter as a cold observable at their frame, an
+ * hourly clock ticks, and each card must come out at the first tick at or after its
+ * instant. (rules/liveFeed.test.ts runs the live worker's own steps the same way.)
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest'
 import { type TimedEvent, validateEvent } from '../../common/contract/index.ts'
 import { defaultContext } from '../context.ts'
 import { RuleEngine } from '../engine.ts'
-import { ruleFires } from '../pipeline.ts'
+import { driveSteps, stepsOf } from '../driver.ts'
 import { loadRulesFile } from '../rulesFile.ts'
 import { parseTestFile, type RuleTest } from '../ruleTest.ts'
 
@@ -26,7 +26,7 @@ const cases = files.flatMap((name) =>
   ),
 )
 
-/** run drives one test through the pipeline and returns "frame rule caseId" per card. */
+/** run drives one test through the driver and returns "frame rule caseId" per card. */
 function run(test: RuleTest): { got: string[]; want: string[] } {
   const ctx = defaultContext({ settings: test.settings })
   const events: TimedEvent[] = test.events.map((raw, i) => {
@@ -55,14 +55,14 @@ function run(test: RuleTest): { got: string[]; want: string[] } {
     const events$ = cold(marbles.join(' '), values)
     // The clock stops at `until`, as replay's virtual clock does.
     const ticks$ = timer(0, 1).pipe(take(last + 1), map((i) => Math.min(base + i * HOUR, test.until)))
-    ruleFires(new RuleEngine(ctx), events$, ticks$).subscribe((f) => got.push(`${frameOf(f.t)} ${f.alert.rule} ${f.alert.caseId}`))
+    driveSteps(new RuleEngine(ctx), stepsOf(events$, ticks$)).subscribe((f) => got.push(`${frameOf(f.t)} ${f.alert.rule} ${f.alert.caseId}`))
     flush()
   })
   const want = test.expect.map((e) => `${frameOf(e.at)} ${e.rule} ${e.caseId}`)
   return { got: got.sort(), want: want.sort() }
 }
 
-describe('every rule in virtual time through the RxJS pipeline', () => {
+describe('every rule in virtual time through the driver', () => {
   it.each(cases)('%s', (_, test) => {
     const { got, want } = run(test)
     expect(got).toEqual(want)

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import type { CaseEvent, TimedEvent } from '../common/contract/index.ts'
 import { defaultContext } from './context.ts'
 import { RuleEngine } from './engine.ts'
-import { ruleFires } from './pipeline.ts'
+import { applyStep, driveReplay, driveSteps, replaySteps, type Step, stepsOf } from './driver.ts'
+import { te } from './testEvents.ts'
 
 // One virtual frame is one hour of event time, starting 2026-09-28 00:00 +08:00.
 const BASE = Date.parse('2026-09-28T00:00:00+08:00')
@@ -23,13 +24,13 @@ function ev(id: string, type: string, frame: number, attrs?: Record<string, unkn
 const accepted = (frame: number, promisedDays = 5) =>
   ev('acc', 'accepted', frame, { itemCode: 'M', itemName: '食品经营许可', promisedDays, legalDays: 20 })
 
-/** run wires events (by frame) and an hourly clock tick into the pipeline. */
+/** run wires events (by frame) and an hourly clock tick into the driver. */
 function run(events: Record<string, TimedEvent>, eventMarbles: string, frames: number, expected: string, values: Record<string, string>): void {
   scheduler().run(({ cold, expectObservable }) => {
     const engine = new RuleEngine(ctx)
     const events$ = cold(eventMarbles, events)
     const ticks$ = timer(0, 1).pipe(take(frames), map((i) => BASE + i * HOUR))
-    expectObservable(ruleFires(engine, events$, ticks$).pipe(map((f) => f.alert.rule))).toBe(expected, values)
+    expectObservable(driveSteps(engine, stepsOf(events$, ticks$)).pipe(map((f) => f.alert.rule))).toBe(expected, values)
   })
 }
 
@@ -95,5 +96,61 @@ describe('approval rules in virtual time', () => {
     // suspended 09-29 09:00 (frame 33) to 10-09 09:00 (frame 273): due soon at 10-13 00:00 = frame 360
     const events = { a: accepted(11), s: ev('sus', 'suspended', 33, { reason: 'expert_review' }), r: ev('res', 'resumed', 273) }
     run(events, '11ms a 21ms s 239ms r', 400, '360ms x', { x: 'approval.due_soon' })
+  })
+})
+
+describe('the driver', () => {
+  const at = (s: string) => Date.parse(s)
+  const acc = te('approval', 'accepted', 'D-1', '2026-09-28T10:00:00+08:00', { itemCode: 'M', itemName: '许可', promisedDays: 5, legalDays: 20 }, 'd-acc')
+  const cmp = te('approval', 'completed', 'D-1', '2026-10-09T12:00:00+08:00', undefined, 'd-cmp')
+
+  it('gives replay an advance to each event\'s instant before the event, and an advance to until last', () => {
+    const seen: string[] = []
+    replaySteps([acc, cmp], at('2026-12-31T00:00:00+08:00'), (s) => seen.push(s.type === 'event' ? `event ${s.te.ev.id}` : s.type === 'advance' ? `advance ${ctx.zone.format(s.now)}` : 'load'))
+    expect(seen).toEqual([
+      'advance 2026-09-28T10:00:00+08:00', 'event d-acc',
+      'advance 2026-10-09T12:00:00+08:00', 'event d-cmp',
+      'advance 2026-12-31T00:00:00+08:00',
+    ])
+    const none: Step[] = []
+    replaySteps([], at('2026-12-31T00:00:00+08:00'), (s) => none.push({ ...s }))
+    expect(none).toEqual([{ type: 'advance', now: at('2026-12-31T00:00:00+08:00') }])
+  })
+
+  it('makes no step object per event in replay: one per kind of step, reused', () => {
+    const steps = new Set<Step>()
+    replaySteps([acc, cmp], at('2026-12-31T00:00:00+08:00'), (s) => steps.add(s))
+    expect(steps.size).toBe(2)
+  })
+
+  it('replays to the same cards as the steps applied one by one', () => {
+    const until = at('2026-12-31T00:00:00+08:00')
+    const byHand = new RuleEngine(ctx)
+    const fires = [
+      ...applyStep(byHand, { type: 'advance', now: acc.t }), ...applyStep(byHand, { type: 'event', te: acc }),
+      ...applyStep(byHand, { type: 'advance', now: cmp.t }), ...applyStep(byHand, { type: 'event', te: cmp }),
+      ...applyStep(byHand, { type: 'advance', now: until }),
+    ]
+    const replayed = driveReplay(new RuleEngine(ctx), [acc, cmp], until)
+    expect(replayed.map((f) => f.alert.rule)).toEqual(['approval.due_soon', 'approval.out_of_order'])
+    expect(replayed).toEqual(fires)
+  })
+
+  it('loads a case with the cards it raised, which do not fire again', () => {
+    const engine = new RuleEngine(ctx)
+    applyStep(engine, { type: 'advance', now: at('2026-10-20T00:00:00+08:00') })
+    const fired = [{ rule: 'approval.due_soon', level: 'yellow', at: at('2026-10-09T00:00:00+08:00') }]
+    // the red card came due but was never raised: loading raises it, with its true instant
+    const fires = applyStep(engine, { type: 'load', events: [acc], fired })
+    expect(fires.map((f) => `${f.alert.rule} ${ctx.zone.format(f.t)}`)).toEqual(['approval.overdue 2026-10-11T00:00:00+08:00'])
+    expect(engine.has('approval', 'D-1')).toBe(true)
+  })
+
+  it('holds a case\'s cards for the settle delay after an event, in the wall time the steps carry', () => {
+    const engine = new RuleEngine(ctx, { settleMs: 5000 })
+    applyStep(engine, { type: 'advance', now: at('2026-10-20T00:00:00+08:00'), wall: 0 })
+    expect(applyStep(engine, { type: 'event', te: acc, wall: 1000 })).toEqual([])
+    expect(applyStep(engine, { type: 'advance', now: at('2026-10-21T00:00:00+08:00'), wall: 5999 })).toEqual([])
+    expect(applyStep(engine, { type: 'advance', now: at('2026-10-21T00:00:00+08:00'), wall: 6000 }).map((f) => f.alert.rule)).toEqual(['approval.due_soon', 'approval.overdue'])
   })
 })
