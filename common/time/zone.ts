@@ -5,6 +5,9 @@
  */
 export const DAY_MS = 86_400_000
 
+/** DEFAULT_ZONE is the platform's zone when JIANCHA_ZONE does not name another (contract §2). */
+export const DEFAULT_ZONE = 'Asia/Shanghai'
+
 /** Day is a local calendar date as a count of days since 1970-01-01 in the zone. */
 export type Day = number
 
