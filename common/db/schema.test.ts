@@ -1,8 +1,11 @@
 // Tests the shipped migrations (../../migrations) on every backend.
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Zone } from '../time/index.ts'
-import type { Db } from './db.ts'
-import { recordedVars } from './migrate.ts'
+import { type Db, MIGRATIONS_DIR } from './db.ts'
+import { migrate, recordedVars } from './migrate.ts'
 import { openTestDbs } from './testing.ts'
 
 const raiseOn = (db: Db) => (at: string, dept: string, level: string) =>
@@ -104,5 +107,37 @@ describe.each(openTestDbs())('alerts_daily in America/New_York on $name', ({ ope
     await raiseOn(db)('2026-11-01T04:30:00Z', 'ny2', 'red') // 00:30 EDT on 1 November, the fall-back day
     const r = await db.query(`SELECT day, cards FROM alerts_daily WHERE dept = 'ny2'`)
     expect(r.rows).toEqual([{ day: new Date('2026-11-01T04:00:00Z'), cards: 1 }])
+  })
+})
+
+// A database migrated before zones were recorded (001–015, 003 in Shanghai) migrates on.
+describe.each(openTestDbs())('a database from before zones were recorded, on $name', ({ open }) => {
+  const old = mkdtempSync(join(tmpdir(), 'jiancha-old-migrations-'))
+  for (const f of readdirSync(MIGRATIONS_DIR)) if (/^0(0\d|1[0-5])_/.test(f)) copyFileSync(join(MIGRATIONS_DIR, f), join(old, f))
+  let db: Db
+  beforeAll(async () => {
+    db = await open({ migrationsDir: old })
+    await db.query('DELETE FROM schema_vars') // as an older runner left it
+    await raiseOn(db)('2024-01-01T15:59:00Z', 'd1', 'red') // 23:59 on 1 January in Shanghai
+    if (db.timescale) await db.query(`CALL refresh_continuous_aggregate('alerts_daily', NULL, NULL)`)
+  })
+  afterAll(async () => {
+    await db?.close()
+    rmSync(old, { recursive: true, force: true })
+  })
+  const legacyVars = { zone: 'Asia/Shanghai' }
+
+  it('refuses another zone than Shanghai and changes nothing', async () => {
+    await expect(migrate(db, MIGRATIONS_DIR, { vars: { zone: 'America/New_York' }, legacyVars })).rejects.toThrow(
+      'built with zone "Asia/Shanghai", not "America/New_York"',
+    )
+    expect((await db.query(`SELECT 1 FROM schema_migrations WHERE version = '016'`)).rowCount).toBe(0)
+  })
+
+  it('applies the zone migration in Shanghai, keeping its days', async () => {
+    expect(await migrate(db, MIGRATIONS_DIR, { vars: legacyVars, legacyVars })).toEqual(['016_daily_zone'])
+    expect(await recordedVars(db)).toEqual(legacyVars)
+    const daily = await db.query('SELECT day, dept, level, cards FROM alerts_daily')
+    expect(daily.rows).toEqual([{ day: new Date('2023-12-31T16:00:00Z'), dept: 'd1', level: 'red', cards: 1 }])
   })
 })
