@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StoredAlert } from '../alerts/index.ts'
+import type { Me } from '../common/contract/index.ts'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
 import { createUser } from './users.ts'
@@ -38,7 +39,7 @@ describe.each(openTestDbs())('account routes on $name', ({ open }) => {
     it('signs in and sets the session cookie with its flags', async () => {
       const r = await postJson(srv.base, '/api/v1/login', { username: 'li', password: PW })
       expect(r.status).toBe(200)
-      expect(await r.json()).toEqual({ user: { username: 'li', role: 'leader', dept: null, canUnmask: false }, permissions: ['alerts.read', 'rankings.read'] })
+      expect(await r.json()).toEqual({ user: { username: 'li', role: 'leader', dept: null, canUnmask: false }, permissions: ['alerts.read', 'rankings.read'], zone: 'Asia/Tokyo' })
       const cookie = r.headers.get('set-cookie')!
       expect(cookie).toMatch(/^jiancha_session=[A-Za-z0-9_-]{43}; /)
       for (const flag of ['HttpOnly', 'SameSite=Strict', 'Path=/', 'Secure', 'Max-Age=28800']) expect(cookie.split('; ')).toContain(flag)
@@ -78,7 +79,7 @@ describe.each(openTestDbs())('account routes on $name', ({ open }) => {
       const cookie = await srv.cookieOf('li', PW)
       const me = await getAs(srv.base, '/api/v1/me', cookie)
       expect(me.status).toBe(200)
-      expect(((await me.json()) as { user: { username: string } }).user.username).toBe('li')
+      expect((await me.json()) as Me).toMatchObject({ user: { username: 'li' }, zone: 'Asia/Tokyo' }) // the platform zone the app shows times in
       expect(me.headers.get('set-cookie')).toContain('Max-Age=28800')
       const out = await postJson(srv.base, '/api/v1/logout', {}, cookie)
       expect(out.status).toBe(200)

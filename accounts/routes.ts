@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { alertByKey } from '../alerts/index.ts'
-import { caseKey, KINDS, type Kind } from '../common/contract/index.ts'
+import { caseKey, KINDS, type Kind, type Me, type UserView } from '../common/contract/index.ts'
 import type { Queryable } from '../common/db/index.ts'
 import { loadCase } from '../rules/index.ts'
 import { readBody, sendJson } from '../common/http/index.ts'
@@ -31,6 +31,8 @@ export interface AccountRoutesDeps {
   sessions: Sessions
   /** formats instants in the platform zone, as the wall does */
   format: (t: number) => string
+  /** the platform zone's IANA name, told to the browser with the session (Me.zone) */
+  zone: string
   /** writes the audit entry; when it rejects, the clear data is not sent */
   audit: (e: UnmaskAudit) => Promise<void>
   /** the client address rate limits count by; default the socket's peer address */
@@ -56,7 +58,7 @@ export function accountRoutes(deps: AccountRoutesDeps): AccountHandler {
     const [, , top, ...rest] = seg
     if (top === 'login' && !rest.length) return post(req, res, () => login(deps, req, res))
     if (top === 'logout' && !rest.length) return post(req, res, () => logout(deps, req, res))
-    if (top === 'me' && !rest.length) return get(req, res, () => signedIn(deps, req, res, async (u) => me(u, res)))
+    if (top === 'me' && !rest.length) return get(req, res, () => signedIn(deps, req, res, async (u) => sendJson(res, 200, me(deps, u))))
     if (top === 'alerts' && rest.length === 0) return get(req, res, () => signedIn(deps, req, res, (u) => alertList(deps, u, url, res)))
     if (top === 'alerts' && rest.length === 1) return get(req, res, () => signedIn(deps, req, res, (u) => oneAlert(deps, u, rest[0]!, res)))
     if (top === 'cases' && rest.length === 3 && rest[2] === 'events') {
@@ -87,7 +89,7 @@ async function login(deps: AccountRoutesDeps, req: IncomingMessage, res: ServerR
   // A previous session in this browser ends: one cookie, one session.
   await deps.sessions.logout(sessionToken(req.headers.cookie))
   res.setHeader('set-cookie', deps.sessions.cookie(r.token))
-  return sendJson(res, 200, { user: view(r.user), permissions: permissions(r.user) })
+  return sendJson(res, 200, me(deps, r.user))
 }
 
 /** logout answers POST /api/v1/logout: ends the session, if any, and clears the cookie. */
@@ -97,8 +99,9 @@ async function logout(deps: AccountRoutesDeps, req: IncomingMessage, res: Server
   return sendJson(res, 200, { ok: true })
 }
 
-async function me(user: User, res: ServerResponse): Promise<void> {
-  return sendJson(res, 200, { user: view(user), permissions: permissions(user) })
+/** me is the session as GET /api/v1/me and a sign-in answer it. */
+function me(deps: AccountRoutesDeps, user: User): Me {
+  return { user: view(user), permissions: permissions(user), zone: deps.zone }
 }
 
 /** alertList answers GET /api/v1/alerts: 403 when a department user names another department. */
@@ -167,7 +170,7 @@ function signedIn(deps: AccountRoutesDeps, req: IncomingMessage, res: ServerResp
   return withSession(deps.sessions, req, res, fn)
 }
 
-function view(u: User): { username: string; role: string; dept: string | null; canUnmask: boolean } {
+function view(u: User): UserView {
   return { username: u.username, role: u.role, dept: u.dept, canUnmask: u.canUnmask }
 }
 

@@ -22,6 +22,7 @@ export interface NotifierOptions {
   log: Logger
   ctx: ClockDeps
   sms: SmsProvider
+  /** the path's settings; quiet hours are read in ctx.zone unless settings.zone says otherwise */
   settings?: Partial<NotifySettings>
   /** how often held notices are looked at and the outbox is polled (ms) */
   tickMs?: number
@@ -69,7 +70,8 @@ export function startNotifier(opts: NotifierOptions): Notifier {
   const dispatcher = new Dispatcher({
     clock,
     log,
-    settings: opts.settings,
+    // Quiet hours are night by the platform's clocks, the zone its rules reckon in.
+    settings: { zone: opts.ctx.zone.name, ...opts.settings },
     notifiedKeys: (keys) => notifiedKeys(db, keys),
     activeSilences: (t) => activeSilences(db, t),
     contacts: (dept) => contactsOf(db, dept),

@@ -8,6 +8,7 @@ import { Bus, type NatsServer, startNatsServer } from '../common/bus/index.ts'
 import { redact, type Config } from '../common/config/index.ts'
 import { openDb, type Db } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
+import { asZoneError, checkDbZone } from './zoneGuard.ts'
 
 export interface Infra {
   db: Db
@@ -16,9 +17,16 @@ export interface Infra {
   close(): Promise<void>
 }
 
-/** openConfiguredDb opens the configured database: DATABASE_URL, else the embedded one in <dataDir>/pg. */
-export function openConfiguredDb(cfg: Config, log: (m: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<Db> {
-  return openDb({ url: cfg.databaseUrl, dataDir: resolve(cfg.dataDir, 'pg'), log })
+/**
+ * openConfiguredDb opens the configured database: DATABASE_URL, else the embedded one in
+ * <dataDir>/pg; a database built with another zone than JIANCHA_ZONE is refused.
+ */
+export async function openConfiguredDb(cfg: Config, log: (m: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<Db> {
+  try {
+    return await openDb({ url: cfg.databaseUrl, dataDir: resolve(cfg.dataDir, 'pg'), zone: cfg.zone, log })
+  } catch (e) {
+    throw asZoneError(e)
+  }
 }
 
 /**
@@ -35,6 +43,7 @@ export function auditKeyOf(cfg: Config, log: (m: string) => void): string {
 
 /** openInfra starts or connects the database and the bus, and signs the audit trail's head while open. */
 export async function openInfra(cfg: Config, name: string, log: Logger, given?: Db): Promise<Infra> {
+  if (given) await checkDbZone(given, cfg.zone)
   const db = given ?? (await openConfiguredDb(cfg, (m) => log.info(m)))
   if (!given) {
     log.info(cfg.databaseUrl ? `database: ${redact(cfg.databaseUrl)}` : `database: embedded PGlite in ${resolve(cfg.dataDir, 'pg')}`, { timescaledb: db.timescale })

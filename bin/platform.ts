@@ -150,6 +150,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
           audit,
           now: () => clock.now(),
           format,
+          zone: ctx.zone.name,
           log: (m) => log.child('dashboard').info(m),
         },
       })

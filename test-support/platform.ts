@@ -34,6 +34,8 @@ export class ManualClock implements Clock {
 export interface TestPlatformOptions {
   /** inspectors allowed to flag cases; INSPECTOR alone by default */
   inspectors?: SourceToken[]
+  /** JIANCHA_ZONE; the default zone by default. Open the db with the same zone. */
+  zone?: string
 }
 
 /** startTestPlatform starts collector, rules, alerts and dashboard over the given db and nats. */
@@ -47,7 +49,10 @@ export async function startTestPlatform(
   const inspectors = opts.inspectors ?? [{ name: INSPECTOR, token: INSPECTOR_TOKEN }]
   const cfg = loadConfig({
     env: {},
-    overrides: { natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, tickMs: 50, settleMs: 300, sources: [{ name: 'hall', token: TOKEN }], inspectors, logLevel: 'warn', auditKey: TEST_AUDIT_KEY },
+    overrides: {
+      natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, tickMs: 50, settleMs: 300, sources: [{ name: 'hall', token: TOKEN }], inspectors, logLevel: 'warn', auditKey: TEST_AUDIT_KEY,
+      ...(opts.zone ? { zone: opts.zone } : {}),
+    },
   })
   return startPlatform(cfg, new Set(parts), logger('test'), { db, clock })
 }

@@ -36,6 +36,8 @@ export async function startTestServer(db: Queryable, opts: { now?: () => number 
     db,
     sessions,
     format: (t) => new Date(t).toISOString(),
+    // Not the default zone, so that tests see the session carry the one given.
+    zone: 'Asia/Tokyo',
     audit: async (e) => {
       const err = auditError
       auditError = null

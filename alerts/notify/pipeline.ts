@@ -9,7 +9,7 @@
  * notified, silences, contacts, the outbox, the clock), so tests run in virtual time.
  */
 import type { Alert, CardMessage } from '../../common/contract/index.ts'
-import { type Clock, Zone } from '../../common/time/index.ts'
+import { type Clock, DEFAULT_ZONE, Zone } from '../../common/time/index.ts'
 import type { Logger } from '../../common/log/index.ts'
 import { familyOf } from '../lifecycle/states.ts'
 import { dedupStage, type FamilyOf, type NotifiedKeys } from './dedup.ts'
@@ -25,7 +25,7 @@ import { decide, multiStage, toNotice, type Decision, type Notice, type NotifyCo
 export interface NotifySettings {
   /** local wall-clock window in which yellow cards wait; null for none */
   quietHours: QuietHours | null
-  /** IANA zone of the quiet hours */
+  /** IANA zone of the quiet hours: the platform's (the notifier gives the rules' zone) */
   zone: string
   groupWaitMs: number
   groupIntervalMs: number
@@ -39,10 +39,10 @@ export interface NotifySettings {
   maxDecisions: number
 }
 
-/** DEFAULT_NOTIFY_SETTINGS: quiet 22:00–07:00 Asia/Shanghai, group wait 60 s, group interval 5 min. */
+/** DEFAULT_NOTIFY_SETTINGS: quiet 22:00–07:00 in DEFAULT_ZONE, group wait 60 s, group interval 5 min. */
 export const DEFAULT_NOTIFY_SETTINGS: NotifySettings = {
   quietHours: DEFAULT_QUIET_HOURS,
-  zone: 'Asia/Shanghai',
+  zone: DEFAULT_ZONE,
   groupWaitMs: DEFAULT_GROUP_SETTINGS.groupWaitMs,
   groupIntervalMs: DEFAULT_GROUP_SETTINGS.groupIntervalMs,
   routes: [],

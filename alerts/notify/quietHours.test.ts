@@ -4,7 +4,8 @@ import { isQuiet, quietEnd, quietHoursStage, quietWindow } from './quietHours.ts
 import type { Notice } from './stage.ts'
 import { at, notice, testCtx } from './testing.ts'
 
-const night = quietWindow({ start: '22:00', end: '07:00' })!
+const shanghai = Zone.of('Asia/Shanghai')
+const night = quietWindow({ start: '22:00', end: '07:00' }, shanghai)!
 
 describe('quietWindow', () => {
   it('spans midnight: 22:00 to 07:00 Asia/Shanghai, start included, end excluded', () => {
@@ -13,7 +14,7 @@ describe('quietWindow', () => {
   })
 
   it('may sit within one day', () => {
-    const lunch = quietWindow({ start: '12:00', end: '13:30' })!
+    const lunch = quietWindow({ start: '12:00', end: '13:30' }, shanghai)!
     expect(['11:59', '12:00', '13:29', '13:30'].map((t) => isQuiet(lunch, at(`2026-11-10 ${t}`)))).toEqual([false, true, true, false])
   })
 
@@ -23,16 +24,28 @@ describe('quietWindow', () => {
     expect(isQuiet(night, Date.parse('2026-11-10T23:00:00Z'))).toBe(false) // 07:00 in Shanghai
   })
 
+  it('reads local clocks on the nights they change (America/New_York)', () => {
+    const ny = quietWindow({ start: '22:00', end: '07:00' }, Zone.of('America/New_York'))!
+    // Fall back on 1 November 2026: 06:30 EST is still night, although 7.5 h after midnight.
+    expect(isQuiet(ny, Date.parse('2026-11-01T06:30:00-05:00'))).toBe(true)
+    expect(isQuiet(ny, Date.parse('2026-11-01T07:00:00-05:00'))).toBe(false)
+    expect(quietEnd(ny, Date.parse('2026-11-01T01:30:00-04:00'))).toBe(Date.parse('2026-11-01T07:00:00-05:00'))
+    // Spring forward on 8 March: the night is an hour shorter, and ends at 07:00 EDT.
+    expect(quietEnd(ny, Date.parse('2026-03-07T23:00:00-05:00'))).toBe(Date.parse('2026-03-08T07:00:00-04:00'))
+    expect(isQuiet(ny, Date.parse('2026-03-08T06:59:00-04:00'))).toBe(true)
+    expect(isQuiet(ny, Date.parse('2026-03-07T21:59:00-05:00'))).toBe(false)
+  })
+
   it('ends at the next local end o’clock, the same morning or the next one', () => {
     expect(quietEnd(night, at('2026-11-10 23:00'))).toBe(at('2026-11-11 07:00'))
     expect(quietEnd(night, at('2026-11-11 02:00'))).toBe(at('2026-11-11 07:00'))
   })
 
   it('is off when null or when start equals end, and refuses a malformed time', () => {
-    expect(quietWindow(null)).toBeNull()
-    expect(quietWindow({ start: '07:00', end: '07:00' })).toBeNull()
-    expect(() => quietWindow({ start: '24:00', end: '07:00' })).toThrow(/start must be HH:MM/)
-    expect(() => quietWindow({ start: '22:00', end: '7' })).toThrow(/end must be HH:MM/)
+    expect(quietWindow(null, shanghai)).toBeNull()
+    expect(quietWindow({ start: '07:00', end: '07:00' }, shanghai)).toBeNull()
+    expect(() => quietWindow({ start: '24:00', end: '07:00' }, shanghai)).toThrow(/start must be HH:MM/)
+    expect(() => quietWindow({ start: '22:00', end: '7' }, shanghai)).toThrow(/end must be HH:MM/)
   })
 })
 

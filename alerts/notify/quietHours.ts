@@ -1,6 +1,6 @@
 /**
  * Quiet hours: nobody is woken for a yellow card. A yellow notice raised in the
- * window (22:00–07:00 Asia/Shanghai by default) is held until the window ends and
+ * window (22:00–07:00 in the platform's zone by default) is held until the window ends and
  * goes out then, with the other yellows of the night; a red one goes out at once.
  * Local time comes from an explicit Zone, never from the process time zone.
  */
@@ -31,16 +31,17 @@ function minutes(hhmm: string, field: string): number {
   return Number(m[1]) * 60 + Number(m[2])
 }
 
-/** quietWindow checks quiet hours; null, or a start equal to the end, means no quiet hours. */
-export function quietWindow(hours: QuietHours | null, zone: Zone = Zone.of('Asia/Shanghai')): QuietWindow | null {
+/** quietWindow checks quiet hours, read in zone; null, or a start equal to the end, means no quiet hours. */
+export function quietWindow(hours: QuietHours | null, zone: Zone): QuietWindow | null {
   if (hours === null) return null
   const startMin = minutes(hours.start, 'start')
   const endMin = minutes(hours.end, 'end')
   return startMin === endMin ? null : { startMin, endMin, zone }
 }
 
+// What local clocks show, not the time since midnight: they differ on a day clocks change.
 function localMinute(w: QuietWindow, t: number): number {
-  return Math.floor((t - w.zone.startOf(w.zone.dayOf(t))) / MINUTE)
+  return Math.floor(w.zone.timeOfDay(t) / MINUTE)
 }
 
 /** isQuiet tells whether instant t falls in the window [start, end). */
@@ -52,8 +53,8 @@ export function isQuiet(w: QuietWindow, t: number): boolean {
 /** quietEnd returns the first instant after t at which the window ends (local `end` o'clock). */
 export function quietEnd(w: QuietWindow, t: number): number {
   const day = w.zone.dayOf(t)
-  const today = w.zone.startOf(day) + w.endMin * MINUTE
-  return today > t ? today : w.zone.startOf(day + 1) + w.endMin * MINUTE
+  const today = w.zone.instantAt(day, w.endMin * MINUTE)
+  return today > t ? today : w.zone.instantAt(day + 1, w.endMin * MINUTE)
 }
 
 /** Park holds a notice until an instant; false when there is no room left. */

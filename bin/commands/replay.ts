@@ -1,7 +1,7 @@
 /** `jiancha replay FILE --until T`: the rules over a file of events, in event time, no server (contract §5). */
 import { createReadStream, statSync } from 'node:fs'
 import { defaultContext, inEventTime, LineParser, runSorted, toLine, Utf8Text } from '../../rules/index.ts'
-import { parseInstant } from '../../common/time/index.ts'
+import { DEFAULT_ZONE, parseInstant } from '../../common/time/index.ts'
 import type { Command } from '../command.ts'
 
 export const replayCommand: Command = {
@@ -9,7 +9,7 @@ export const replayCommand: Command = {
   usage: 'jiancha replay FILE --until 2026-12-31T00:00:00+08:00',
   options: {
     until: { type: 'string', help: 'RFC 3339 instant at which the virtual clock stops (required)' },
-    zone: { type: 'string', help: 'time zone of calendar reasoning (default Asia/Shanghai)' },
+    zone: { type: 'string', help: `time zone of calendar reasoning (default ${DEFAULT_ZONE})` },
     stats: { type: 'boolean', help: 'print events/s, cases held, peak memory and the time of each phase to stderr' },
   },
   more: () =>

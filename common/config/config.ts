@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
+import { DEFAULT_ZONE } from '../time/index.ts'
 
 /** Source is a business system allowed to send events, with its bearer token. */
 export interface SourceToken {
@@ -101,7 +102,7 @@ const SETTINGS: Array<Setting<keyof Config>> = [
   s('host', 'JIANCHA_HOST', 'host', 'address the HTTP servers listen on', '127.0.0.1', str),
   s('dashboardPort', 'DASHBOARD_PORT', 'dashboardPort', 'port of the dashboard (wall and consoles)', 8080, int(0, 65535)),
   s('collectorPort', 'COLLECTOR_PORT', 'collectorPort', 'port of the collector HTTP API', 8090, int(0, 65535)),
-  s('zone', 'JIANCHA_ZONE', 'zone', 'time zone of all calendar reasoning', 'Asia/Shanghai', zoneName),
+  s('zone', 'JIANCHA_ZONE', 'zone', 'time zone of all calendar reasoning', DEFAULT_ZONE, zoneName),
   s('sources', 'JIANCHA_SOURCES', 'sources', 'sources allowed to send events, as name:token,name:token (file: list of {name, token})', [], sources),
   s('inspectors', 'JIANCHA_INSPECTORS', 'inspectors', 'inspectors allowed to flag cases through the API, as name:token,… (file: list of {name, token})', [], sources),
   s('rulesFile', 'RULES_FILE', 'rulesFile', 'rules settings file (YAML, see docs/rules.md); edits take effect without a restart; unset = contract defaults', undefined, optStr),

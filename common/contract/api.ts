@@ -154,6 +154,8 @@ export interface UserView {
 export interface Me {
   user: UserView
   permissions: Permission[]
+  /** The platform's IANA time zone (JIANCHA_ZONE): the app shows and reads every time in it. */
+  zone: string
 }
 
 /** ThreadView is one thread of the supervision loop. */

@@ -5,6 +5,7 @@
  * migrations, with TimescaleDB-only parts in companion files (see migrate.ts).
  */
 import { fileURLToPath } from 'node:url'
+import { DEFAULT_ZONE } from '../time/index.ts'
 import { migrate } from './migrate.ts'
 import { openPglite } from './pglite.ts'
 import { openPostgres } from './postgres.ts'
@@ -44,12 +45,23 @@ export interface DbOptions {
   log?: (msg: string) => void
 }
 
-/** OpenOptions adds the migrations directory and, for PostgreSQL only, a schema to work in. */
+/** OpenOptions adds the migrations directory, the zone and, for PostgreSQL only, a schema to work in. */
 export type OpenOptions = DbOptions & {
   migrationsDir?: string
+  /**
+   * the platform's zone (JIANCHA_ZONE), filled into the migrations' {{zone}}; DEFAULT_ZONE
+   * by default. A database built with one zone refuses another (MigrationVarMismatch).
+   */
+  zone?: string
   /** server backend only: create this schema if missing and put it first on search_path */
   schema?: string
 }
+
+/**
+ * LEGACY_ZONE is the zone of a database migrated before zones were recorded: migration
+ * 003 then bucketed days in Asia/Shanghai literally, whatever JIANCHA_ZONE said.
+ */
+export const LEGACY_ZONE = 'Asia/Shanghai'
 
 /** MIGRATIONS_DIR is the repository's migrations/ folder. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
@@ -61,7 +73,7 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
     ? await openPostgres({ url: opts.url, schema: opts.schema, log })
     : await openPglite({ dataDir: opts.dataDir, log })
   try {
-    await migrate(db, opts.migrationsDir ?? MIGRATIONS_DIR, log)
+    await migrate(db, opts.migrationsDir ?? MIGRATIONS_DIR, { log, vars: { zone: opts.zone ?? DEFAULT_ZONE }, legacyVars: { zone: LEGACY_ZONE } })
   } catch (err) {
     // A half-open database would keep the process alive (pool sockets, PGlite wasm).
     await db.close().catch(() => {})

@@ -3,9 +3,14 @@
  * database's mode) is applied once, in one transaction unless a file opts out, and
  * recorded in schema_migrations with the sha256 of each file, so that editing an
  * applied migration is caught instead of silently diverging between databases.
+ *
+ * Files may use placeholders (`{{zone}}`, placeholders.ts). The values a database is
+ * built with are recorded in schema_vars once, and a later run with other values is
+ * refused before anything is applied: one database never mixes two zones.
  */
 import type { Db, Queryable } from './db.ts'
 import { loadMigrations, noTransaction, partsOf, type Migration, type SqlFile, type Variant } from './migrations.ts'
+import { fillPlaceholders, type MigrationVars } from './placeholders.ts'
 import { isMigratable, type MigrationSession, type Script } from './session.ts'
 import { splitSql } from './split.ts'
 
@@ -18,6 +23,37 @@ const TRACKING = `CREATE TABLE IF NOT EXISTS schema_migrations (
   companion_sha256 text
 )`
 
+const VARS = `CREATE TABLE IF NOT EXISTS schema_vars (
+  name text PRIMARY KEY,
+  value text NOT NULL,
+  recorded_at timestamptz DEFAULT now()
+)`
+
+/** MigrateOptions are the runner's log and the placeholders' values. */
+export interface MigrateOptions {
+  log?: (msg: string) => void
+  /** the values of the placeholders, e.g. { zone: 'Asia/Shanghai' } */
+  vars?: MigrationVars
+  /**
+   * the values a database migrated before its values were recorded was built with
+   * (its migrations named them literally); a database without any is taken as new
+   */
+  legacyVars?: MigrationVars
+}
+
+/** MigrationVarMismatch is the refusal to migrate a database with another value than it was built with. */
+export class MigrationVarMismatch extends Error {
+  constructor(
+    readonly variable: string,
+    /** the value the database was built with */
+    readonly built: string,
+    /** the value asked for now */
+    readonly wanted: string,
+  ) {
+    super(`database: built with ${variable} "${built}", not "${wanted}"; a database keeps the ${variable} it was built with`)
+  }
+}
+
 interface Applied {
   version: string
   name: string
@@ -27,13 +63,16 @@ interface Applied {
 }
 
 /** migrate applies the pending migrations in dir to db (opened by openDb) and returns the names it applied. */
-export async function migrate(db: Db, dir: string, log: (msg: string) => void = () => {}): Promise<string[]> {
+export async function migrate(db: Db, dir: string, opts: MigrateOptions = {}): Promise<string[]> {
   if (!isMigratable(db)) throw new Error('database: migrate needs a Db opened by openDb')
+  const { log = () => {}, vars = {}, legacyVars = {} } = opts
   const migrations = loadMigrations(dir)
   const variant: Variant = db.timescale ? 'timescale' : 'plain'
   return db.withMigrationLock(async (s) => {
     await s.exec(TRACKING)
+    await s.exec(VARS)
     const applied = await readApplied(s)
+    await settleVars(s, vars, applied.size > 0 ? legacyVars : {})
     for (const m of migrations) {
       const a = applied.get(m.version)
       if (a) check(m, a, variant, log)
@@ -41,12 +80,31 @@ export async function migrate(db: Db, dir: string, log: (msg: string) => void = 
     const done: string[] = []
     for (const m of migrations) {
       if (applied.has(m.version)) continue
-      await apply(s, m, variant)
+      await apply(s, m, variant, vars)
       log(`database: applied migration ${m.version}_${m.name} (${variant})`)
       done.push(`${m.version}_${m.name}`)
     }
     return done
   })
+}
+
+/** recordedVars reads the placeholder values a database was built with. */
+export async function recordedVars(q: Queryable): Promise<Record<string, string>> {
+  const r = await q.query<{ name: string; value: string }>('SELECT name, value FROM schema_vars')
+  return Object.fromEntries(r.rows.map((x) => [x.name, x.value]))
+}
+
+// Every value must be the one the database was built with; a value not yet recorded
+// is recorded now, as the one it is built with from here on.
+async function settleVars(s: Script, vars: MigrationVars, legacy: MigrationVars): Promise<void> {
+  const recorded = await recordedVars(s)
+  for (const [name, value] of Object.entries(vars)) {
+    const built = recorded[name] ?? legacy[name]
+    if (built !== undefined && built !== value) throw new MigrationVarMismatch(name, built, value)
+  }
+  for (const [name, value] of Object.entries(vars)) {
+    if (recorded[name] === undefined) await s.query('INSERT INTO schema_vars (name, value) VALUES ($1, $2)', [name, value])
+  }
 }
 
 async function readApplied(q: Queryable): Promise<Map<string, Applied>> {
@@ -67,8 +125,8 @@ function check(m: Migration, a: Applied, variant: Variant, log: (msg: string) =>
   }
 }
 
-async function apply(s: MigrationSession, m: Migration, variant: Variant): Promise<void> {
-  const parts = partsOf(m, variant)
+async function apply(s: MigrationSession, m: Migration, variant: Variant, vars: MigrationVars): Promise<void> {
+  const parts = partsOf(m, variant).map((f) => ({ f, sql: fillPlaceholders(f, vars) }))
   const record = (q: Queryable) =>
     q.query('INSERT INTO schema_migrations (version, name, variant, sha256, companion_sha256) VALUES ($1, $2, $3, $4, $5)', [
       m.version,
@@ -77,15 +135,15 @@ async function apply(s: MigrationSession, m: Migration, variant: Variant): Promi
       m.base.sha256,
       m.companions[variant]?.sha256 ?? null,
     ])
-  if (parts.some(noTransaction)) {
+  if (parts.some((p) => noTransaction(p.f))) {
     // Statement by statement, autocommitted: a failure part-way leaves earlier
     // statements applied, so such files should be written to be re-runnable.
-    for (const f of parts) for (const stmt of splitSql(f.sql)) await run(s, f, stmt)
+    for (const { f, sql } of parts) for (const stmt of splitSql(sql)) await run(s, f, stmt)
     await record(s)
     return
   }
   await s.transaction(async (tx) => {
-    for (const f of parts) if (splitSql(f.sql).length > 0) await run(tx, f, f.sql)
+    for (const { f, sql } of parts) if (splitSql(sql).length > 0) await run(tx, f, sql)
     await record(tx)
   })
 }

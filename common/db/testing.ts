@@ -10,7 +10,8 @@ import { openDb, type Db } from './db.ts'
 /** TestDb names a backend and opens a fresh, migrated database on it. */
 export interface TestDb {
   name: string
-  open: (opts?: { migrationsDir?: string }) => Promise<Db>
+  /** zone: the platform zone the database is built with, DEFAULT_ZONE by default */
+  open: (opts?: { migrationsDir?: string; zone?: string }) => Promise<Db>
 }
 
 const quiet = () => {}
@@ -19,15 +20,15 @@ const quiet = () => {}
 export function openTestDbs(): TestDb[] {
   const dbs: TestDb[] = [{ name: 'pglite', open: (o) => openDb({ dataDir: 'memory://', log: quiet, ...o }) }]
   const url = process.env.TEST_DATABASE_URL
-  if (url) dbs.push({ name: 'pg', open: (o) => openInSchema(url, o?.migrationsDir) })
+  if (url) dbs.push({ name: 'pg', open: (o) => openInSchema(url, o) })
   return dbs
 }
 
-async function openInSchema(url: string, migrationsDir?: string): Promise<Db> {
+async function openInSchema(url: string, o: { migrationsDir?: string; zone?: string } = {}): Promise<Db> {
   const schema = `test_${randomBytes(6).toString('hex')}`
   let db: Db
   try {
-    db = await openDb({ url, dataDir: '', schema, migrationsDir, log: quiet })
+    db = await openDb({ url, dataDir: '', schema, ...o, log: quiet })
   } catch (err) {
     await dropSchema(url, schema).catch(() => {})
     throw err

@@ -19,9 +19,9 @@ export function afterWorkingHours(since: number, hours: number, deps: ClockDeps)
   // Ten years of dates bound the walk, as for the deadline clock.
   for (let d = zone.dayOf(since), end = d + 3660; d < end; d++) {
     if (!calendar.isWorkingDay(d)) continue
-    const day = zone.startOf(d)
-    const a = Math.max(since, day + OFFICE.start * HOUR)
-    const b = day + OFFICE.end * HOUR
+    // Local office hours, also on a day clocks change.
+    const a = Math.max(since, zone.instantAt(d, OFFICE.start * HOUR))
+    const b = zone.instantAt(d, OFFICE.end * HOUR)
     if (a >= b) continue
     if (b - a >= need) return a + need
     need -= b - a

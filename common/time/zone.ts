@@ -5,6 +5,9 @@
  */
 export const DAY_MS = 86_400_000
 
+/** DEFAULT_ZONE is the platform's zone when JIANCHA_ZONE does not name another (contract §2). */
+export const DEFAULT_ZONE = 'Asia/Shanghai'
+
 /** Day is a local calendar date as a count of days since 1970-01-01 in the zone. */
 export type Day = number
 
@@ -68,9 +71,33 @@ export class Zone {
 
   /** startOf returns the instant of 00:00 local time on day d. */
   startOf(d: Day): number {
-    if (this.fixed !== null) return d * DAY_MS - this.fixed
-    const guess = d * DAY_MS - this.offsetMs(d * DAY_MS)
-    return d * DAY_MS - this.offsetMs(guess)
+    return this.instantAt(d, 0)
+  }
+
+  /**
+   * instantAt returns the instant at which local clocks show `ms` after 00:00 on day d
+   * (07:00 is 7 × 3_600_000). On a day clocks change, that is not startOf(d) + ms; a
+   * wall time skipped by the change comes out an hour later, one repeated is its first.
+   */
+  instantAt(d: Day, ms: number): number {
+    const local = d * DAY_MS + ms
+    if (this.fixed !== null) return local - this.fixed
+    // Offsets change at most once around a given wall time: try the one before and after.
+    const before = this.offsetMs(local - DAY_MS)
+    const after = this.offsetMs(local + DAY_MS)
+    const early = local - before
+    const late = local - after
+    const earlyShows = this.offsetMs(early) === before
+    const lateShows = this.offsetMs(late) === after
+    if (earlyShows && lateShows) return Math.min(early, late)
+    if (lateShows) return late
+    return early // shows the wall time, or it was skipped: `early` is the instant an hour on
+  }
+
+  /** timeOfDay returns what local clocks show at instant t, in ms after 00:00. */
+  timeOfDay(t: number): number {
+    const local = t + (this.fixed ?? this.offsetMs(t))
+    return local - Math.floor(local / DAY_MS) * DAY_MS
   }
 
   /**

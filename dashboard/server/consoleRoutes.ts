@@ -36,6 +36,8 @@ export interface ConsoleDeps {
   now?: () => number
   /** formats instants in the platform zone; ISO 8601 UTC by default */
   format?: (t: number) => string
+  /** the platform zone's IANA name, as `format` writes it (told to browsers in GET /api/v1/me); UTC by default */
+  zone?: string
   /** per-file and per-submission limits; DEFAULT_LIMITS (10 MB, 5 files) by default */
   limits?: AttachmentLimits
   log?: (m: string) => void
@@ -58,7 +60,7 @@ export const MAX_JSON = 64 * 1024
 export const MAX_COMMENT = 1000
 const MAX_LIMIT = 500
 
-interface Ctx extends Required<Omit<ConsoleDeps, 'limits'>> {
+interface Ctx extends Required<Omit<ConsoleDeps, 'limits' | 'zone'>> {
   store: AttachmentStore
 }
 

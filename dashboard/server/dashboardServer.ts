@@ -97,6 +97,7 @@ function mountConsole(c: ConsoleDeps): NonNullable<RouteDeps['console']> {
     db: c.db,
     sessions: c.sessions,
     format: c.format ?? ((t) => new Date(t).toISOString()),
+    zone: c.zone ?? 'UTC',
     audit: (e) => c.audit(e),
   })
   const users = userRoutes({ db: c.db, sessions: c.sessions, audit: c.audit, format: c.format, log: c.log })

@@ -51,7 +51,8 @@ export async function openTestAccounts(): Promise<TestAccounts> {
   return {
     db,
     sessions,
-    console: { db, threads: new ThreadStore({ db, clock: { now: Date.now } }), attachmentsDir, audit },
+    // The platform's default zone: the walls under test show Shanghai's clocks.
+    console: { db, threads: new ThreadStore({ db, clock: { now: Date.now } }), attachmentsDir, audit, zone: 'Asia/Shanghai' },
     cookie(username) {
       const c = cookies.get(username)
       if (!c) throw new Error(`no test account ${username}`)

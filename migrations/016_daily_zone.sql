@@ -1,0 +1,5 @@
+-- alerts_daily in the platform's zone (JIANCHA_ZONE). Migration 003 bucketed days in
+-- Asia/Shanghai literally; the companions rebuild the relation with {{zone}}, which the
+-- runner fills with the zone the database is built with (common/db/placeholders.ts).
+-- `day` stays a timestamptz: the instant the local day starts (a DST day is 23 or 25
+-- hours long), in both variants.
