@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sendJson } from '../common/http/index.ts'
-import { openTestAccounts, type TestAccounts } from '../dashboard/server/testdata/accounts.ts'
+import { openTestAccounts, type TestAccounts } from './testdata/accounts.ts'
 import { allowMethod, withSession } from './gate.ts'
 
 describe('the route gate', () => {

@@ -1,13 +1,15 @@
 /**
  * Sessions: signing in with a username and password, the session cookie, and
  * rate limiting of failed sign-ins. The token lives only in the browser's HttpOnly
- * cookie; the database keeps its sha256, so a leaked table signs nobody in.
+ * cookie; the database keeps its sha256, so a leaked table signs nobody in. This
+ * module owns the tables `sessions` and `login_attempts`; the accounts themselves are
+ * read through users.ts.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { Queryable } from '../common/db/index.ts'
 import { dummyHash, hashPassword, verifyPassword } from './password.ts'
-import { findUser, normalizeUsername, setPasswordHash, userColumns, userFromRow, type User, type UserRow } from './users.ts'
+import { findUser, normalizeUsername, setPasswordHash, type User, userById } from './users.ts'
 
 /** SESSION_COOKIE is the name of the session cookie. */
 export const SESSION_COOKIE = 'jiancha_session'
@@ -128,19 +130,20 @@ export class Sessions {
     if (!token || !TOKEN.test(token)) return null
     const now = this.now()
     const hash = tokenHash(token)
-    const r = await this.db.query<UserRow & { last_seen_at: Date }>(
-      `SELECT ${userColumns('u')}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled`,
+    const r = await this.db.query<{ user_id: string | number; last_seen_at: Date }>(
+      'SELECT user_id, last_seen_at FROM sessions WHERE token_hash = $1 AND expires_at > $2',
       [hash, new Date(now)],
     )
     const row = r.rows[0]
     if (!row) return null
+    const user = await userById(this.db, Number(row.user_id))
+    if (!user || user.disabled) return null
     if (slide && now - row.last_seen_at.getTime() >= SLIDE_EVERY_MS) {
       await this.db.query('UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE token_hash = $1', [
         hash, new Date(now), new Date(now + SESSION_TTL_MS),
       ])
     }
-    return userFromRow(row)
+    return user
   }
 
   /** cookie is the Set-Cookie value carrying a token; sent again on each use, so it slides too. */
@@ -174,6 +177,11 @@ export class Sessions {
     }
     return wait
   }
+}
+
+/** endSessionsOf deletes every session of a user, so each one ends at once (a disabled account, a reset password). */
+export async function endSessionsOf(db: Queryable, userId: number): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE user_id = $1', [userId])
 }
 
 /** sessionToken reads the session token from a Cookie header, or null. */

@@ -4,11 +4,11 @@ import { io as connect } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
-import { auditWriter } from '../dashboard/index.ts'
+import { appendAudit } from '../common/audit/index.ts'
 import { sendJson } from '../common/http/index.ts'
 import { dropEndedSessions } from './socket.ts'
 import { getAs, postJson, startTestServer, type TestServer } from './testdata/server.ts'
-import { userRoutes } from './userRoutes.ts'
+import { type UserAudit, userRoutes } from './userRoutes.ts'
 import { createUser, findUser } from './users.ts'
 
 const PW = 'the right password'
@@ -29,7 +29,9 @@ describe.each(openTestDbs())('account administration routes on $name', ({ open }
   beforeAll(async () => {
     db = await open()
     srv = await startTestServer(db)
-    const audit = auditWriter(db, Date.now)
+    const audit: UserAudit = async (e, tx) => {
+      await appendAudit(tx, { at: Date.now(), ...e })
+    }
     const handle = userRoutes({
       db,
       sessions: srv.sessions,

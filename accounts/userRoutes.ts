@@ -6,9 +6,9 @@
  * the audit trail.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { readBody, sendJson } from '../common/http/index.ts'
-import type { Db } from '../common/db/index.ts'
-import type { ConsoleAudit } from '../dashboard/index.ts'
+import type { AuditAction } from '../common/audit/index.ts'
+import { type JsonBody, readJson, sendJson } from '../common/http/index.ts'
+import type { Db, Queryable } from '../common/db/index.ts'
 import { can } from './access.ts'
 import { allowMethod, withSession } from './gate.ts'
 import { sessionToken, type Sessions } from './sessions.ts'
@@ -16,11 +16,22 @@ import {
   createUser, listUsers, MAX_REASON, normalizeUsername, resetPassword, setDisabled, UnknownUserError, UserError, UsernameTakenError, type User,
 } from './users.ts'
 
+/** UserAuditEntry is the audit entry of one account change (never with a password). */
+export interface UserAuditEntry {
+  actor: string
+  action: Extract<AuditAction, 'user.created' | 'user.disabled' | 'user.enabled' | 'user.password_reset'>
+  subject: string
+  detail: Record<string, unknown>
+}
+
+/** UserAudit appends an account change's entry to the audit trail inside tx, the change's own transaction. */
+export type UserAudit = (e: UserAuditEntry, tx: Queryable) => Promise<void>
+
 /** UserRoutesDeps is what the routes need; the platform passes the consoles' audit writer. */
 export interface UserRoutesDeps {
   db: Db
   sessions: Sessions
-  audit: ConsoleAudit
+  audit: UserAudit
   /** formats instants in the platform zone; ISO 8601 UTC by default */
   format?: (t: number) => string
   log?: (m: string) => void
@@ -45,12 +56,12 @@ export const MAX_USER_BODY = 8 * 1024
 interface Ctx {
   db: Db
   sessions: Sessions
-  audit: ConsoleAudit
+  audit: UserAudit
   format: (t: number) => string
   log: (m: string) => void
 }
 
-type Body = Record<string, unknown>
+type Body = JsonBody
 
 /** userRoutes builds the handler of /api/v1/users; it rejects only on database errors. */
 export function userRoutes(deps: UserRoutesDeps): UserHandler {
@@ -186,19 +197,8 @@ async function asAdmin(ctx: Ctx, req: IncomingMessage, res: ServerResponse, meth
  * a cross-site form cannot send it without a CORS preflight, which is never granted.
  */
 async function withBody(req: IncomingMessage, res: ServerResponse, fn: (b: Body) => Promise<void>): Promise<void> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    return sendJson(res, 415, { error: 'send the body as content-type: application/json', field: '(body)' })
-  }
-  const text = await readBody(req, MAX_USER_BODY)
-  if (text === null) return sendJson(res, 413, { error: `the body is larger than ${MAX_USER_BODY} bytes`, field: '(body)' })
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    return sendJson(res, 400, { error: 'the body is not JSON', field: '(body)' })
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return sendJson(res, 400, { error: 'the body must be a JSON object', field: '(body)' })
-  return fn(body as Body)
+  const body = await readJson(req, res, { maxBytes: MAX_USER_BODY })
+  if (body) return fn(body)
 }
 
 function segments(path: string): string[] | null {

@@ -1,11 +1,13 @@
 /**
  * Users of the consoles: inspectors, leaders, department staff and administrators.
  * Usernames are case-insensitive (stored lower-case); a department user belongs to
- * exactly one department; only an inspector may hold the unmask permission.
+ * exactly one department; only an inspector may hold the unmask permission. This
+ * module owns the table `users`; ending an account's sessions asks sessions.ts.
  */
 import { ROLES, type Role } from '../common/contract/index.ts'
 import type { Queryable } from '../common/db/index.ts'
 import { hashPassword } from './password.ts'
+import { endSessionsOf } from './sessions.ts'
 
 export { ROLES, type Role }
 
@@ -91,6 +93,12 @@ export async function findUser(db: Queryable, username: string): Promise<(User &
   return row ? { ...userFromRow(row), passwordHash: row.password_hash } : null
 }
 
+/** userById looks a user up by id (a session's user), or null. */
+export async function userById(db: Queryable, id: number): Promise<User | null> {
+  const r = await db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id])
+  return r.rows[0] ? userFromRow(r.rows[0]) : null
+}
+
 /** listUsers lists every user by username. */
 export async function listUsers(db: Queryable): Promise<User[]> {
   const r = await db.query<UserRow>(`SELECT ${COLUMNS} FROM users ORDER BY username`)
@@ -113,7 +121,7 @@ export async function setDisabled(db: Queryable, username: string, disabled: boo
   const r = await db.query<UserRow>(`UPDATE users SET disabled = $2 WHERE username = $1 RETURNING ${COLUMNS}`, [name, disabled])
   const row = r.rows[0]
   if (!row) throw new UnknownUserError(name)
-  if (disabled) await endSessions(db, Number(row.id))
+  if (disabled) await endSessionsOf(db, Number(row.id))
   return userFromRow(row)
 }
 
@@ -128,12 +136,8 @@ export async function resetPassword(db: Queryable, username: string, password: s
   const r = await db.query<UserRow>(`UPDATE users SET password_hash = $2 WHERE username = $1 RETURNING ${COLUMNS}`, [name, hash])
   const row = r.rows[0]
   if (!row) throw new UnknownUserError(name)
-  await endSessions(db, Number(row.id))
+  await endSessionsOf(db, Number(row.id))
   return userFromRow(row)
-}
-
-async function endSessions(db: Queryable, userId: number): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE user_id = $1', [userId])
 }
 
 /** checkPassword refuses a password shorter than MIN_PASSWORD or longer than MAX_PASSWORD characters. */
@@ -166,8 +170,8 @@ export function checkAccount(u: Omit<NewUser, 'password'>): { username: string; 
   return { username, role, dept, canUnmask }
 }
 
-/** UserRow is a users row as read by userColumns. */
-export interface UserRow {
+/** UserRow is a users row as read with COLUMNS. */
+interface UserRow {
   id: string | number
   username: string
   role: Role
@@ -177,15 +181,11 @@ export interface UserRow {
   created_at: Date
 }
 
-const COLUMNS = userColumns()
+/** COLUMNS are the users columns userFromRow reads. */
+const COLUMNS = 'id, username, role, dept, can_unmask, disabled, created_at'
 
-/** userColumns lists the users columns userFromRow reads, prefixed with a table alias for joins. */
-export function userColumns(alias?: string): string {
-  return ['id', 'username', 'role', 'dept', 'can_unmask', 'disabled', 'created_at'].map((c) => (alias ? `${alias}.${c}` : c)).join(', ')
-}
-
-/** userFromRow reads a row of userColumns. */
-export function userFromRow(row: UserRow): User {
+/** userFromRow reads a row of COLUMNS. */
+function userFromRow(row: UserRow): User {
   return {
     id: Number(row.id),
     username: row.username,

@@ -9,6 +9,7 @@ import { alertSubject, type Bus } from '../common/bus/index.ts'
 import type { Clock } from '../common/time/index.ts'
 import type { Queryable } from '../common/db/index.ts'
 import { loadCase } from '../rules/index.ts'
+import { isStanding } from './store.ts'
 
 /** FLAG_RULE is the rule name of a card an inspector raised by hand. */
 export const FLAG_RULE = 'inspection.flag'
@@ -130,14 +131,9 @@ export async function flagCase(deps: FlagDeps, req: FlagRequest): Promise<FlagRe
     format: deps.format,
     settingsVersion: deps.settingsVersion,
   })
-  if (await isOpen(deps.db, card.key)) return { status: 'already', card }
+  if (await isStanding(deps.db, card.key)) return { status: 'already', card }
   const r = await deps.bus.publish(alertSubject(card.level, card.dept), card, card.key)
   return { status: r.duplicate ? 'already' : 'flagged', card }
-}
-
-async function isOpen(db: Queryable, key: string): Promise<boolean> {
-  const r = await db.query("SELECT 1 FROM alerts WHERE key = $1 AND status <> 'withdrawn'", [key])
-  return r.rows.length > 0
 }
 
 function show(v: unknown): string {

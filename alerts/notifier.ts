@@ -9,18 +9,22 @@ import type { Clock } from '../common/time/index.ts'
 import type { Db } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import type { ClockDeps } from '../rules/index.ts'
-import { DEFAULT_ESCALATION, rectificationDeadline, startEscalation } from './lifecycle/escalation.ts'
+import { DEFAULT_ESCALATION, type EscalationHandle, startEscalation } from './lifecycle/escalation.ts'
 import { composeNotices, recordNotice } from './lifecycle/notices.ts'
-import { ThreadStore } from './lifecycle/threadStore.ts'
+import type { ThreadStore } from './lifecycle/threadStore.ts'
 import { activeSilences, contactsOf, Dispatcher, markNotified, notifiedKeys, shortCode, type NotifySettings } from './notify/index.ts'
 import { enqueue as enqueueSms, inboundSmsHandler, INBOUND_PATH, startSmsSender, statusCallbackHandler, STATUS_PATH, type AckResult, type Handler, type SmsProvider } from './sms/index.ts'
-import { auditTransition } from './threadAudit.ts'
+import { type CardPosition, openCardsSince } from './store.ts'
 
+/** NotifierOptions wire the notifier. */
 export interface NotifierOptions {
   db: Db
   clock: Clock
   log: Logger
+  /** the rules' zone and working-day calendar, on which escalation counts office hours */
   ctx: ClockDeps
+  /** the process's thread store (alerts/compose.ts), shared with the alert service and the consoles */
+  threads: ThreadStore
   sms: SmsProvider
   /** the path's settings; quiet hours are read in ctx.zone unless settings.zone says otherwise */
   settings?: Partial<NotifySettings>
@@ -46,6 +50,8 @@ export interface Notifier {
   webhooks: Record<string, Handler>
   threads: ThreadStore
   dispatcher: Dispatcher
+  /** escalation runs on its schedule; runEscalationOnce runs a pass now */
+  escalation: EscalationHandle
   /** sweep hands over open cards of the last day that no message covers yet (after a restart). */
   sweep(): Promise<number>
   stop(): Promise<void>
@@ -65,8 +71,7 @@ export function startNotifier(opts: NotifierOptions): Notifier {
       log.warn('announcing an sms change failed', { id, error: (e as Error).message })
     }
   }
-  // The rectification deadline is fixed at acknowledgement, on the rules' calendar, and shown in the consoles.
-  const threads = new ThreadStore({ db, clock, onTransition: auditTransition, rectificationDue: (ackAt) => rectificationDeadline(ackAt, DEFAULT_ESCALATION, opts.ctx) })
+  const threads = opts.threads
   const dispatcher = new Dispatcher({
     clock,
     log,
@@ -131,17 +136,9 @@ export function startNotifier(opts: NotifierOptions): Notifier {
     webhooks,
     threads,
     dispatcher,
+    escalation,
     async sweep() {
-      const since = new Date(clock.now() - 86_400_000)
-      const r = await db.query<CardRow>(
-        `SELECT key, rule, level, kind, case_id, dept, at, causes, settings_version FROM alerts a
-         WHERE status = 'open' AND raised_at >= $1 AND NOT EXISTS (SELECT 1 FROM notify_sent n WHERE n.key = a.key)
-         ORDER BY at LIMIT 5000`,
-        [since],
-      )
-      const cards = r.rows.map((x): CardMessage => ({
-        key: x.key, rule: x.rule, level: x.level, kind: x.kind, caseId: x.case_id, dept: x.dept, at: x.at.toISOString(), causes: x.causes, settingsVersion: x.settings_version,
-      }))
+      const cards = await unnotifiedCards(db, clock.now() - 86_400_000)
       if (cards.length) await dispatcher.push(cards)
       return cards.length
     },
@@ -154,15 +151,21 @@ export function startNotifier(opts: NotifierOptions): Notifier {
   }
 }
 
-interface CardRow {
-  key: string
-  rule: string
-  level: CardMessage['level']
-  kind: CardMessage['kind']
-  case_id: string
-  dept: string
-  at: Date
-  causes: string[]
-  settings_version: string
+/** SWEEP_MAX is the most cards one sweep hands over; SWEEP_PAGE how many open cards it reads at a time. */
+const SWEEP_MAX = 5000
+const SWEEP_PAGE = 1000
+
+/** unnotifiedCards returns open cards raised since `since` that no message covers yet, oldest first. */
+async function unnotifiedCards(db: Db, since: number): Promise<CardMessage[]> {
+  const out: CardMessage[] = []
+  let after: CardPosition | undefined
+  while (out.length < SWEEP_MAX) {
+    const page = await openCardsSince(db, since, SWEEP_PAGE, after)
+    const sent = await notifiedKeys(db, page.map((c) => c.key))
+    out.push(...page.filter((c) => !sent.has(c.key)))
+    if (page.length < SWEEP_PAGE) break
+    after = page.at(-1)
+  }
+  return out.slice(0, SWEEP_MAX)
 }
 

@@ -9,29 +9,37 @@ import type { Clock } from '../common/time/index.ts'
 import type { Db } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import { appendAudit } from '../common/audit/index.ts'
-import { ThreadStore } from './lifecycle/threadStore.ts'
+import type { ThreadStore } from './lifecycle/threadStore.ts'
 import { alertByKey, saveAlert, withdrawAlert } from './store.ts'
-import { auditTransition } from './threadAudit.ts'
 
 /** LIVE_ALERTS is the live topic on which newly stored cards are announced. */
 export const LIVE_ALERTS = 'alerts'
 
+/** AlertServiceOptions wire the alert service. */
 export interface AlertServiceOptions {
   bus: Bus
   db: Db
   clock: Clock
   format: (t: number) => string
   log: Logger
+  /**
+   * the process's thread store (alerts/compose.ts): case cards join a supervision
+   * thread (a red upgrades the yellow of its case), every change audited in the
+   * transaction that makes it
+   */
+  threads: ThreadStore
   /** told each card once it is safely stored or withdrawn (the notifier listens here) */
   onStored?: (card: CardMessage) => void
 }
 
+/** AlertService is a running alert service. */
+export interface AlertService {
+  stop(): Promise<void>
+}
+
 /** startAlertService consumes the alerts stream with the durable consumer `alerts`. */
-export function startAlertService(opts: AlertServiceOptions): { stop(): Promise<void> } {
-  const { bus, db, clock, log } = opts
-  // Case cards join a supervision thread (a red upgrades the yellow of its case);
-  // every change is audited in the transaction that makes it.
-  const threads = new ThreadStore({ db, clock, onTransition: auditTransition })
+export function startAlertService(opts: AlertServiceOptions): AlertService {
+  const { bus, db, clock, log, threads } = opts
   const consumer = bus.consume<CardMessage>('JIANCHA_ALERTS', 'alerts', undefined, async (d) => {
     const card = d.data
     let changed: boolean

@@ -1,9 +1,11 @@
 /**
- * The alert store: each card is stored once per key (rule, level, case), however
- * often it is delivered, and each first storing is appended to the alert_events
- * time series that the KPIs aggregate.
+ * The alert store, the one owner of the tables `alerts` and `alert_events`: each card
+ * is stored once per key (rule, level, case), however often it is delivered, and each
+ * first storing is appended to the alert_events time series that the KPIs aggregate.
+ * Everything else that reads cards (threads, flags, the notifier's sweep, the walls
+ * and the consoles' list) asks here.
  */
-import type { Alert, CardMessage, Kind, Level } from '../common/contract/index.ts'
+import type { Alert, CardMessage, Kind, Level, WallScope } from '../common/contract/index.ts'
 import type { Queryable } from '../common/db/index.ts'
 
 /** CardNote is what an inspector wrote on a card they raised by hand (主动巡检). */
@@ -124,4 +126,108 @@ export function alertFromRow(row: AlertRow, format: (t: number) => string): Stor
   }
   if (row.note) a.note = { reason: row.note.reason, by: row.note.by }
   return a
+}
+
+/** isStanding tells whether a card with this key is stored and not withdrawn. */
+export async function isStanding(db: Queryable, key: string): Promise<boolean> {
+  const r = await db.query("SELECT 1 FROM alerts WHERE key = $1 AND status <> 'withdrawn'", [key])
+  return r.rows.length > 0
+}
+
+/** standingLevels returns the key and level of each of the cards that stands (is not withdrawn). */
+export async function standingLevels(db: Queryable, keys: readonly string[]): Promise<Array<{ key: string; level: Level }>> {
+  if (keys.length === 0) return []
+  const r = await db.query<{ key: string; level: Level }>(`SELECT key, level FROM alerts WHERE key = ANY($1) AND status <> 'withdrawn'`, [keys])
+  return r.rows
+}
+
+/** CardPosition is where a page of openCardsSince ends: the last card's instant and key. */
+export interface CardPosition {
+  at: string
+  key: string
+}
+
+/**
+ * openCardsSince returns open cards raised at or after `since` as the stream carried
+ * them, oldest `at` first, at most `limit`, continuing after `after` (the previous
+ * page's last card).
+ */
+export async function openCardsSince(db: Queryable, since: number, limit: number, after?: CardPosition): Promise<CardMessage[]> {
+  const r = await db.query<AlertRow>(
+    `SELECT ${ALERT_COLUMNS} FROM alerts
+     WHERE status = 'open' AND raised_at >= $1 AND ($3::timestamptz IS NULL OR (at, key) > ($3, $4))
+     ORDER BY at, key LIMIT $2`,
+    [new Date(since), limit, after ? new Date(Date.parse(after.at)) : null, after?.key ?? null],
+  )
+  return r.rows.map((x) => ({
+    key: x.key, rule: x.rule, level: x.level, kind: x.kind, caseId: x.case_id, dept: x.dept, at: x.at.toISOString(), causes: x.causes, settingsVersion: x.settings_version,
+  }))
+}
+
+/** AlertFilter narrows listAlerts; absent fields do not filter. */
+export interface AlertFilter {
+  dept?: string
+  level?: Level
+  /** absent: every card that stands (not withdrawn) */
+  status?: string
+  rule?: string
+  limit: number
+  /** only cards strictly older than this position, from a previous page's `next` */
+  before?: { at: Date; key?: string }
+}
+
+/** AlertPage is one page and the cursor of the next, null on the last page. */
+export interface AlertPage {
+  alerts: StoredAlert[]
+  next: string | null
+}
+
+/**
+ * listAlerts reads one page of cards within a scope, newest first, paged by an
+ * (at, key) cursor. The scope is part of the query, not a filter applied afterwards,
+ * so a page is never short and never holds another department's cards.
+ */
+export async function listAlerts(db: Queryable, scope: WallScope, f: AlertFilter, format: (t: number) => string): Promise<AlertPage> {
+  const where: string[] = []
+  const params: unknown[] = []
+  const add = (sql: (p: string) => string, v: unknown) => {
+    params.push(v)
+    where.push(sql(`$${params.length}`))
+  }
+  if ('dept' in scope) add((p) => `dept = ${p}`, scope.dept)
+  if (f.dept !== undefined) add((p) => `dept = ${p}`, f.dept)
+  if (f.level !== undefined) add((p) => `level = ${p}`, f.level)
+  if (f.status !== undefined) add((p) => `status = ${p}`, f.status)
+  else where.push(`status <> 'withdrawn'`)
+  if (f.rule !== undefined) add((p) => `rule = ${p}`, f.rule)
+  if (f.before?.key !== undefined) {
+    params.push(f.before.at, f.before.key)
+    where.push(`(at, key) < ($${params.length - 1}, $${params.length})`)
+  } else if (f.before) add((p) => `at < ${p}`, f.before.at)
+  params.push(f.limit)
+  const r = await db.query<AlertRow>(
+    `SELECT ${ALERT_COLUMNS}
+     FROM alerts WHERE ${where.join(' AND ')} ORDER BY at DESC, key DESC LIMIT $${params.length}`,
+    params,
+  )
+  const last = r.rows.at(-1)
+  return {
+    alerts: r.rows.map((row) => alertFromRow(row, format)),
+    next: last && r.rows.length === f.limit ? cursorOf(last.at, last.key) : null,
+  }
+}
+
+/** cursorOf is the `before` value that continues after a card: `<instant>|<key>`. */
+export function cursorOf(at: Date, key: string): string {
+  return `${at.toISOString()}|${key}`
+}
+
+/** parseCursor reads `before`: a cursor from `next`, or a bare RFC 3339 instant; null if neither. */
+export function parseCursor(s: string): { at: Date; key?: string } | null {
+  const i = s.indexOf('|')
+  const instant = i < 0 ? s : s.slice(0, i)
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(instant)) return null
+  const at = new Date(instant)
+  if (Number.isNaN(at.getTime())) return null
+  return i < 0 ? { at } : { at, key: s.slice(i + 1) }
 }

@@ -11,7 +11,7 @@ import type { Config } from '../common/config/index.ts'
 import { type Db, keepState } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import { defaultContext, knownEventIds, latestEventAt, parseRulesFile, type RuleContext, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
-import { auditTransition, cardsOf, DEFAULT_ESCALATION, ESCALATION_DEPTS, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, rectificationDeadline, startAlertService, startNotifier, ThreadStore } from '../alerts/index.ts'
+import { cardsOf, composeAlerts, ESCALATION_DEPTS, flagCase, gatewayFromEnv, type Handler, LIVE_SMS } from '../alerts/index.ts'
 import { auditWriter, startDashboardServer, wallFeed } from '../dashboard/index.ts'
 import { SourceAuth } from '../common/http/index.ts'
 import { BacklogGauge, busPublisher, startCollector } from '../collector/index.ts'
@@ -72,12 +72,14 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     const clock = opts.clock ?? (parts.has('simulator') ? await demoClock(infra, cfg, anchor, log) : systemClock)
     const platform: Platform = { infra, clock, stop }
 
-    // The notifier starts once the collector (which carries Twilio's webhooks) is up;
-    // cards stored before then are picked up by its start-up sweep.
-    let notifier: Notifier | undefined
+    // The alerts of this process, composed in alerts/: one thread store, audited, for
+    // the alert service, the notifier and the consoles alike. The notifier starts once
+    // the collector (which carries Twilio's webhooks) is up; cards stored before then
+    // are picked up by its start-up sweep.
+    const alerts = composeAlerts({ db: infra.db, clock, ctx })
     const webhooks: Record<string, Handler> = {}
     if (parts.has('alerts')) {
-      const s = startAlertService({ bus: infra.bus, db: infra.db, clock, format, log: log.child('alerts'), onStored: (card) => notifier?.push(card) })
+      const s = alerts.startService({ bus: infra.bus, format, log: log.child('alerts') })
       stops.push(() => s.stop())
     }
     if (parts.has('rules')) {
@@ -113,9 +115,8 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       const demo = parts.has('simulator')
       const sms = await gatewayFromEnv(smsEnv(cfg, demo, platform.collectorUrl), log.child('sms'), demoTwilio)
       if (demo) await seedDemoContacts(infra.db)
-      const n = startNotifier({ db: infra.db, clock, log: log.child('notify'), ctx, sms, onSmsChange: (id) => infra.bus.publishLive(LIVE_SMS, { id }) })
+      const n = alerts.startNotifier({ log: log.child('notify'), sms, onSmsChange: (id) => infra.bus.publishLive(LIVE_SMS, { id }) })
       Object.assign(webhooks, n.webhooks)
-      notifier = n
       stops.push(() => n.stop())
       await n.sweep()
     }
@@ -127,10 +128,6 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
         [ESCALATION_DEPTS.leaders]: { 'zh-CN': '分管领导', en: 'Leaders in charge' },
       }
       const audit = auditWriter(infra.db, () => clock.now())
-      // One ThreadStore per process: the notifier's when alerts run here, so SMS and console share it.
-      const threads =
-        notifier?.threads ??
-        new ThreadStore({ db: infra.db, clock, onTransition: auditTransition, rectificationDue: (ackAt) => rectificationDeadline(ackAt, DEFAULT_ESCALATION, ctx) })
       const d = await startDashboardServer({
         host: cfg.host,
         port: cfg.dashboardPort,
@@ -145,7 +142,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
         sessions: new Sessions(infra.db, { secureCookies: cfg.secureCookies, audit }),
         console: {
           db: infra.db,
-          threads,
+          threads: alerts.threads,
           attachmentsDir: resolve(cfg.dataDir, 'attachments'),
           audit,
           now: () => clock.now(),

@@ -4,15 +4,15 @@
  * path runs end to end. The numbers are fictitious and only ever reach the fake Twilio.
  */
 import type { Queryable } from '../common/db/index.ts'
-import { upsertContact } from '../alerts/index.ts'
+import { contactsOf, upsertContact } from '../alerts/index.ts'
 import { DEPARTMENTS } from './city.ts'
 
 /** seedDemoContacts adds contacts only where a department has none, so an administrator's edits stand. */
 export async function seedDemoContacts(db: Queryable): Promise<void> {
   const lists = [...DEPARTMENTS.map((d) => ({ code: d.code, name: d.name['zh-CN'] })), { code: 'inspection', name: '纪检监察室' }, { code: 'leaders', name: '分管领导' }]
   for (const [i, d] of lists.entries()) {
-    const have = await db.query('SELECT 1 FROM contacts WHERE dept = $1 LIMIT 1', [d.code])
-    if (have.rowCount) continue
+    const have = await contactsOf(db, d.code)
+    if (have.duty || have.head) continue
     await upsertContact(db, { dept: d.code, role: 'duty', name: `${d.name}值班员`, phone: `+861380000${String(i * 2).padStart(4, '0')}` })
     await upsertContact(db, { dept: d.code, role: 'head', name: `${d.name}负责人`, phone: `+861380000${String(i * 2 + 1).padStart(4, '0')}` })
   }

@@ -5,6 +5,7 @@ import { openTestDbs } from '../../common/db/testing.ts'
 import { defaultContext } from '../../rules/index.ts'
 import { upsertContact } from '../notify/contactStore.ts'
 import { outboxMessages } from '../sms/outbox.ts'
+import { composeAlerts } from '../compose.ts'
 import { saveAlert } from '../store.ts'
 import {
   DEFAULT_ESCALATION, rectificationDeadline, runEscalationOnce, startEscalation, stepInstant, stepsDue,
@@ -12,7 +13,7 @@ import {
 } from './escalation.ts'
 import { composeNotices, pendingNotices, recordNotice } from './notices.ts'
 import { isRefusal, type Actor, type State, type Thread } from './states.ts'
-import { ThreadStore, type StoredThread } from './threadStore.ts'
+import type { StoredThread, ThreadStore } from './threadStore.ts'
 
 const ctx = defaultContext()
 const at = (s: string) => Date.parse(s)
@@ -91,7 +92,7 @@ describe.each(openTestDbs())('escalation on $name', (backend) => {
       sent.push({ step, thread })
     },
   })
-  const newStore = () => new ThreadStore({ db, clock, rectificationDue: (t) => rectificationDeadline(t, DEFAULT_ESCALATION, ctx) })
+  const newStore = () => composeAlerts({ db, clock, ctx }).threads
   const stepsOf = (id: number) => sent.filter((s) => s.thread.id === id).map((s) => s.step)
   const run = (iso: string) => runEscalationOnce(opts(), at(iso))
 
@@ -255,7 +256,7 @@ describe.each(openTestDbs())('escalation texts on $name', (backend) => {
     compose: (now) => composeNotices({ db, lists: { inspectors: 'inspection', leaders: 'leaders' }, onQueued: (id) => queued.push(id) }, now),
     ...over,
   })
-  const newStore = () => new ThreadStore({ db, clock, rectificationDue: (t) => rectificationDeadline(t, DEFAULT_ESCALATION, ctx) })
+  const newStore = () => composeAlerts({ db, clock, ctx }).threads
   const texts = async () => (await outboxMessages(db)).map((m) => ({ to: m.recipient, body: m.body, dept: m.dept }))
 
   /** notified opens a thread of dept on a new case's card and notifies it on Friday 15:00. */

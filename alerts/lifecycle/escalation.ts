@@ -15,8 +15,8 @@ import { afterWorkingHours, type Clock, OFFICE } from '../../common/time/index.t
 import type { Db, Queryable } from '../../common/db/index.ts'
 import type { Logger } from '../../common/log/index.ts'
 import type { ClockDeps } from '../../rules/index.ts'
-import type { Actor, Thread } from './states.ts'
-import { fromRow, THREAD_COLUMNS, ThreadStore, type StoredThread, type ThreadRow } from './threadStore.ts'
+import type { Actor, State, Thread } from './states.ts'
+import type { StoredThread, ThreadStore } from './threadStore.ts'
 
 /** Step is one escalation step, in the order they can fire. */
 export type Step = 'head' | 'inspectors' | 'accountability'
@@ -104,8 +104,8 @@ export interface EscalationOptions {
   /** the compose phase; without it a pass only decides */
   compose?: Compose
   settings?: EscalationSettings
-  /** the platform's thread store, so that escalation transitions reach its onTransition hook */
-  store?: ThreadStore
+  /** the process's thread store (alerts/compose.ts): each step's transition is audited through its hook */
+  store: ThreadStore
   log?: Logger
 }
 
@@ -117,7 +117,8 @@ export interface FiredStep {
   firedAt: number
 }
 
-const WAITING = `('raised', 'notified', 'acknowledged', 'returned')`
+/** WAITING are the states in which a thread waits on its department, so a step may fall due. */
+const WAITING: readonly State[] = ['raised', 'notified', 'acknowledged', 'returned']
 
 /**
  * runEscalationOnce fires every step due at `now` (virtual time in tests), then
@@ -137,21 +138,31 @@ export async function runEscalationOnce(opts: EscalationOptions, now: number): P
 /** decide fires every step due at `now`, one transaction each. */
 async function decide(opts: EscalationOptions, now: number): Promise<FiredStep[]> {
   const settings = opts.settings ?? DEFAULT_ESCALATION
-  const r = await opts.db.query<ThreadRow & { fired: Step[] }>(
-    `SELECT ${THREAD_COLUMNS}, ARRAY(SELECT step FROM escalation_steps s WHERE s.thread_id = t.id) AS fired
-     FROM alert_threads t WHERE closed_at IS NULL AND state IN ${WAITING} ORDER BY id`,
-  )
+  const threads = await opts.store.openThreadsIn(WAITING)
+  const fired = await firedSteps(opts.db, threads.map((t) => t.id))
   const out: FiredStep[] = []
-  for (const row of r.rows) {
-    for (const due of stepsDue(fromRow(row), new Set(row.fired), now, settings, opts.ctx)) {
+  for (const thread of threads) {
+    for (const due of stepsDue(thread, fired.get(thread.id) ?? new Set(), now, settings, opts.ctx)) {
       try {
-        const f = await fireStep(opts, row.id, due.step, now)
+        const f = await fireStep(opts, thread.id, due.step, now)
         if (f) out.push(f)
       } catch (e) {
-        opts.log?.error('escalation step failed; will retry', { thread: row.id, step: due.step, error: (e as Error).message })
+        opts.log?.error('escalation step failed; will retry', { thread: thread.id, step: due.step, error: (e as Error).message })
         break
       }
     }
+  }
+  return out
+}
+
+/** firedSteps returns, per thread, the steps already fired on it (table escalation_steps). */
+async function firedSteps(db: Queryable, threadIds: readonly number[]): Promise<Map<number, Set<Step>>> {
+  const out = new Map<number, Set<Step>>()
+  if (threadIds.length === 0) return out
+  const r = await db.query<{ thread_id: number; step: Step }>('SELECT thread_id, step FROM escalation_steps WHERE thread_id = ANY($1::bigint[])', [threadIds])
+  for (const row of r.rows) {
+    const id = Number(row.thread_id)
+    out.set(id, (out.get(id) ?? new Set<Step>()).add(row.step))
   }
   return out
 }
@@ -169,11 +180,10 @@ async function compose(opts: EscalationOptions, now: number): Promise<void> {
 /** fireStep re-checks the step under the thread's row lock and fires it once: mark, effect, transition, notify. */
 async function fireStep(opts: EscalationOptions, threadId: number, step: Step, now: number): Promise<FiredStep | null> {
   const settings = opts.settings ?? DEFAULT_ESCALATION
-  const store = opts.store ?? new ThreadStore({ db: opts.db, clock: opts.clock })
+  const store = opts.store
   return opts.db.transaction(async (tx) => {
-    const r = await tx.query<ThreadRow>(`SELECT ${THREAD_COLUMNS} FROM alert_threads WHERE id = $1 FOR UPDATE`, [threadId])
-    if (!r.rows[0]) return null
-    const thread = fromRow(r.rows[0])
+    const thread = await store.lockThread(tx, threadId)
+    if (!thread) return null
     const dueAt = thread.closedAt === null ? stepInstant(thread, step, settings, opts.ctx) : null
     if (dueAt === null || dueAt > now) return null
     const ins = await tx.query('INSERT INTO escalation_steps (thread_id, step, fired_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING step', [
@@ -181,7 +191,7 @@ async function fireStep(opts: EscalationOptions, threadId: number, step: Step, n
     ])
     if (!ins.rowCount) return null
     const furthest = STEPS[Math.max(STEPS.indexOf(step), STEPS.indexOf(thread.escalation as Step))]!
-    await tx.query('UPDATE alert_threads SET escalation = $2 WHERE id = $1', [threadId, furthest])
+    await store.setEscalation(tx, threadId, furthest)
     const why = reason(step, settings)
     if (step === 'accountability') {
       await tx.query('INSERT INTO accountabilities (thread_id, dept, level, reason, due_at, opened_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [

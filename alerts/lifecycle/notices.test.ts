@@ -4,12 +4,13 @@ import type { Db, Queryable } from '../../common/db/index.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
 import type { Logger } from '../../common/log/index.ts'
 import { defaultContext } from '../../rules/index.ts'
+import { composeAlerts } from '../compose.ts'
 import { upsertContact } from '../notify/contactStore.ts'
 import { outboxMessages } from '../sms/outbox.ts'
 import { saveAlert } from '../store.ts'
 import type { Step } from './escalation.ts'
 import { composeNotices, pendingGroups, pendingNotices, recordNotice, type ComposeOptions } from './notices.ts'
-import { ThreadStore, type StoredThread } from './threadStore.ts'
+import type { StoredThread, ThreadStore } from './threadStore.ts'
 
 const ctx = defaultContext()
 const T = Date.parse('2026-11-23T11:00:00+08:00')
@@ -49,7 +50,7 @@ describe.each(openTestDbs())('escalation notices on $name', (backend) => {
 
   beforeAll(async () => {
     db = await backend.open()
-    store = new ThreadStore({ db, clock: { now: () => T } })
+    store = composeAlerts({ db, clock: { now: () => T }, ctx }).threads
   })
   beforeEach(async () => {
     await db.query('DELETE FROM escalation_notices')

@@ -1,14 +1,17 @@
 /**
  * ThreadStore keeps the supervision threads (alert_threads) and their history
- * (alert_transitions, rectifications). Every change runs through the pure
- * transition() of states.ts and is written with its transition row in one database
- * transaction; `onTransition` lets the audit log join that transaction.
+ * (alert_transitions, rectifications); it is the one owner of those tables. Every
+ * change runs through the pure transition() of states.ts and is written with its
+ * transition row in one database transaction; `onTransition` lets the audit log join
+ * that transaction. A process builds its one ThreadStore in alerts/compose.ts, which
+ * always wires the audit hook.
  */
 import { randomInt } from 'node:crypto'
 import type { Alert, Level } from '../../common/contract/index.ts'
 import type { Clock } from '../../common/time/index.ts'
 import type { Db, Queryable } from '../../common/db/index.ts'
 import { ruleLabel } from '../notify/text.ts'
+import { standingLevels } from '../store.ts'
 import {
   familyOf, isRefusal, rank, transition,
   type Action, type Actor, type AttachmentRef, type Refusal, type Role, type State, type Thread, type TransitionEvent,
@@ -68,13 +71,14 @@ export interface Scope {
   dept?: string
 }
 
-/** ThreadStoreOptions wire the store. */
+/** ThreadStoreOptions wire the store; both hooks are required, so no store can skip the audit trail. */
 export interface ThreadStoreOptions {
   db: Db
   clock: Clock
-  onTransition?: TransitionHook
+  /** runs in the transaction of each transition: the audit trail's entry (threadAudit.ts auditTransition) */
+  onTransition: TransitionHook
   /** the rectification deadline of an acknowledgement at ackAt (see escalation.ts rectificationDeadline) */
-  rectificationDue?: (ackAt: number) => number
+  rectificationDue: (ackAt: number) => number
 }
 
 /** LEVEL_WORD names a level in the history texts (zh-CN, like the SMS). */
@@ -152,9 +156,7 @@ export class ThreadStore {
     if (!r.rows[0]) return null
     const thread = fromRow(r.rows[0])
     const rest = thread.alertKeys.filter((k) => k !== alertKey)
-    const standing = rest.length
-      ? (await tx.query<{ key: string; level: Level }>(`SELECT key, level FROM alerts WHERE key = ANY($1) AND status <> 'withdrawn'`, [rest])).rows
-      : []
+    const standing = await standingLevels(tx, rest)
     const actor: Actor = { role: 'system', name: by }
     // A card key is rule:level:kind:caseId; the event that disproved it is the actor.
     const [rule = alertKey, level] = alertKey.split(':')
@@ -186,7 +188,7 @@ export class ThreadStore {
       if (isRefusal(t)) return t
       const next = t.thread
       // An upgrade never extends the deadline: a re-acknowledgement keeps the first one.
-      if (action.name === 'acknowledge' && next.rectificationDueAt === null && this.opts.rectificationDue) {
+      if (action.name === 'acknowledge' && next.rectificationDueAt === null) {
         next.rectificationDueAt = this.opts.rectificationDue(at)
       }
       await saveThread(tx, next)
@@ -208,8 +210,25 @@ export class ThreadStore {
       [threadId, e.from, e.to, e.action, e.actor.name, e.actor.role, e.actor.dept ?? null, new Date(e.at), e.why, JSON.stringify(e.detail)],
     )
     const stored: StoredTransition = { ...e, id: r.rows[0]!.id, threadId }
-    if (this.opts.onTransition) await this.opts.onTransition(tx, stored)
+    await this.opts.onTransition(tx, stored)
     return stored
+  }
+
+  /** openThreadsIn returns every open thread in one of the states, oldest first (escalation's pass). */
+  async openThreadsIn(states: readonly State[]): Promise<StoredThread[]> {
+    const r = await this.opts.db.query<ThreadRow>(`SELECT ${COLUMNS} FROM alert_threads WHERE closed_at IS NULL AND state = ANY($1) ORDER BY id`, [states])
+    return r.rows.map(fromRow)
+  }
+
+  /** lockThread reads a thread and holds its row lock until tx ends; null when there is none. */
+  async lockThread(tx: Queryable, id: number): Promise<StoredThread | null> {
+    const r = await tx.query<ThreadRow>(`SELECT ${COLUMNS} FROM alert_threads WHERE id = $1 FOR UPDATE`, [id])
+    return r.rows[0] ? fromRow(r.rows[0]) : null
+  }
+
+  /** setEscalation records the furthest escalation step fired on a thread, inside tx. */
+  async setEscalation(tx: Queryable, id: number, step: string): Promise<void> {
+    await tx.query('UPDATE alert_threads SET escalation = $2 WHERE id = $1', [id, step])
   }
 
   /** threadByCode finds a thread by the short code quoted in its SMS; case and spaces do not matter. */
@@ -336,7 +355,7 @@ interface TransitionRow {
 }
 
 /** fromRow turns an alert_threads row into a thread. */
-export function fromRow(r: ThreadRow): StoredThread {
+function fromRow(r: ThreadRow): StoredThread {
   return {
     id: r.id, caseKind: r.case_kind, caseId: r.case_id, family: r.family, dept: r.dept, level: r.level, state: r.state,
     alertKeys: r.alert_keys, shortCode: r.short_code, openedAt: r.opened_at.getTime(), updatedAt: r.updated_at.getTime(),
@@ -344,10 +363,6 @@ export function fromRow(r: ThreadRow): StoredThread {
     escalation: r.escalation,
   }
 }
-
-/** THREAD_COLUMNS is the column list fromRow reads. */
-export const THREAD_COLUMNS = COLUMNS
-export type { ThreadRow }
 
 function ms(d: Date | null): number | null {
   return d ? d.getTime() : null

@@ -1,14 +1,14 @@
 /**
  * startDashboardServer: the wall's HTTP + Socket.IO listener. Plain node:http with
- * Socket.IO attached; routes live in http-routes.ts (the consoles' API in
- * accounts/routes.ts and consoleRoutes.ts), live pushes in live-relay.ts. Everything
- * but the SPA's files and /healthz needs a signed-in session.
+ * Socket.IO attached; routes live in httpRoutes.ts (the consoles' API in
+ * console/consoleRoutes.ts, one module per resource), live pushes in liveRelay.ts.
+ * Everything but the SPA's files and /healthz needs a signed-in session.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
-import { accountRoutes, dropEndedSessions, requireSignIn, type Sessions, userRoutes } from '../../accounts/index.ts'
-import { consoleRoutes, type ConsoleDeps } from './consoleRoutes.ts'
+import { dropEndedSessions, requireSignIn, type Sessions } from '../../accounts/index.ts'
+import { consoleRoutes, type ConsoleDeps } from './console/consoleRoutes.ts'
 import { handleRequest, type FlagRoute, type RouteDeps } from './httpRoutes.ts'
 import { startLiveRelay } from './liveRelay.ts'
 import type { DeptNames } from '../../common/contract/index.ts'
@@ -48,7 +48,7 @@ export interface DashboardServer {
 export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const log = opts.log ?? ((m: string) => console.log(m))
   const deps: RouteDeps = { source: opts.source, staticDir: opts.staticDir, deptNames: opts.deptNames ?? {}, log, flags: opts.flags, sessions: opts.sessions }
-  if (opts.console) deps.console = mountConsole({ log, ...opts.console, sessions: opts.sessions })
+  if (opts.console) deps.console = consoleRoutes({ log, ...opts.console, sessions: opts.sessions })
   const http = createServer((req, res) => void handleRequest(deps, req, res))
   // serveClient off: the wall bundles socket.io-client itself, nothing else needs it.
   const io = new Server(http, { serveClient: false })
@@ -89,20 +89,6 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
         clearTimeout(force)
       })()),
   }
-}
-
-/** mountConsole chains the account routes, the account administration and the console routes over one Sessions. */
-function mountConsole(c: ConsoleDeps): NonNullable<RouteDeps['console']> {
-  const accounts = accountRoutes({
-    db: c.db,
-    sessions: c.sessions,
-    format: c.format ?? ((t) => new Date(t).toISOString()),
-    zone: c.zone ?? 'UTC',
-    audit: (e) => c.audit(e),
-  })
-  const users = userRoutes({ db: c.db, sessions: c.sessions, audit: c.audit, format: c.format, log: c.log })
-  const threads = consoleRoutes(c)
-  return async (req, res) => (await accounts(req, res)) || (await users(req, res)) || threads(req, res)
 }
 
 /** serverUrl turns a bound address into a URL a browser on this host can open. */

@@ -1,13 +1,13 @@
 /**
  * HTTP routes of the dashboard: a small JSON API beside the SPA — the wall's snapshot
  * (signed in, cut to the reader's departments), inspectors' flags (POST
- * /api/v1/flags) and, when mounted, the consoles' API (accounts and
- * consoleRoutes.ts). Only /healthz and the SPA's files answer without a session.
+ * /api/v1/flags) and, when mounted, the consoles' API (console/consoleRoutes.ts).
+ * Only /healthz and the SPA's files answer without a session.
  * Kept apart from the listener so it can be reasoned about as a request → answer map.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { CaseNotFound, FlagError, type FlagRequest, type FlagResult } from '../../alerts/index.ts'
-import { readBody, sendJson, type SourceAuth } from '../../common/http/index.ts'
+import { readJson, sendJson, type SourceAuth } from '../../common/http/index.ts'
 import { alertScope, can, type Sessions } from '../../accounts/index.ts'
 import { boundSnapshot } from './snapshotBounds.ts'
 import { serveStatic } from './staticFiles.ts'
@@ -94,20 +94,13 @@ async function flagRoute(deps: RouteDeps, flags: FlagRoute, req: IncomingMessage
     res.setHeader('allow', 'POST')
     return sendJson(res, 405, { error: 'use POST to flag a case' })
   }
-  const inspector = await flagger(deps, flags, req, res)
-  if (!inspector) return
-  const text = await readBody(req, MAX_FLAG_BODY)
-  if (text === null) return sendJson(res, 413, { error: `the body is larger than ${MAX_FLAG_BODY} bytes` })
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch (e) {
-    return sendJson(res, 400, { error: `the body is not JSON: ${(e as Error).message}`, field: '(body)' })
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return sendJson(res, 400, { error: 'the body must be a JSON object {kind, caseId, reason, level?}', field: '(body)' })
-  }
-  const { kind, caseId, reason, level } = body as Record<string, unknown>
+  const who = await flagger(deps, flags, req, res)
+  if (!who) return
+  const { inspector } = who
+  // A session rides on a cookie: only a JSON body, which a cross-site form cannot send.
+  const body = await readJson(req, res, { maxBytes: MAX_FLAG_BODY, requireJsonType: who.bySession, shape: '{kind, caseId, reason, level?}' })
+  if (!body) return
+  const { kind, caseId, reason, level } = body
   try {
     const r = await flags.flag({ kind, caseId, reason, level, inspector })
     if (r.status === 'flagged') log(`dashboard: ${inspector} flagged ${r.card.key}`)
@@ -123,9 +116,9 @@ async function flagRoute(deps: RouteDeps, flags: FlagRoute, req: IncomingMessage
  * flagger names who flags: the bearer token's inspector, else a signed-in user holding
  * cases.flag. Null once it has answered 401 (nobody) or 403 (signed in, not allowed).
  */
-async function flagger(deps: RouteDeps, flags: FlagRoute, req: IncomingMessage, res: ServerResponse): Promise<string | null> {
+async function flagger(deps: RouteDeps, flags: FlagRoute, req: IncomingMessage, res: ServerResponse): Promise<{ inspector: string; bySession: boolean } | null> {
   const byToken = req.headers.authorization ? flags.auth.sourceOf(req.headers.authorization) : null
-  if (byToken) return byToken
+  if (byToken) return { inspector: byToken, bySession: false }
   const user = !req.headers.authorization ? await deps.sessions.authenticate(req) : null
   if (!user) {
     res.setHeader('www-authenticate', 'Bearer')
@@ -138,11 +131,6 @@ async function flagger(deps: RouteDeps, flags: FlagRoute, req: IncomingMessage, 
     sendJson(res, 403, { error: `a ${user.role} may not flag cases` })
     return null
   }
-  // A session rides on a cookie: only a JSON body, which a cross-site form cannot send.
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    sendJson(res, 415, { error: 'send the body as content-type: application/json', field: '(body)' })
-    return null
-  }
-  return user.username
+  return { inspector: user.username, bySession: true }
 }
 

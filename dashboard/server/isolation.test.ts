@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StoredAlert } from '../../alerts/index.ts'
 import type { Db } from '../../common/db/index.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
+import { insertAlert } from '../../alerts/testing.ts'
 import { createUser, dropEndedSessions, emitAlert, roomsFor } from '../../accounts/index.ts'
-import { getAs, insertAlert, insertEvent, postJson, startTestServer, type TestServer } from '../../accounts/testdata/server.ts'
+import { getAs, postJson } from '../../accounts/testdata/server.ts'
+import { type DataServer, insertEvent, startDataServer } from './testdata/dataServer.ts'
 
 const PW = 'the right password'
 const HEALTH_CARD = 'petition.overdue:red:petition:P-H'
@@ -14,13 +16,13 @@ const TRANSPORT_CARD = 'petition.overdue:red:petition:P-T'
 
 describe.each(openTestDbs())('department isolation on $name', ({ open }) => {
   let db: Db
-  let srv: TestServer
+  let srv: DataServer
   const cookie: Record<'health' | 'transport' | 'inspector', string> = { health: '', transport: '', inspector: '' }
   const sockets: Socket[] = []
 
   beforeAll(async () => {
     db = await open()
-    srv = await startTestServer(db)
+    srv = await startDataServer(db)
     await createUser(db, { username: 'health-desk', password: PW, role: 'department', dept: 'health' })
     await createUser(db, { username: 'transport-desk', password: PW, role: 'department', dept: 'transport' })
     await createUser(db, { username: 'wang', password: PW, role: 'inspector', canUnmask: true })

@@ -9,7 +9,7 @@ import { Bus } from '../../common/bus/index.ts'
 import { startTestServer, type TestServer } from '../../common/bus/testdata/harness.ts'
 import type { Db } from '../../common/db/index.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
-import { insertAlert } from '../../accounts/testdata/server.ts'
+import { insertAlert } from '../../alerts/testing.ts'
 import type { SmsView } from '../../common/contract/index.ts'
 import { wallFeed } from './wallFeed.ts'
 

@@ -1,51 +1,32 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifyAudit } from '../../common/audit/index.ts'
-import { auditTransition, ThreadStore } from '../../alerts/index.ts'
-import type { Db } from '../../common/db/index.ts'
-import { openTestDbs } from '../../common/db/testing.ts'
-import { createUser, Sessions } from '../../accounts/index.ts'
-import { auditWriter, consoleRoutes } from './consoleRoutes.ts'
-import { sendJson } from '../../common/http/index.ts'
+import { AttachmentStore } from '../../../alerts/index.ts'
+import { testThreads } from '../../../alerts/testing.ts'
+import { verifyAudit } from '../../../common/audit/index.ts'
+import type { Db } from '../../../common/db/index.ts'
+import { openTestDbs } from '../../../common/db/testing.ts'
+import { type RouteServer, startRouteServer } from '../testdata/routeServer.ts'
+import { threadRoutes } from './threadRoutes.ts'
 
-const PW = 'the right password'
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4])
 const TEXT = '已补齐材料并完成整改，附件为回执'
 
-describe.each(openTestDbs())('console routes on $name', ({ open }) => {
+describe.each(openTestDbs())('thread routes on $name', ({ open }) => {
   let db: Db
-  let server: Server
-  let base = ''
-  const dir = mkdtempSync(join(tmpdir(), 'console-routes-'))
-  const cookies: Record<string, string> = {}
+  let srv: RouteServer
+  const dir = mkdtempSync(join(tmpdir(), 'thread-routes-'))
   const clock = { t: Date.parse('2026-03-02T02:00:00Z'), now: () => clock.t }
   let health = 0
   let transport = 0
 
   beforeAll(async () => {
     db = await open()
-    const threads = new ThreadStore({ db, clock, onTransition: auditTransition })
-    const sessions = new Sessions(db)
-    const handle = consoleRoutes({
-      db, threads, sessions, attachmentsDir: dir, audit: auditWriter(db, clock.now), now: clock.now, limits: { maxBytes: 1024, maxFiles: 2 },
-    })
-    server = createServer((req, res) => void handle(req, res).then((done) => done || sendJson(res, 404, { error: 'no route' })))
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    const users = [
-      { username: 'wang', role: 'inspector' }, { username: 'li', role: 'leader' }, { username: 'root', role: 'admin' },
-      { username: 'health-desk', role: 'department', dept: 'health' }, { username: 'road-desk', role: 'department', dept: 'transport' },
-    ]
-    for (const u of users) {
-      await createUser(db, { ...u, password: PW })
-      const r = await sessions.login(u.username, PW, '127.0.0.1')
-      if (!r.ok) throw new Error(`sign-in of ${u.username} failed`)
-      cookies[u.username] = `jiancha_session=${r.token}`
-    }
+    const threads = testThreads(db, clock)
+    srv = await startRouteServer(db, (sessions) => threadRoutes({
+      threads, sessions, attachments: new AttachmentStore(dir, { maxBytes: 1024, maxFiles: 2 }), now: clock.now, format: (t) => new Date(t).toISOString(), log: () => {},
+    }))
     const openThread = (caseId: string, dept: string) =>
       db.transaction(async (tx) => (await threads.openOrUpgrade(tx, {
         key: `approval.overdue:red:approval:${caseId}`, rule: 'approval.overdue', level: 'red', kind: 'approval', caseId, dept,
@@ -55,21 +36,12 @@ describe.each(openTestDbs())('console routes on $name', ({ open }) => {
     transport = await openThread('A-2', 'transport')
   })
   afterAll(async () => {
-    await new Promise<void>((ok) => server?.close(() => ok()))
+    await srv?.close()
     await db?.close()
     rmSync(dir, { recursive: true, force: true })
   })
 
-  const call = async (who: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const form = body instanceof FormData
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...(who ? { cookie: cookies[who]! } : {}), ...(body !== undefined && !form ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
-    })
-    const json = r.headers.get('content-type')?.includes('json') ? ((await r.json()) as Record<string, any>) : {}
-    return { status: r.status, json, headers: r.headers }
-  }
+  const call = (...a: Parameters<RouteServer['call']>) => srv.call(...a)
   const upload = (text: string, ...files: Array<[string, Uint8Array]>) => {
     const f = new FormData()
     f.append('text', text)
@@ -129,10 +101,10 @@ describe.each(openTestDbs())('console routes on $name', ({ open }) => {
     const got = (await call('health-desk', 'GET', `/api/v1/threads/${health}`)).json
     const file = got.rectifications[0].attachments[0]
     expect(file).toMatchObject({ name: '回执.png', type: 'image/png', size: PNG.length })
-    const dl = await fetch(`${base}${file.url}`, { headers: { cookie: cookies['health-desk']! } })
+    const dl = await fetch(`${srv.base}${file.url}`, { headers: { cookie: srv.cookies['health-desk']! } })
     expect(dl.headers.get('content-type')).toBe('image/png')
     expect(new Uint8Array(await dl.arrayBuffer())).toEqual(PNG)
-    expect((await fetch(`${base}${file.url}`, { headers: { cookie: cookies['road-desk']! } })).status).toBe(404)
+    expect((await fetch(`${srv.base}${file.url}`, { headers: { cookie: srv.cookies['road-desk']! } })).status).toBe(404)
 
     expect((await call('health-desk', 'POST', `/api/v1/threads/${health}/approve`, {})).status).toBe(403)
     expect(await call('wang', 'POST', `/api/v1/threads/${health}/return`, {})).toMatchObject({ status: 400, json: { field: 'comment' } })
@@ -144,37 +116,6 @@ describe.each(openTestDbs())('console routes on $name', ({ open }) => {
       ['open', 'rules', '红牌：审批超期'], ['acknowledge', 'health-desk', '已收到'], ['submit_rectification', 'health-desk', '提交整改'],
       ['return', 'wang', '缺少盖章'], ['submit_rectification', 'health-desk', '提交整改'], ['approve', 'wang', '审核通过'],
     ])
-  })
-
-  it('keeps silences to inspectors and admins, with a reason', async () => {
-    expect((await call('li', 'GET', '/api/v1/silences')).status).toBe(403)
-    expect((await call('li', 'POST', '/api/v1/silences', { dept: 'health', endsAt: '2026-03-03T00:00:00Z', reason: '系统维护' })).status).toBe(403)
-    expect(await call('wang', 'POST', '/api/v1/silences', { dept: 'health', endsAt: '2026-03-03T00:00:00Z' })).toMatchObject({ status: 400, json: { field: 'reason' } })
-    expect(await call('wang', 'POST', '/api/v1/silences', { dept: 'health', endsAt: 'tomorrow', reason: '系统维护' })).toMatchObject({ status: 400, json: { field: 'endsAt' } })
-    const made = await call('wang', 'POST', '/api/v1/silences', { dept: 'health', endsAt: '2026-03-03T00:00:00Z', reason: '系统维护' })
-    expect(made).toMatchObject({ status: 201, json: { silence: { dept: 'health', createdBy: 'wang', reason: '系统维护' } } })
-    expect((await call('root', 'GET', '/api/v1/silences')).json.silences).toHaveLength(1)
-    const id = made.json.silence.id as string
-    expect((await call('li', 'DELETE', `/api/v1/silences/${id}`, { reason: '维护结束' })).status).toBe(403)
-    expect(await call('wang', 'DELETE', `/api/v1/silences/${id}`, {})).toMatchObject({ status: 400, json: { field: 'reason' } })
-    clock.t += 60_000
-    expect(await call('root', 'DELETE', `/api/v1/silences/${id}`, { reason: '维护结束' })).toMatchObject({ status: 200, json: { status: 'expired' } })
-    expect((await call('wang', 'DELETE', `/api/v1/silences/${id}`, { reason: '维护结束' })).status).toBe(404)
-    const audited = await db.query<{ actor: string; subject: string }>("SELECT actor, subject FROM audit_log WHERE action = 'silence.created'")
-    expect(audited.rows).toEqual([{ actor: 'wang', subject: `silence:${id}` }])
-  })
-
-  it('keeps contacts to admins and names a bad field', async () => {
-    expect((await call('wang', 'PUT', '/api/v1/contacts/health/duty', { name: '值班员', phone: '+8613800001111' })).status).toBe(403)
-    expect(await call('root', 'PUT', '/api/v1/contacts/health/duty', { name: '值班员', phone: '12345' })).toMatchObject({ status: 400, json: { field: 'phone' } })
-    expect(await call('root', 'PUT', '/api/v1/contacts/health/boss', { name: '值班员', phone: '+8613800001111' })).toMatchObject({ status: 400, json: { field: 'role' } })
-    expect((await call('root', 'PUT', '/api/v1/contacts/health/duty', { name: '值班员', phone: '+86 138-0000-1111' })).json).toEqual({
-      dept: 'health', role: 'duty', name: '值班员', phone: '+8613800001111',
-    })
-    expect((await call('root', 'GET', '/api/v1/contacts/health/duty')).json).toMatchObject({ phone: '+8613800001111' })
-    expect((await call('root', 'GET', '/api/v1/contacts/health/head')).status).toBe(404)
-    expect((await call('li', 'GET', '/api/v1/contacts')).status).toBe(403)
-    expect((await call('root', 'GET', '/api/v1/contacts')).json.contacts).toHaveLength(1)
   })
 
   it('leaves the audit trail intact', async () => {

@@ -1,0 +1,57 @@
+/**
+ * The consoles' API, mounted as one handler: accounts' sign-in and account
+ * administration, then one module per resource of the dashboard — alerts, cases,
+ * threads, silences, contacts. Each resource signs its requests in by session and
+ * checks them with accounts' `can()`.
+ */
+import { type AttachmentLimits, AttachmentStore, DEFAULT_LIMITS, type ThreadStore } from '../../../alerts/index.ts'
+import { type Sessions, signInRoutes, userRoutes } from '../../../accounts/index.ts'
+import type { Db } from '../../../common/db/index.ts'
+import { alertRoutes } from './alertRoutes.ts'
+import { caseRoutes } from './caseRoutes.ts'
+import type { ConsoleAudit } from './consoleAudit.ts'
+import { contactRoutes } from './contactRoutes.ts'
+import type { ConsoleHandler } from './routeKit.ts'
+import { silenceRoutes } from './silenceRoutes.ts'
+import { threadRoutes } from './threadRoutes.ts'
+
+/** ConsoleDeps is what the consoles' API needs; the platform wires it in bin/platform.ts. */
+export interface ConsoleDeps {
+  db: Db
+  /** the process's one thread store (alerts' composeAlerts) */
+  threads: ThreadStore
+  sessions: Sessions
+  /** where rectification attachments are stored (<dataDir>/attachments) */
+  attachmentsDir: string
+  audit: ConsoleAudit
+  /** the platform clock; wall time by default */
+  now?: () => number
+  /** formats instants in the platform zone; ISO 8601 UTC by default */
+  format?: (t: number) => string
+  /** the platform zone's IANA name, as `format` writes it (told to browsers in GET /api/v1/me); UTC by default */
+  zone?: string
+  /** per-file and per-submission limits; DEFAULT_LIMITS (10 MB, 5 files) by default */
+  limits?: AttachmentLimits
+  log?: (m: string) => void
+}
+
+/** consoleRoutes builds the handler of the whole consoles' API; it resolves false for a path none of it owns. */
+export function consoleRoutes(deps: ConsoleDeps): ConsoleHandler {
+  const { db, sessions, audit, threads } = deps
+  const now = deps.now ?? Date.now
+  const format = deps.format ?? ((t: number) => new Date(t).toISOString())
+  const log = deps.log ?? (() => {})
+  const handlers: ConsoleHandler[] = [
+    signInRoutes({ sessions, zone: deps.zone ?? 'UTC' }),
+    userRoutes({ db, sessions, audit, format, log }),
+    alertRoutes({ db, sessions, format }),
+    caseRoutes({ db, sessions, format, audit }),
+    threadRoutes({ threads, sessions, attachments: new AttachmentStore(deps.attachmentsDir, deps.limits ?? DEFAULT_LIMITS), now, format, log }),
+    silenceRoutes({ db, sessions, audit, now, format, log }),
+    contactRoutes({ db, sessions, audit, now, log }),
+  ]
+  return async (req, res) => {
+    for (const h of handlers) if (await h(req, res)) return true
+    return false
+  }
+}
