@@ -82,7 +82,6 @@ function checkName(v: unknown, field: string, max: number, example: string): str
   if (blank(v)) throw new DeptFieldError(field, `is missing: the name, e.g. ${example}`)
   if (typeof v !== 'string') throw new DeptFieldError(field, `must be a text, got ${quote(v)}`)
   const s = v.trim()
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s)) throw new DeptFieldError(field, `${quote(s)} must be one line of plain text`)
   // UTF-16 units, as a text message counts them.
   if (s.length > max) throw new DeptFieldError(field, `${quote(s)} is ${s.length} characters; at most ${max}${max === MAX_DEPT_NAME_ZH ? ' (it heads every text message)' : ''}`)
