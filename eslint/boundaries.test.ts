@@ -1,6 +1,6 @@
 import { ESLint, RuleTester } from 'eslint'
 import tseslint from 'typescript-eslint'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { boundaries, componentOf, verdict } from './boundaries.js'
 
 describe('componentOf', () => {
