@@ -25,6 +25,9 @@ export interface Department extends DeptInput {
 /** DeptField is a field of a department, as the checks name it. */
 export type DeptField = 'code' | 'nameZh' | 'nameEn' | 'kind' | 'parent' | 'active'
 
+/** OptionalField is a field an entry may leave out. */
+export type OptionalField = 'parent' | 'active'
+
 /** FieldLabels say how a way in spells each field in its messages. */
 export type FieldLabels = Record<DeptField, string>
 

@@ -66,6 +66,15 @@ describe('parseDepartmentsFile', () => {
   })
 })
 
+describe('the fields a file gives', () => {
+  it('are the optional columns of the header, or the keys of each YAML entry', () => {
+    const given = (text: string, name: string) => parseDepartmentsFile(text, name).map((e) => [...e.given].sort())
+    expect(given(read('departments.csv'), 'd.csv')).toEqual(Array(4).fill(['active', 'parent']))
+    expect(given('code,name_zh,name_en,kind\na,甲,A,other\n', 'd.csv')).toEqual([[]])
+    expect(given(read('departments.yaml'), 'd.yaml')).toEqual([[], ['parent'], ['parent'], ['active']])
+  })
+})
+
 describe('formatOf', () => {
   it('tells the format by the extension', () => {
     expect(['a.CSV', 'a.yaml', 'a.yml', 'a.json', 'a.xlsx'].map(formatOf)).toEqual(['csv', 'yaml', 'yaml', 'yaml', null])

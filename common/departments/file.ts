@@ -6,7 +6,7 @@
  */
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
 import { parseCsv } from './csv.ts'
-import { checkDepartment, DeptFieldError, type DeptDraft, type DeptField, type DeptInput, FILE_FIELDS, quote } from './department.ts'
+import { checkDepartment, DeptFieldError, type DeptDraft, type DeptField, type DeptInput, FILE_FIELDS, type OptionalField, quote } from './department.ts'
 
 /** FileFormat is how an import file is written. */
 export type FileFormat = 'csv' | 'yaml'
@@ -17,10 +17,15 @@ export const FILE_FORMATS: readonly FileFormat[] = ['csv', 'yaml']
 /** MAX_ENTRIES is the most departments one file may hold. */
 export const MAX_ENTRIES = 10_000
 
-/** DeptEntry is one checked department of a file and where it stands there ("line 4", "entry 2 (line 7)"). */
+/**
+ * DeptEntry is one checked department of a file, where it stands there ("line 4",
+ * "entry 2 (line 7)"), and which of parent and active the file gives: a column or key
+ * left out keeps a known department's stored value.
+ */
 export interface DeptEntry {
   dept: DeptInput
   where: string
+  given: ReadonlySet<OptionalField>
 }
 
 /** DeptFileError names the file, the place in it and the problem. */
@@ -76,11 +81,12 @@ function readCsv(text: string, origin: string): DeptEntry[] {
   for (const f of REQUIRED) {
     if (!columns.includes(FILE_FIELDS[f])) throw new DeptFileError(origin, where(head.line), `the header lacks column "${FILE_FIELDS[f]}" (it needs ${REQUIRED.map((r) => FILE_FIELDS[r]).join(', ')})`)
   }
+  const given = optionalGiven(columns.map((c) => COLUMNS[c]!))
   return rows.map((r) => {
     if (r.fields.length !== columns.length) throw new DeptFileError(origin, where(r.line), `has ${r.fields.length} fields, the header ${columns.length}`)
     const draft: DeptDraft = {}
     columns.forEach((c, i) => (draft[COLUMNS[c]!] = r.fields[i]))
-    return { dept: checked(draft, origin, where(r.line)), where: where(r.line) }
+    return { dept: checked(draft, origin, where(r.line)), where: where(r.line), given }
   })
 }
 
@@ -114,8 +120,12 @@ function readYaml(text: string, origin: string): DeptEntry[] {
       }
       draft[field] = value
     }
-    return { dept: checked(draft, origin, where), where }
+    return { dept: checked(draft, origin, where), where, given: optionalGiven(Object.keys(draft) as DeptField[]) }
   })
+}
+
+function optionalGiven(fields: readonly DeptField[]): ReadonlySet<OptionalField> {
+  return new Set(fields.filter((f): f is OptionalField => f === 'parent' || f === 'active'))
 }
 
 function checked(draft: DeptDraft, origin: string, where: string): DeptInput {

@@ -68,6 +68,15 @@ describe.each(openTestDbs())('department store on $name', ({ open }) => {
     ])
   })
 
+  it('keeps the stored parent and state of a known department where the entry gives none', async () => {
+    await saveDepartments(db, FILE, IMPORT)
+    const r = await saveDepartments(db, [{ dept: { ...FILE[3]!.dept, nameZh: '税务分局', parent: null, active: true }, given: new Set() }], IMPORT)
+    expect(r.updated.map((u) => u.changes)).toEqual([{ name_zh: { from: '税务局', to: '税务分局' } }])
+    expect(await findDepartment(db, 'tax')).toMatchObject({ nameZh: '税务分局', active: false })
+    await saveDepartments(db, [{ dept: dept('new1'), given: new Set() }], IMPORT)
+    expect(await findDepartment(db, 'new1')).toMatchObject({ parent: null, active: true })
+  })
+
   it('applies nothing of a batch with one bad entry, naming it', async () => {
     const from = await head()
     const items = [{ dept: dept('a'), where: 'line 2' }, { dept: dept('b', { parent: 'nowhere' }), where: 'line 3' }]

@@ -7,7 +7,7 @@
  */
 import { appendAudit, type AuditInput } from '../audit/index.ts'
 import type { Db, Queryable } from '../db/index.ts'
-import { DeptFieldError, type DeptInput, type Department, FILE_FIELDS, type FieldLabels } from './department.ts'
+import { DeptFieldError, type DeptInput, type Department, FILE_FIELDS, type FieldLabels, type OptionalField } from './department.ts'
 
 /** DEPT_LOCK is the pg_advisory_xact_lock key that serializes changes of the registry ('JCDP' in ASCII). */
 export const DEPT_LOCK = 0x4a434450
@@ -62,6 +62,11 @@ export interface SaveOptions {
 export interface SaveItem {
   dept: DeptInput
   where?: string
+  /**
+   * the optional fields the entry gives (all when left out); a known department keeps
+   * the stored value of a field not given, a new one takes the default (no parent, active)
+   */
+  given?: ReadonlySet<OptionalField>
 }
 
 /** FieldChange is one field's old and new value. */
@@ -98,7 +103,7 @@ export async function saveDepartments(db: Db, items: readonly SaveItem[], opts: 
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [DEPT_LOCK])
     const current = new Map((await listDepartments(tx, { all: true })).map((d) => [d.code, d]))
-    const todo = check(items, current, opts)
+    const todo = check(items.map((i) => withStored(i, current.get(i.dept.code))), current, opts)
     const at = new Date(opts.at)
     const result: SaveResult = { created: [], updated: [], unchanged: [] }
     for (const { dept } of todo) {
@@ -159,6 +164,15 @@ function check(items: readonly SaveItem[], current: ReadonlyMap<string, Departme
     }
   }
   return items
+}
+
+/** withStored fills the fields an entry leaves out from the stored department. */
+function withStored(item: SaveItem, before: Department | undefined): SaveItem {
+  if (!before || !item.given) return item
+  const dept = { ...item.dept }
+  if (!item.given.has('parent')) dept.parent = before.parent
+  if (!item.given.has('active')) dept.active = before.active
+  return { ...item, dept }
 }
 
 function diff(before: Department, after: DeptInput): Record<string, FieldChange> {
