@@ -29,6 +29,8 @@ const POLICY: Record<Action, Partial<Record<Role, Grant>>> = {
   'rankings.read': { inspector: 'all', leader: 'all', admin: 'all' },
   'users.manage': { admin: 'all' },
   'contacts.manage': { admin: 'all' },
+  // The department registry names every department in texts and on the wall.
+  'departments.manage': { admin: 'all' },
   'rules.manage': { admin: 'all' },
   'sources.manage': { admin: 'all' },
   'personal.unmask': { inspector: 'with unmask' },

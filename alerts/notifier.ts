@@ -3,7 +3,7 @@
  * pipeline (notify/), the SMS outbox and its sender (sms/), the replies that
  * acknowledge (确认 <code>), and escalation when nobody answers (lifecycle/).
  */
-import type { CardMessage } from '../common/contract/index.ts'
+import type { CardMessage, DeptNames } from '../common/contract/index.ts'
 import { maskPhone } from '../common/privacy/index.ts'
 import type { Clock } from '../common/time/index.ts'
 import type { Db } from '../common/db/index.ts'
@@ -12,7 +12,7 @@ import type { ClockDeps } from '../rules/index.ts'
 import { DEFAULT_ESCALATION, type EscalationHandle, startEscalation } from './lifecycle/escalation.ts'
 import { composeNotices, recordNotice } from './lifecycle/notices.ts'
 import type { ThreadStore } from './lifecycle/threadStore.ts'
-import { activeSilences, contactsOf, Dispatcher, markNotified, notifiedKeys, shortCode, type NotifySettings } from './notify/index.ts'
+import { activeSilences, contactsOf, type DeptNameOf, Dispatcher, markNotified, notifiedKeys, shortCode, type NotifySettings } from './notify/index.ts'
 import { enqueue as enqueueSms, inboundSmsHandler, INBOUND_PATH, startSmsSender, statusCallbackHandler, STATUS_PATH, type AckResult, type Handler, type SmsProvider } from './sms/index.ts'
 import { type CardPosition, openCardsSince } from './store.ts'
 
@@ -26,6 +26,8 @@ export interface NotifierOptions {
   /** the process's thread store (alerts/compose.ts), shared with the alert service and the consoles */
   threads: ThreadStore
   sms: SmsProvider
+  /** the registry's names of departments (bin/platform.ts hands in the DeptDirectory's); without it texts name departments by code */
+  deptName?: DeptNameOf
   /** the path's settings; quiet hours are read in ctx.zone unless settings.zone says otherwise */
   settings?: Partial<NotifySettings>
   /** how often held notices are looked at and the outbox is polled (ms) */
@@ -60,6 +62,15 @@ export interface Notifier {
 /** ESCALATION_DEPTS name the contact lists that escalation steps beyond the department reach. */
 export const ESCALATION_DEPTS = { inspectors: 'inspection', leaders: 'leaders' } as const
 
+/**
+ * ESCALATION_LIST_NAMES name those lists for the wall and the consoles. They are the
+ * platform's own lists, not departments: the registry refuses their codes.
+ */
+export const ESCALATION_LIST_NAMES: Readonly<DeptNames> = {
+  [ESCALATION_DEPTS.inspectors]: { 'zh-CN': '纪检监察室', en: 'Discipline inspection office' },
+  [ESCALATION_DEPTS.leaders]: { 'zh-CN': '分管领导', en: 'Leaders in charge' },
+}
+
 /** startNotifier wires the pipeline, the sender, the reply handler and escalation. */
 export function startNotifier(opts: NotifierOptions): Notifier {
   const { db, clock, log } = opts
@@ -80,6 +91,7 @@ export function startNotifier(opts: NotifierOptions): Notifier {
     notifiedKeys: (keys) => notifiedKeys(db, keys),
     activeSilences: (t) => activeSilences(db, t),
     contacts: (dept) => contactsOf(db, dept),
+    deptName: opts.deptName,
     // A single card quotes its thread's code, so the reply acknowledges that thread.
     codeFor: async (ref, keys) => (keys.length === 1 ? ((await threads.threadByAlertKey(keys[0]!))?.shortCode ?? shortCode(ref, 0)) : shortCode(ref, 0)),
     enqueue: async (entry, covers) => {
@@ -105,7 +117,7 @@ export function startNotifier(opts: NotifierOptions): Notifier {
     db, clock, ctx: opts.ctx, store: threads, log: escalationLog, cron: opts.cron,
     settings: DEFAULT_ESCALATION,
     notify: recordNotice,
-    compose: (now) => composeNotices({ db, lists: ESCALATION_DEPTS, log: escalationLog, onQueued: changed }, now),
+    compose: (now) => composeNotices({ db, lists: ESCALATION_DEPTS, deptName: opts.deptName, log: escalationLog, onQueued: changed }, now),
   })
   const timer = setInterval(() => {
     dispatcher.tick().catch((e: unknown) => log.error('notification run failed', { error: (e as Error).message }))

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, Entry> = {
   simulate: { summary: 'run the demo city simulator against a collector', load: async () => (await import('./commands/simulate.ts')).simulateCommand },
   replay: { summary: 'run the rules over a JSON Lines file of events and print every alert', load: async () => (await import('./commands/replay.ts')).replayCommand },
   calendar: { summary: 'the working-day calendar: import a year, show or list the years covered', load: async () => (await import('./commands/calendar.ts')).calendarCommand },
+  dept: { summary: 'the department registry: import departments from CSV or YAML, list them', load: async () => (await import('./commands/dept.ts')).deptCommand },
   user: { summary: 'accounts: add a user (the first admin too), list users', load: async () => (await import('./commands/user.ts')).userCommand },
   audit: { summary: 'the hash-chained audit trail: verify that no row was altered or deleted', load: async () => (await import('./commands/audit.ts')).auditCommand },
   migrate: { summary: 'apply the database migrations (each once) and exit', load: async () => (await import('./commands/migrate.ts')).migrateCommand },

@@ -11,11 +11,12 @@ import type { Config } from '../common/config/index.ts'
 import { type Db, keepState } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import { defaultContext, knownEventIds, latestEventAt, parseRulesFile, type RuleContext, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
-import { cardsOf, composeAlerts, ESCALATION_DEPTS, flagCase, gatewayFromEnv, type Handler, LIVE_SMS } from '../alerts/index.ts'
+import { cardsOf, composeAlerts, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS } from '../alerts/index.ts'
 import { auditWriter, startDashboardServer, wallFeed } from '../dashboard/index.ts'
 import { SourceAuth } from '../common/http/index.ts'
 import { BacklogGauge, busPublisher, startCollector } from '../collector/index.ts'
-import { type DemoAccounts, demoTwilio, DEPARTMENTS, ensureDemoAccounts, seedDemoContacts, startSimulator } from '../demo/index.ts'
+import { type DemoAccounts, demoTwilio, ensureDemoAccounts, seedDemoContacts, seedDemoDepartments, startSimulator } from '../demo/index.ts'
+import { DeptDirectory } from '../common/departments/index.ts'
 import { Sessions } from '../accounts/index.ts'
 import { readFileSync } from 'node:fs'
 import { openInfra, type Infra } from './infra.ts'
@@ -72,6 +73,17 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     const clock = opts.clock ?? (parts.has('simulator') ? await demoClock(infra, cfg, anchor, log) : systemClock)
     const platform: Platform = { infra, clock, stop }
 
+    // The department registry names departments in texts, on the wall and in the consoles.
+    if (parts.has('simulator')) await seedDemoDepartments(infra.db, clock.now())
+    let departments: DeptDirectory | undefined
+    if (parts.has('alerts') || parts.has('dashboard')) {
+      const dir = await DeptDirectory.load(infra.db)
+      // Changes made here refresh it at once; this catches those of the CLI and other processes.
+      const unwatch = dir.watch(undefined, (e) => log.warn('reading the department registry failed', { error: e.message }))
+      stops.push(async () => unwatch())
+      departments = dir
+    }
+
     // The alerts of this process, composed in alerts/: one thread store, audited, for
     // the alert service, the notifier and the consoles alike. The notifier starts once
     // the collector (which carries Twilio's webhooks) is up; cards stored before then
@@ -115,25 +127,21 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       const demo = parts.has('simulator')
       const sms = await gatewayFromEnv(smsEnv(cfg, demo, platform.collectorUrl), log.child('sms'), demoTwilio)
       if (demo) await seedDemoContacts(infra.db)
-      const n = alerts.startNotifier({ log: log.child('notify'), sms, onSmsChange: (id) => infra.bus.publishLive(LIVE_SMS, { id }) })
+      const n = alerts.startNotifier({ log: log.child('notify'), sms, deptName: (code) => departments!.nameOf(code), onSmsChange: (id) => infra.bus.publishLive(LIVE_SMS, { id }) })
       Object.assign(webhooks, n.webhooks)
       stops.push(() => n.stop())
       await n.sweep()
     }
     if (parts.has('dashboard')) {
-      const deptNames = {
-        ...Object.fromEntries(DEPARTMENTS.map((d) => [d.code, { 'zh-CN': d.name['zh-CN'], en: d.name.en }])),
-        // The contact lists that escalation texts beyond the department (alerts/notifier.ts).
-        [ESCALATION_DEPTS.inspectors]: { 'zh-CN': '纪检监察室', en: 'Discipline inspection office' },
-        [ESCALATION_DEPTS.leaders]: { 'zh-CN': '分管领导', en: 'Leaders in charge' },
-      }
       const audit = auditWriter(infra.db, () => clock.now())
       const d = await startDashboardServer({
         host: cfg.host,
         port: cfg.dashboardPort,
         source: wallFeed(infra.db, infra.bus, clock, format, (m) => log.child('dashboard').warn(m)),
         staticDir: STATIC_DIR,
-        deptNames,
+        // Beside the registry's names, the contact lists that escalation texts beyond the department.
+        deptNames: ESCALATION_LIST_NAMES,
+        departments,
         log: (m) => log.child('dashboard').info(m),
         flags: {
           auth: new SourceAuth(cfg.inspectors),

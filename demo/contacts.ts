@@ -4,12 +4,15 @@
  * path runs end to end. The numbers are fictitious and only ever reach the fake Twilio.
  */
 import type { Queryable } from '../common/db/index.ts'
-import { contactsOf, upsertContact } from '../alerts/index.ts'
+import { contactsOf, ESCALATION_DEPTS, ESCALATION_LIST_NAMES, upsertContact } from '../alerts/index.ts'
 import { DEPARTMENTS } from './city.ts'
 
 /** seedDemoContacts adds contacts only where a department has none, so an administrator's edits stand. */
 export async function seedDemoContacts(db: Queryable): Promise<void> {
-  const lists = [...DEPARTMENTS.map((d) => ({ code: d.code, name: d.name['zh-CN'] })), { code: 'inspection', name: '纪检监察室' }, { code: 'leaders', name: '分管领导' }]
+  const lists = [
+    ...DEPARTMENTS.map((d) => ({ code: d.code, name: d.name['zh-CN'] })),
+    ...[ESCALATION_DEPTS.inspectors, ESCALATION_DEPTS.leaders].map((code) => ({ code, name: ESCALATION_LIST_NAMES[code]!['zh-CN'] })),
+  ]
   for (const [i, d] of lists.entries()) {
     const have = await contactsOf(db, d.code)
     if (have.duty || have.head) continue

@@ -164,7 +164,7 @@ async function ourServer() {
 describe('fake Twilio answering as the contacts', () => {
   const TO = '+8613800138000'
   const OURS = '+15005550006'
-  const asking = (caseId: string) => singleText({ level: 'red', rule: 'approval.overdue', dept: 'SCJG', caseId }, shortCode(caseId))
+  const asking = (caseId: string) => singleText({ level: 'red', rule: 'approval.overdue', dept: 'SCJG', caseId }, shortCode(caseId), () => undefined)
   let ours: Awaited<ReturnType<typeof ourServer>>
   const fakes: FakeTwilio[] = []
 
@@ -198,8 +198,8 @@ describe('fake Twilio answering as the contacts', () => {
   })
 
   it('finds the code in the texts that ask for a reply, and in no other', () => {
-    expect(replyCode(singleText({ level: 'red', rule: 'approval.overdue', dept: 'SCJG', caseId: 'A-0001' }, 'K7Q2'))).toBe('K7Q2')
-    expect(replyCode(digestText('SCJG', { red: 2, yellow: 5 }, 'M3X9'))).toBe('M3X9')
+    expect(replyCode(singleText({ level: 'red', rule: 'approval.overdue', dept: 'SCJG', caseId: 'A-0001' }, 'K7Q2', () => undefined))).toBe('K7Q2')
+    expect(replyCode(digestText('SCJG', { red: 2, yellow: 5 }, 'M3X9', () => undefined))).toBe('M3X9')
     expect(replyCode('【电子监察】督办：市场监管局 审批超期预警超时未确认，已转纪检监察')).toBeNull()
   })
 

@@ -5,6 +5,7 @@
 export { demoTwilio } from './demoTwilio.ts'
 export { department, DEPARTMENTS } from './city.ts'
 export { seedDemoContacts } from './contacts.ts'
+export { seedDemoDepartments } from './departments.ts'
 export { type DemoAccounts, ensureDemoAccounts } from './demoAccounts.ts'
 export { type FakeTwilio, type FakeTwilioOptions, sign, startFakeTwilio } from './fakeTwilio.ts'
 export { mulberry32 } from './prng.ts'

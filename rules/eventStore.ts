@@ -51,6 +51,15 @@ export async function openCases(db: Queryable): Promise<Array<{ kind: Kind; case
   return r.rows.map((x) => ({ kind: x.kind, caseId: x.case_id }))
 }
 
+/**
+ * deptsSeen lists every department code the cases carry, with the instant of the
+ * newest event of its cases: the admin page shows the codes the registry lacks.
+ */
+export async function deptsSeen(db: Queryable): Promise<Array<{ dept: string; lastAt: number }>> {
+  const r = await db.query<{ dept: string; last_at: Date }>('SELECT dept, max(last_at) AS last_at FROM cases GROUP BY dept ORDER BY dept')
+  return r.rows.map((x) => ({ dept: x.dept, lastAt: x.last_at.getTime() }))
+}
+
 /** recentRegistrations lists petition registrations since an instant, for the repeat rule after a restart. */
 export async function recentRegistrations(db: Queryable, since: number): Promise<Array<{ kind: Kind; caseId: string }>> {
   const r = await db.query<{ case_id: string }>(

@@ -4,6 +4,7 @@ import type { Db } from '../../common/db/index.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
 import { defaultContext } from '../../rules/index.ts'
 import { upsertContact } from '../notify/contactStore.ts'
+import { deptNames } from '../notify/testing.ts'
 import { outboxMessages } from '../sms/outbox.ts'
 import { composeAlerts } from '../compose.ts'
 import { saveAlert } from '../store.ts'
@@ -253,7 +254,7 @@ describe.each(openTestDbs())('escalation texts on $name', (backend) => {
   /** opts wire both phases as the notifier does: decide records notices, compose texts them. */
   const opts = (over: Partial<EscalationOptions> = {}): EscalationOptions => ({
     db, clock, ctx, store, notify: recordNotice,
-    compose: (now) => composeNotices({ db, lists: { inspectors: 'inspection', leaders: 'leaders' }, onQueued: (id) => queued.push(id) }, now),
+    compose: (now) => composeNotices({ db, lists: { inspectors: 'inspection', leaders: 'leaders' }, deptName: deptNames, onQueued: (id) => queued.push(id) }, now),
     ...over,
   })
   const newStore = () => composeAlerts({ db, clock, ctx }).threads

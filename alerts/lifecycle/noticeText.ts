@@ -3,9 +3,10 @@
  * short and free of personal data, from the department's name, the rule's label,
  * the level and the thread's short code only. A notice alone keeps its thread's
  * text (the head's quotes the code to reply with); several read as a digest of counts.
+ * Department names come from the registry, handed in as a DeptNameOf.
  */
 import type { Level } from '../../common/contract/index.ts'
-import { deptLabel, MAX_SINGLE, ruleLabel } from '../notify/text.ts'
+import { deptLabel, type DeptNameOf, MAX_SINGLE, ruleLabel } from '../notify/text.ts'
 import type { Step } from './escalation.ts'
 
 /** NoticeFacts is what an escalation text may say about one thread. */
@@ -24,14 +25,14 @@ const LEVEL: Record<Level, string> = { red: '红牌', yellow: '黄牌' }
  * `【电子监察】督办提醒：市场监管局有3条预警超时未确认（红牌1、黄牌2），请登录平台督促处理`.
  * A single notice fits one segment (MAX_SINGLE), a digest two (MAX_DIGEST).
  */
-export function noticeText(step: Step, notices: readonly NoticeFacts[]): string {
+export function noticeText(step: Step, notices: readonly NoticeFacts[], nameOf: DeptNameOf): string {
   const [first] = notices
   if (!first) throw new Error('noticeText: no notices')
-  return notices.length === 1 ? singleNoticeText(step, first) : digestNoticeText(step, notices)
+  return notices.length === 1 ? singleNoticeText(step, first, nameOf) : digestNoticeText(step, notices, nameOf)
 }
 
 /** singleNoticeText is one thread's text; an over-long label (unknown rule, long department code) loses the rule. */
-export function singleNoticeText(step: Step, n: NoticeFacts): string {
+export function singleNoticeText(step: Step, n: NoticeFacts, nameOf: DeptNameOf): string {
   const text = (label: string) => {
     switch (step) {
       case 'head':
@@ -42,7 +43,7 @@ export function singleNoticeText(step: Step, n: NoticeFacts): string {
         return `【电子监察】问责提示：${label}整改逾期，请阅处`
     }
   }
-  const dept = deptLabel(n.dept)
+  const dept = deptLabel(n.dept, nameOf)
   const rule = ruleLabel(n.rule)
   // 预警 is ruleLabel's word for a rule it cannot name, and the text says 预警 already.
   const full = text(rule === '预警' ? dept : `${dept} ${rule}`)
@@ -54,9 +55,9 @@ export function singleNoticeText(step: Step, n: NoticeFacts): string {
  * by level. Labels are at most 20 characters and counts a few digits, so it stays
  * within MAX_DIGEST.
  */
-export function digestNoticeText(step: Step, notices: readonly NoticeFacts[]): string {
+export function digestNoticeText(step: Step, notices: readonly NoticeFacts[], nameOf: DeptNameOf): string {
   const depts = new Set(notices.map((n) => n.dept))
-  const who = depts.size === 1 ? `${deptLabel(notices[0]!.dept)}有${notices.length}条` : `${depts.size}个部门共${notices.length}条`
+  const who = depts.size === 1 ? `${deptLabel(notices[0]!.dept, nameOf)}有${notices.length}条` : `${depts.size}个部门共${notices.length}条`
   const levels = (['red', 'yellow'] as const)
     .map((l) => ({ l, k: notices.filter((n) => n.level === l).length }))
     .filter(({ k }) => k > 0)

@@ -9,6 +9,7 @@ import { upsertContact } from '../notify/contactStore.ts'
 import { outboxMessages } from '../sms/outbox.ts'
 import { saveAlert } from '../store.ts'
 import type { Step } from './escalation.ts'
+import { deptNames } from '../notify/testing.ts'
 import { composeNotices, pendingGroups, pendingNotices, recordNotice, type ComposeOptions } from './notices.ts'
 import type { StoredThread, ThreadStore } from './threadStore.ts'
 
@@ -34,7 +35,7 @@ describe.each(openTestDbs())('escalation notices on $name', (backend) => {
   let cases = 0
   let queued: number[] = []
   let log: ReturnType<typeof recording>
-  const opts = (over: Partial<ComposeOptions> = {}): ComposeOptions => ({ db, lists: LISTS, log, onQueued: (id) => queued.push(id), ...over })
+  const opts = (over: Partial<ComposeOptions> = {}): ComposeOptions => ({ db, lists: LISTS, deptName: deptNames, log, onQueued: (id) => queued.push(id), ...over })
 
   /** thread opens a thread of dept on a card of the given level. */
   async function thread(dept: string, level: Level = 'yellow', caseId = `N-${++cases}`): Promise<StoredThread> {

@@ -14,6 +14,7 @@ import type { Db, Queryable } from '../../common/db/index.ts'
 import type { Logger } from '../../common/log/index.ts'
 import { contactsOf } from '../notify/contactStore.ts'
 import { enqueue } from '../sms/outbox.ts'
+import { type DeptNameOf, NO_NAMES } from '../notify/text.ts'
 import type { Step } from './escalation.ts'
 import { noticeText, type NoticeFacts } from './noticeText.ts'
 import type { StoredThread } from './threadStore.ts'
@@ -43,6 +44,8 @@ export interface EscalationLists {
 export interface ComposeOptions {
   db: Db
   lists: EscalationLists
+  /** the registry's names of departments; without it texts name departments by code */
+  deptName?: DeptNameOf
   log?: Logger
   /** told each outbox id queued, once its transaction has committed (walls show it live) */
   onQueued?: (id: number) => void
@@ -134,7 +137,7 @@ async function composeGroup(opts: ComposeOptions, g: NoticeGroup, now: number): 
     // a contact added days later as a stale digest; the steps themselves (thread mark,
     // 问责 record, transition) stand either way and show on the consoles.
     const ref = to.phones.length ? noticeRef(g, notices[0]!.id) : null
-    const body = noticeText(g.step, notices)
+    const body = noticeText(g.step, notices, opts.deptName ?? NO_NAMES)
     const depts = new Set(notices.map((n) => n.dept))
     const dept = g.dept ?? (depts.size === 1 ? notices[0]!.dept : undefined)
     const queued: number[] = []

@@ -22,5 +22,5 @@ export {
 export { contactsOf, deleteContact, listContacts, normalizePhone, upsertContact, validateContact, ContactError, MOBILE, type ContactInput } from './contactStore.ts'
 export { markNotified, notifiedKeys, pruneNotified } from './sentStore.ts'
 export { DEFAULT_GROUP_SETTINGS, digestId, Grouper, groupKeyOf, groupStage, type Digest, type GroupSettings } from './group.ts'
-export { CODE_ALPHABET, deptLabel, digestText, MAX_DIGEST, MAX_SINGLE, RULE_LABELS, ruleLabel, shortCode, singleText } from './text.ts'
+export { CODE_ALPHABET, deptLabel, type DeptNameOf, digestText, MAX_DIGEST, MAX_SINGLE, NO_NAMES, RULE_LABELS, ruleLabel, shortCode, singleText } from './text.ts'
 export { messagesOf, outboxStage, render, type CodeFor, type Enqueue, type Message, type OutboxEntry } from './outbox.ts'

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { messagesOf, outboxStage, type OutboxEntry } from './outbox.ts'
 import type { Notice } from './stage.ts'
 import { shortCode } from './text.ts'
-import { DUTY, HEAD, notice, testCtx } from './testing.ts'
+import { deptNames, DUTY, HEAD, notice, testCtx } from './testing.ts'
 
 const inDigest = (caseId: string, digestId: string, level: 'yellow' | 'red' = 'yellow'): Notice =>
   notice({ caseId, level }, 0, { recipient: DUTY, digestId, groupKey: `market|${DUTY.phone}` })
@@ -26,7 +26,7 @@ describe('outboxStage', () => {
   it('enqueues a single card under its key, with the code of its key', async () => {
     const { entries, enqueue } = collect()
     const n = inDigest('A-0001', 'digest:market:1', 'red')
-    const out = await outboxStage(enqueue).exec(testCtx(0), [n])
+    const out = await outboxStage(enqueue, undefined, deptNames).exec(testCtx(0), [n])
     const code = shortCode(n.alert.key)
     expect(entries).toEqual([
       { ref: n.alert.key, recipient: DUTY.phone, body: `【电子监察】红牌：市场监管局 审批超期 A-0001，请回复"确认 ${code}"`, dept: "market", covers: [n.alert.key] },
@@ -37,7 +37,7 @@ describe('outboxStage', () => {
   it('enqueues a digest under its id, covering every card in it', async () => {
     const { entries, enqueue } = collect()
     const items = ['A-1', 'A-2', 'A-3'].map((c) => ({ ...inDigest(c, 'digest:market:abc'), thread: `t:${c}` }))
-    await outboxStage(enqueue, () => 'K7Q2').exec(testCtx(0), items)
+    await outboxStage(enqueue, () => 'K7Q2', deptNames).exec(testCtx(0), items)
     expect(entries).toHaveLength(1)
     expect(entries[0]).toMatchObject({ ref: 'digest:market:abc', body: '【电子监察】市场监管局：新增黄牌3张，详见工作台，回复"确认 K7Q2"确认全部' })
     expect(entries[0]!.covers).toHaveLength(6)

@@ -6,7 +6,7 @@
  */
 import { notifyKeys } from './dedup.ts'
 import { decide, type Notice, type Recipient, type Stage } from './stage.ts'
-import { digestText, shortCode, singleText, type Counts } from './text.ts'
+import { type DeptNameOf, digestText, NO_NAMES, shortCode, singleText, type Counts } from './text.ts'
 
 /** OutboxEntry is one SMS to send: ref is the alert key or the digest id, recipient an E.164 phone. */
 export interface OutboxEntry {
@@ -58,15 +58,18 @@ export function messagesOf(items: readonly Notice[]): Message[] {
 }
 
 /** render writes a message's body: the card itself when alone, else the digest counts. */
-export function render(m: Message, code: string): string {
-  if (m.notices.length === 1) return singleText(m.notices[0]!.alert, code)
+export function render(m: Message, code: string, nameOf: DeptNameOf): string {
+  if (m.notices.length === 1) return singleText(m.notices[0]!.alert, code, nameOf)
   const counts: Counts = { red: 0, yellow: 0 }
   for (const n of m.notices) counts[n.alert.level]++
-  return digestText(m.dept, counts, code)
+  return digestText(m.dept, counts, code, nameOf)
 }
 
-/** outboxStage enqueues one message per digest and returns the notices marked sent (ref, code) or failed. */
-export function outboxStage(enqueue: Enqueue, codeFor: CodeFor = (ref) => shortCode(ref, 0)): Stage {
+/**
+ * outboxStage enqueues one message per digest and returns the notices marked sent
+ * (ref, code) or failed. Departments are named by nameOf (the registry), by code without it.
+ */
+export function outboxStage(enqueue: Enqueue, codeFor: CodeFor = (ref) => shortCode(ref, 0), nameOf: DeptNameOf = NO_NAMES): Stage {
   return {
     name: 'outbox',
     async exec(ctx, items) {
@@ -74,7 +77,7 @@ export function outboxStage(enqueue: Enqueue, codeFor: CodeFor = (ref) => shortC
       for (const m of messagesOf(items)) {
         try {
           const code = await codeFor(m.ref, m.notices.map((n) => n.alert.key))
-          await enqueue({ ref: m.ref, recipient: m.recipient.phone, body: render(m, code), dept: m.dept }, m.notices.flatMap(notifyKeys))
+          await enqueue({ ref: m.ref, recipient: m.recipient.phone, body: render(m, code, nameOf), dept: m.dept }, m.notices.flatMap(notifyKeys))
           out.push(...m.notices.map((n) => ({ ...n, ref: m.ref, shortCode: code })))
         } catch (e) {
           const error = (e as Error).message

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEPARTMENTS } from '../../demo/index.ts'
+import { department, DEPARTMENTS } from '../../demo/index.ts'
 import type { Level } from '../../common/contract/index.ts'
 import type { OutboxEntry } from './outbox.ts'
 import { Dispatcher, notifySettings, type IncomingCard, type NotifySettings } from './pipeline.ts'
@@ -36,6 +36,8 @@ function world(o: WorldOptions = {}) {
       return (o.silences ?? []).filter((s) => s.startsAt <= now && now < s.endsAt)
     },
     contacts: (dept) => contacts[dept] ?? {},
+    // The demo city's names, as the registry holds them once the demo has seeded it.
+    deptName: (code) => department(code)?.name['zh-CN'],
     enqueue: async (e, covers) => {
       if (o.failEnqueue?.(e)) throw new Error('outbox unavailable')
       outbox.push(e)

@@ -19,6 +19,7 @@ import { DEFAULT_MAX_PARKED, Parking } from './parking.ts'
 import { DEFAULT_QUIET_HOURS, quietHoursStage, quietWindow, type QuietHours } from './quietHours.ts'
 import { checkRoutes, routeStage, type ContactsOf, type RouteRule } from './route.ts'
 import { silenceStage, type ActiveSilences } from './silences.ts'
+import type { DeptNameOf } from './text.ts'
 import { decide, multiStage, toNotice, type Decision, type Notice, type NotifyContext, type Stage } from './stage.ts'
 
 /** NotifySettings are the knobs of the path; see docs/notify.md. */
@@ -75,6 +76,8 @@ export interface PipelineDeps {
   /** the SMS outbox; record `covers` with sentStore.markNotified in the same transaction */
   enqueue: Enqueue
   codeFor?: CodeFor
+  /** the registry's names of departments (docs/departments.md); without it texts name departments by code */
+  deptName?: DeptNameOf
   /** rule families for upgrades; by default the lifecycle's (approval.due_soon + approval.overdue, …) */
   familyOf?: FamilyOf
 }
@@ -93,7 +96,7 @@ export function buildPipeline(deps: PipelineDeps, settings: NotifySettings, held
     quietHoursStage(quietWindow(settings.quietHours, Zone.of(settings.zone)), (n, until) => held.parking.park(n, until)),
     routeStage(deps.contacts, settings.routes),
     groupStage(held.grouper),
-    outboxStage(deps.enqueue, deps.codeFor),
+    outboxStage(deps.enqueue, deps.codeFor, deps.deptName),
   )
 }
 

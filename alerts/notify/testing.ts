@@ -2,6 +2,12 @@
 import { type Alert, alertKey, type Kind, type Level } from '../../common/contract/index.ts'
 import type { Logger } from '../../common/log/index.ts'
 import type { Decision, Notice, NotifyContext, Recipient } from './stage.ts'
+import type { DeptNameOf } from './text.ts'
+
+const REGISTRY = new Map([['market', '市场监管局'], ['housing', '住建局'], ['tax', '税务局'], ['health', '卫健委']])
+
+/** deptNames names a few departments as the registry would (the platform hands in DeptDirectory.nameOf). */
+export const deptNames: DeptNameOf = (code) => REGISTRY.get(code)
 
 /** at parses a local Asia/Shanghai time, e.g. at('2026-11-10 23:00'). */
 export function at(local: string): number {

@@ -3,11 +3,11 @@
  * most two) and free of personal data. A message is built only from the level, the
  * department's name, the rule's label, the case id and a short code; case data,
  * notes and contacts never reach it, and a case id, rule id or department code that
- * could hide a phone or id number, or is not a plain code, is left out.
+ * could hide a phone or id number, or is not a plain code, is left out. Department
+ * names come from the registry, handed in as a DeptNameOf (docs/departments.md).
  */
 import { createHash } from 'node:crypto'
 import type { Level } from '../../common/contract/index.ts'
-import { department } from '../../demo/index.ts'
 
 /** MAX_SINGLE is the length of one card's message: one SMS segment of Chinese text. */
 export const MAX_SINGLE = 70
@@ -70,9 +70,23 @@ export function ruleLabel(rule: string): string {
   return (Object.hasOwn(RULE_LABELS, rule) ? RULE_LABELS[rule] : undefined) ?? plainCode(rule, 24) ?? '预警'
 }
 
-/** deptLabel names a department in zh-CN; an unknown one shows as its code when that is a plain code, else 相关部门. */
-export function deptLabel(dept: string): string {
-  return department(dept)?.name['zh-CN'] ?? plainCode(dept, 20) ?? '相关部门'
+/** DeptNameOf gives a registered department's zh-CN name, or undefined for a code the registry does not hold. */
+export type DeptNameOf = (code: string) => string | undefined
+
+/** NO_NAMES knows no department: each shows as its code (or 相关部门). */
+export const NO_NAMES: DeptNameOf = () => undefined
+
+/** MAX_DEPT_LABEL is the longest department label a text carries (the registry's limit for names). */
+export const MAX_DEPT_LABEL = 20
+
+/**
+ * deptLabel names a department in zh-CN: its registered name, else its code when that
+ * is a plain code, else 相关部门. A name longer than MAX_DEPT_LABEL is not used, so the
+ * texts keep their length whatever nameOf says.
+ */
+export function deptLabel(dept: string, nameOf: DeptNameOf): string {
+  const name = nameOf(dept)
+  return (name && name.length <= MAX_DEPT_LABEL ? name : undefined) ?? plainCode(dept, MAX_DEPT_LABEL) ?? '相关部门'
 }
 
 /** SingleFacts is what a one-card message may say. */
@@ -88,8 +102,8 @@ export interface SingleFacts {
  * `【电子监察】红牌：市场监管局 审批超期 A-0001，请回复"确认 K7Q2"`. A long case id is
  * shortened to its tail to fit one segment.
  */
-export function singleText(a: SingleFacts, code: string): string {
-  const head = `【电子监察】${LEVEL[a.level]}：${deptLabel(a.dept)} ${ruleLabel(a.rule)}`
+export function singleText(a: SingleFacts, code: string, nameOf: DeptNameOf): string {
+  const head = `【电子监察】${LEVEL[a.level]}：${deptLabel(a.dept, nameOf)} ${ruleLabel(a.rule)}`
   const tail = `，请回复"确认 ${code}"`
   const caseId = plainCode(a.caseId, 32)
   if (caseId === null) return head + tail
@@ -102,7 +116,7 @@ export function singleText(a: SingleFacts, code: string): string {
 export type Counts = Record<Level, number>
 
 /** digestText is a digest's message, e.g. `【电子监察】市场监管局：新增红牌2张、黄牌5张，详见工作台，回复"确认 K7Q2"确认全部`. */
-export function digestText(dept: string, counts: Counts, code: string): string {
+export function digestText(dept: string, counts: Counts, code: string, nameOf: DeptNameOf): string {
   const parts = (['red', 'yellow'] as const).filter((l) => counts[l] > 0).map((l) => `${LEVEL[l]}${counts[l]}张`)
-  return `【电子监察】${deptLabel(dept)}：新增${parts.join('、')}，详见工作台，回复"确认 ${code}"确认全部`
+  return `【电子监察】${deptLabel(dept, nameOf)}：新增${parts.join('、')}，详见工作台，回复"确认 ${code}"确认全部`
 }

@@ -117,6 +117,11 @@ describe('jiancha start', () => {
     await waitFor(async () => (await wall(url, cookie)).sms.some((m) => m.status === 'delivered'), 'a delivered SMS on the wall', 60_000)
     const sms = (await wall(url, cookie)).sms
     expect(sms[0]!.body).toMatch(/^【电子监察】/)
+    // The demo seeded the department registry: the wall and the texts name its departments.
+    const names = (await (await fetch(`${url}/api/v1/depts`, { headers: { cookie } })).json()) as Record<string, { 'zh-CN': string }>
+    expect(names.market).toEqual({ 'zh-CN': '市场监管局', en: 'Market Regulation Bureau' })
+    expect(names.inspection).toEqual({ 'zh-CN': '纪检监察室', en: 'Discipline inspection office' })
+    expect(sms.some((m) => Object.values(names).some((n) => m.body.includes(n['zh-CN'])))).toBe(true)
     expect(sms.every((m) => /^\d{3}\*{4}\d{4}$/.test(m.to))).toBe(true)
     expect(run.out()).toMatch(/短信 → /)
 

@@ -31,6 +31,9 @@ export const AUDIT_ACTIONS = [
   'user.disabled',
   'user.enabled',
   'user.password_reset',
+  'dept.created',
+  'dept.updated',
+  'dept.imported',
 ] as const
 
 /** AuditAction is one of AUDIT_ACTIONS. */

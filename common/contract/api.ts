@@ -69,8 +69,71 @@ export interface SmsView {
 }
 
 
-/** DeptNames maps a department code to its display names. */
-export type DeptNames = Record<string, { 'zh-CN': string; en: string }>
+/**
+ * DeptNames maps a department code to its display names (GET /api/v1/depts): the
+ * registered departments (docs/departments.md) and the platform's own contact lists.
+ * `active: false` marks a deactivated department, still named on its old cards but
+ * no longer offered in pickers.
+ */
+export type DeptNames = Record<string, { 'zh-CN': string; en: string; active?: boolean }>
+
+/** DeptKind is what kind of department it is: a small closed list (docs/departments.md). */
+export type DeptKind = 'approval' | 'enforcement' | 'service' | 'supervision' | 'other'
+
+/** DEPT_KINDS lists every kind of department, in display order. */
+export const DEPT_KINDS: readonly DeptKind[] = ['approval', 'enforcement', 'service', 'supervision', 'other']
+
+/** DEPT_CODE is a department code as the contract defines it (common/contract/README.md §1). */
+export const DEPT_CODE = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/
+/** MAX_DEPT_CODE is the longest department code. */
+export const MAX_DEPT_CODE = 100
+/** MAX_DEPT_NAME_ZH is the longest Chinese name: it is the department's label in every text message. */
+export const MAX_DEPT_NAME_ZH = 20
+/** MAX_DEPT_NAME_EN is the longest English name. */
+export const MAX_DEPT_NAME_EN = 100
+
+/** DepartmentView is one registered department (GET /api/v1/departments). */
+export interface DepartmentView {
+  code: string
+  names: { 'zh-CN': string; en: string }
+  kind: DeptKind
+  /** the code of the department it belongs to, if any */
+  parent: string | null
+  active: boolean
+  updatedAt: string
+}
+
+/**
+ * DepartmentInput adds a department (POST /api/v1/departments, with `code`) or
+ * changes one (PUT /api/v1/departments/:code, without); deactivating is `active: false`.
+ */
+export interface DepartmentInput {
+  code?: string
+  names: { 'zh-CN': string; en: string }
+  kind: DeptKind
+  parent?: string | null
+  /** true when left out */
+  active?: boolean
+}
+
+/** UnregisteredDept is a code seen in case events or cards that the registry does not know. */
+export interface UnregisteredDept {
+  code: string
+  /** its open cards */
+  openCards: number
+  /** the newest event of its cases (platform zone, RFC 3339); null when seen on cards only */
+  lastSeen: string | null
+}
+
+/** Unregistered is GET /api/v1/departments/unregistered: the codes, most open cards first, at most MAX_UNREGISTERED. */
+export interface Unregistered {
+  depts: UnregisteredDept[]
+  /** how many codes there are in all, beyond the list too */
+  total: number
+}
+
+/** MAX_UNREGISTERED bounds the unregistered codes one answer lists. */
+export const MAX_UNREGISTERED = 500
 
 /** MAX_SNAPSHOT_ALERTS bounds the cards a snapshot carries, so a page load stays small. */
 export const MAX_SNAPSHOT_ALERTS = 200
@@ -132,6 +195,7 @@ export type Permission =
   | 'rankings.read'
   | 'users.manage'
   | 'contacts.manage'
+  | 'departments.manage'
   | 'rules.manage'
   | 'sources.manage'
   | 'personal.unmask'
@@ -139,7 +203,7 @@ export type Permission =
 /** PERMISSIONS lists every permission. */
 export const PERMISSIONS: readonly Permission[] = [
   'alerts.read', 'alerts.acknowledge', 'alerts.rectify', 'alerts.review', 'cases.flag', 'silences.manage', 'rankings.read',
-  'users.manage', 'contacts.manage', 'rules.manage', 'sources.manage', 'personal.unmask',
+  'users.manage', 'contacts.manage', 'departments.manage', 'rules.manage', 'sources.manage', 'personal.unmask',
 ]
 
 /** UserView is the signed-in user (GET /api/v1/me). */

@@ -4,7 +4,8 @@
  * a department's own threads, the loop acknowledge → rectify (with a PNG) → return →
  * resubmit → approve between a department and an inspector in two browsers, a leader
  * who reads but cannot act, the English toggle, silences, contacts, account
- * administration, and the wall's SMS panel. Skipped only when no Chromium binary
+ * administration, the wall's SMS panel, and the department registry: a department an
+ * admin registers on #/departments is named at once on a wall already open. Skipped only when no Chromium binary
  * exists (apt-get install -y chromium).
  */
 import { execFileSync } from 'node:child_process'
@@ -20,6 +21,7 @@ import { loadConfig } from '../../common/config/index.ts'
 import type { CaseEvent } from '../../common/contract/index.ts'
 import type { Db } from '../../common/db/index.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
+import { saveDepartments } from '../../common/departments/index.ts'
 import { logger } from '../../common/log/index.ts'
 import { ManualClock, post, startTestServer, TOKEN, waitFor } from '../../test-support/platform.ts'
 import { createUser } from '../../accounts/index.ts'
@@ -65,6 +67,11 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
         sources: [{ name: 'hall', token: TOKEN }], smsProvider: 'console', logLevel: 'warn', secureCookies: false,
       },
     })
+    // The registry names market and health; the platform reads it as it starts.
+    await saveDepartments(db, [
+      { dept: { code: 'market', nameZh: '市场监管局', nameEn: 'Market Regulation Bureau', kind: 'supervision', parent: null, active: true } },
+      { dept: { code: 'health', nameZh: '卫健委', nameEn: 'Health Commission', kind: 'supervision', parent: null, active: true } },
+    ], { actor: 'test', via: 'test', at: clock.now() })
     platform = await startPlatform(cfg, new Set(['collector', 'rules', 'alerts', 'dashboard']), logger('test'), { db, clock })
     url = platform.dashboardUrl!
     for (const u of USERS) await createUser(db, { ...u, password: PW })
@@ -492,5 +499,41 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
     const line = await sms.first().textContent()
     expect(line).toContain('****1111')
     expect(line).toMatch(/已发送|已送达/)
+  })
+
+  it('lets an admin register a department seen in events, and an open wall names it at once', async () => {
+    const event: CaseEvent = { id: 'w1', source: 'hall', kind: 'approval', type: 'completed', caseId: 'W-1', dept: 'water', at: '2026-11-24T09:30:00+08:00' }
+    expect((await post(platform, [event])).status).toBeLessThan(300)
+    await waitFor(async () => (await db.query("SELECT 1 FROM alert_threads WHERE dept = 'water'")).rowCount > 0, 'the water thread')
+    // Unregistered, it is accepted and shown by its code.
+    const wall = await pageOf('wang')
+    await wall.goto(url)
+    const card = wall.locator('[data-testid="feed-row"]:has-text("W-1") .feed-dept')
+    await expect.poll(() => card.first().textContent()).toBe('water')
+
+    const admin = await signIn('zhao', '/#/departments')
+    const seen = admin.locator('[data-testid="unregistered-row"][data-code="water"]')
+    await seen.waitFor()
+    expect(Number(await seen.locator('[data-testid="unregistered-open"]').textContent())).toBeGreaterThan(0)
+    await seen.locator('[data-testid="unregistered-register"]').click()
+    expect(await admin.inputValue('[data-testid="dept-code"]')).toBe('water')
+    await admin.click('[data-testid="dept-save"]')
+    await expect.poll(() => text(admin, '[data-testid="dept-error"]')).toBe('请填写中文名称')
+    await admin.fill('[data-testid="dept-name-zh"]', '水务局')
+    await admin.fill('[data-testid="dept-name-en"]', 'Water Bureau')
+    await admin.selectOption('[data-testid="dept-kind"]', 'service')
+    await admin.click('[data-testid="dept-save"]')
+    await expect.poll(() => text(admin, '[data-testid="dept-notice"]')).toBe('已登记部门 水务局')
+    expect(await text(admin, '[data-testid="dept-row"][data-code="water"]')).toMatch(/water.*水务局.*Water Bureau.*服务.*在用/s)
+    expect(await seen.count()).toBe(0)
+
+    // The wall, not reloaded, hears of the change and names the department.
+    await expect.poll(() => card.first().textContent()).toBe('水务局')
+    // So does the admin's console.
+    await admin.click('[data-testid="nav-console"]')
+    await expect.poll(() => text(admin, '[data-testid="thread-row"][data-case="W-1"]')).toContain('水务局')
+
+    const audit = await db.query<{ actor: string; action: string; subject: string }>("SELECT actor, action, subject FROM audit_log WHERE subject = 'dept:water'")
+    expect(audit.rows).toEqual([{ actor: 'zhao', action: 'dept.created', subject: 'dept:water' }])
   })
 })

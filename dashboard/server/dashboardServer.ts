@@ -9,9 +9,11 @@ import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import { dropEndedSessions, requireSignIn, type Sessions } from '../../accounts/index.ts'
 import { consoleRoutes, type ConsoleDeps } from './console/consoleRoutes.ts'
+import { departmentRoutes } from './console/departmentRoutes.ts'
 import { handleRequest, type FlagRoute, type RouteDeps } from './httpRoutes.ts'
 import { startLiveRelay } from './liveRelay.ts'
 import type { DeptNames } from '../../common/contract/index.ts'
+import type { DeptDirectory } from '../../common/departments/index.ts'
 import type { DashboardSource } from './source.ts'
 
 /** DashboardServerOptions configures startDashboardServer. */
@@ -22,7 +24,14 @@ export interface DashboardServerOptions {
   source: DashboardSource
   /** The built SPA (dashboard/web/dist). */
   staticDir: string
+  /** names beside the registry's: the platform's own contact lists (with `departments`, their codes cannot be registered) */
   deptNames?: DeptNames
+  /**
+   * the department registry: its names join deptNames in GET /api/v1/depts, each change
+   * tells the walls (Socket.IO `depts`) to reload them, and with the console mounted
+   * administrators manage it (/api/v1/departments)
+   */
+  departments?: DeptDirectory
   log?: (m: string) => void
   /** How often the platform clock is pushed; 2 s by default. */
   clockIntervalMs?: number
@@ -47,13 +56,17 @@ export interface DashboardServer {
 /** startDashboardServer listens and resolves once the port is bound. */
 export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const log = opts.log ?? ((m: string) => console.log(m))
-  const deps: RouteDeps = { source: opts.source, staticDir: opts.staticDir, deptNames: opts.deptNames ?? {}, log, flags: opts.flags, sessions: opts.sessions }
-  if (opts.console) deps.console = consoleRoutes({ log, ...opts.console, sessions: opts.sessions })
+  const fixed = opts.deptNames ?? {}
+  const deptNames = opts.departments ? () => ({ ...opts.departments!.names(), ...fixed }) : () => fixed
+  const deps: RouteDeps = { source: opts.source, staticDir: opts.staticDir, deptNames, log, flags: opts.flags, sessions: opts.sessions }
+  if (opts.console) deps.console = mountConsole({ log, ...opts.console, sessions: opts.sessions }, opts.departments, fixed)
   const http = createServer((req, res) => void handleRequest(deps, req, res))
   // serveClient off: the wall bundles socket.io-client itself, nothing else needs it.
   const io = new Server(http, { serveClient: false })
   requireSignIn(io, opts.sessions)
   const stopRelay = startLiveRelay(io, opts.source, { clockIntervalMs: opts.clockIntervalMs ?? 2000, log })
+  // The names are not secret (GET /api/v1/depts gives them to every reader): each wall just reloads them.
+  const stopDepts = opts.departments?.onChange(() => void io.emit('depts', {}))
   // A socket outlives the request that opened it: sign-out and expiry must reach it too.
   const sessionCheck = setInterval(() => {
     dropEndedSessions(io, opts.sessions).then(
@@ -80,6 +93,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     close: () =>
       (closing ??= (async () => {
         stopRelay()
+        stopDepts?.()
         clearInterval(sessionCheck)
         io.disconnectSockets(true)
         const done = io.close()
@@ -89,6 +103,13 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
         clearTimeout(force)
       })()),
   }
+}
+
+/** mountConsole chains the department administration before the consoles' API, over one Sessions. */
+function mountConsole(c: ConsoleDeps, directory: DeptDirectory | undefined, lists: DeptNames): NonNullable<RouteDeps['console']> {
+  const depts = directory ? departmentRoutes({ db: c.db, sessions: c.sessions, directory, lists, now: c.now, format: c.format, log: c.log }) : async () => false
+  const rest = consoleRoutes(c)
+  return async (req, res) => (await depts(req, res)) || rest(req, res)
 }
 
 /** serverUrl turns a bound address into a URL a browser on this host can open. */

@@ -28,7 +28,7 @@ describe('http routes', () => {
     const deps: RouteDeps = {
       source: { ...source, now: () => source.now(), live: source.live, liveSms: source.liveSms, snapshot: () => (failSnapshot ? Promise.reject(new Error('db down')) : source.snapshot()) },
       staticDir,
-      deptNames: { health: { 'zh-CN': '卫健委', en: 'Health Commission' } },
+      deptNames: () => ({ health: { 'zh-CN': '卫健委', en: 'Health Commission' } }),
       log: (m: string) => logs.push(m),
       sessions: accounts.sessions,
     }
@@ -126,7 +126,7 @@ describe('POST /api/v1/flags', () => {
   const deps: RouteDeps = {
     source: new MemorySource(),
     staticDir: tmpdir(),
-    deptNames: {},
+    deptNames: () => ({}),
     log: (m) => logs.push(m),
     flags: { auth: new SourceAuth([{ name: 'inspector-wang', token: TOKEN }]), flag },
     // Stands in for Sessions: the cookie names the user.
@@ -212,7 +212,7 @@ describe('the console mount', () => {
   const deps: RouteDeps = {
     source: new MemorySource(),
     staticDir: tmpdir(),
-    deptNames: {},
+    deptNames: () => ({}),
     log: () => {},
     sessions: { authenticate: async () => null },
     console: async (req, res) => {

@@ -29,7 +29,8 @@ export interface FlagRoute {
 export interface RouteDeps {
   source: DashboardSource
   staticDir: string
-  deptNames: DeptNames
+  /** the names GET /api/v1/depts answers, read at each request (the registry changes) */
+  deptNames: () => DeptNames
   log: (m: string) => void
   /** absent: POST /api/v1/flags answers 404 */
   flags?: FlagRoute
@@ -69,7 +70,7 @@ async function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse)
     case '/api/v1/wall':
       return asReader(deps, req, res, async (scope) => sendJson(res, 200, boundSnapshot(await deps.source.snapshot(scope), scope)))
     case '/api/v1/depts':
-      return asReader(deps, req, res, async () => sendJson(res, 200, deps.deptNames))
+      return asReader(deps, req, res, async () => sendJson(res, 200, deps.deptNames()))
   }
   if (path.startsWith('/api/') || path === '/api') return sendJson(res, 404, { error: `no route ${path}` })
   return serveStatic(deps.staticDir, req, res, path)

@@ -108,4 +108,20 @@ describe('api', () => {
     expect(sent.at(-1)!.url).toBe('/api/v1/users/li/password')
     expect(JSON.parse(String(sent.at(-1)!.init.body))).toEqual({ password: 'a new password!' })
   })
+
+  it('manages departments with JSON bodies, the code in the path of a change', async () => {
+    const { sent, fetchFn } = fakeFetch(200, { departments: [] })
+    const a = createApi(fetchFn)
+    const names = { 'zh-CN': '水务局', en: 'Water Bureau' }
+    await a.departments()
+    await a.unregisteredDepartments()
+    await a.createDepartment({ code: 'water', names, kind: 'service' })
+    await a.updateDepartment('a.b/c', { names, kind: 'service', active: false })
+    expect(sent.map((s) => [s.init.method, s.url, s.init.body === undefined ? undefined : JSON.parse(String(s.init.body))])).toEqual([
+      ['GET', '/api/v1/departments', undefined],
+      ['GET', '/api/v1/departments/unregistered', undefined],
+      ['POST', '/api/v1/departments', { code: 'water', names, kind: 'service' }],
+      ['PUT', '/api/v1/departments/a.b%2Fc', { names, kind: 'service', active: false }],
+    ])
+  })
 })

@@ -4,7 +4,7 @@
  * status and the server's `{error, field}`. A 401 on any call but sign-in means the
  * session ended: the handler set with onSignedOut sends the user to the login page.
  */
-import type { AccountView, CaseEvents, ContactRole, ContactView, DeptNames, FlagAnswer, FlagInput, Kind, Me, NewAccount, SilenceInput, SilenceView, ThreadChange, ThreadDetail, ThreadQuery, ThreadView, WallSnapshot } from '../../../common/contract/api.ts'
+import type { AccountView, CaseEvents, ContactRole, ContactView, DepartmentInput, DepartmentView, DeptNames, FlagAnswer, FlagInput, Kind, Me, NewAccount, SilenceInput, SilenceView, ThreadChange, ThreadDetail, ThreadQuery, ThreadView, Unregistered, WallSnapshot } from '../../../common/contract/api.ts'
 
 /** ApiError is a call the server refused (or that never reached it: status 0). */
 export class ApiError extends Error {
@@ -109,6 +109,11 @@ export function createApi(fetchFn: Fetch) {
     createUser: (a: NewAccount) => call<{ user: AccountView }>('POST', '/api/v1/users', { ...a }),
     disableUser: (username: string, reason: string) => call<{ user: AccountView }>('POST', `/api/v1/users/${seg(username)}/disable`, { reason }),
     enableUser: (username: string, reason: string) => call<{ user: AccountView }>('POST', `/api/v1/users/${seg(username)}/enable`, { reason }),
+    departments: () => call<{ departments: DepartmentView[] }>('GET', '/api/v1/departments'),
+    unregisteredDepartments: () => call<Unregistered>('GET', '/api/v1/departments/unregistered'),
+    createDepartment: (d: DepartmentInput & { code: string }) => call<{ department: DepartmentView; changed: boolean }>('POST', '/api/v1/departments', { ...d }),
+    /** parent or active left out stay as they are */
+    updateDepartment: (code: string, d: DepartmentInput) => call<{ department: DepartmentView; changed: boolean }>('PUT', `/api/v1/departments/${seg(code)}`, { ...d }),
     /** answers 204, no body */
     resetPassword: (username: string, password: string) => call<null>('POST', `/api/v1/users/${seg(username)}/password`, { password }),
   }

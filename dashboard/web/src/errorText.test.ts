@@ -25,6 +25,8 @@ describe('error text', () => {
   it('tells a taken username from a refused state change', () => {
     expect(errorText('zh-CN', new ApiError(409, 'username "wang" is taken', 'username'))).toBe('该用户名已被使用')
     expect(errorText('en', new ApiError(409, 'username "wang" is taken', 'username'))).toBe('That username is taken')
+    expect(errorText('zh-CN', new ApiError(409, 'code "water" is registered already', 'code'))).toBe('该部门代码已登记')
+    expect(errorText('en', new ApiError(409, 'code "water" is registered already', 'code'))).toBe('That department code is registered already')
   })
 
   it('names the field of a bad request', () => {

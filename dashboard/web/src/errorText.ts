@@ -20,8 +20,9 @@ export function errorText(lang: Lang, e: unknown): string {
     case 404:
       return t(lang, 'err.notFound')
     case 409:
-      // The one conflict that is not a state: an account's username already in use.
+      // The conflicts that are not a state: an account's username or a department's code already in use.
       if (e.field === 'username') return t(lang, 'users.taken')
+      if (e.field === 'code') return t(lang, 'depts.taken')
       return t(lang, 'err.wrongState', { error })
     case 413:
       return e.file ? t(lang, 'err.tooLarge', { file: e.file }) : t(lang, 'err.uploadTooLarge')

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { RULE_LABELS } from '../../../alerts/index.ts'
+import { KIND_NAMES } from '../../../common/departments/index.ts'
+import { DEPT_KINDS } from '../../../common/contract/api.ts'
 import { deptLabel, levelLabel, MESSAGES, otherLang, pickLang, ruleIds, ruleLabel, t } from './i18n.ts'
 
 describe('i18n', () => {
@@ -36,6 +38,13 @@ describe('i18n', () => {
   it('shows unknown rule ids raw, even ones that look like object keys', () => {
     expect(ruleLabel('zh-CN', 'custom.night_fee')).toBe('custom.night_fee')
     expect(ruleLabel('zh-CN', 'constructor')).toBe('constructor')
+  })
+
+  it('names the kinds of department as the import file and jiancha dept do', () => {
+    for (const k of DEPT_KINDS) {
+      expect(t('zh-CN', `depts.kind.${k}`)).toBe(KIND_NAMES[k]['zh-CN'])
+      expect(t('en', `depts.kind.${k}`)).toBe(KIND_NAMES[k].en)
+    }
   })
 
   it('labels levels in words, not colour alone', () => {

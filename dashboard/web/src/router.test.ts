@@ -19,7 +19,7 @@ describe('router', () => {
   })
 
   it('writes a route back as the hash it was read from', () => {
-    for (const h of ['#/wall', '#/console', '#/console/7', '#/silences', '#/contacts', '#/users', '#/login']) expect(toHash(parseHash(h)!)).toBe(h)
+    for (const h of ['#/wall', '#/console', '#/console/7', '#/silences', '#/contacts', '#/users', '#/departments', '#/login']) expect(toHash(parseHash(h)!)).toBe(h)
   })
 
   it('lands a department on its console and everyone else on the wall', () => {
@@ -36,12 +36,14 @@ describe('router', () => {
   })
 
   it('lets only an admin manage accounts', () => {
-    expect(pagesFor('admin')).toEqual(['wall', 'console', 'silences', 'contacts', 'users'])
+    expect(pagesFor('admin')).toEqual(['wall', 'console', 'silences', 'contacts', 'users', 'departments'])
     for (const role of ['inspector', 'leader', 'department'] as const) {
       expect(pagesFor(role)).not.toContain('users')
       expect(resolveRoute({ page: 'users' }, role)).toEqual({ page: homeOf(role) })
     }
     expect(resolveRoute({ page: 'users' }, 'admin')).toEqual({ page: 'users' })
+    expect(resolveRoute({ page: 'departments' }, 'admin')).toEqual({ page: 'departments' })
+    for (const role of ['inspector', 'leader', 'department'] as const) expect(resolveRoute({ page: 'departments' }, role)).toEqual({ page: homeOf(role) })
     expect(resolveRoute({ page: 'users' }, null)).toEqual({ page: 'login' })
   })
 
