@@ -9,17 +9,17 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { Queryable } from '../common/db/index.ts'
 import { dummyHash, hashPassword, verifyPassword } from './password.ts'
+import { keysFor, type ThrottleKey, waitOf, WINDOW_MS } from './throttle.ts'
 import { findUser, normalizeUsername, setPasswordHash, type User, userById } from './users.ts'
 
 /** SESSION_COOKIE is the name of the session cookie. */
 export const SESSION_COOKIE = 'jiancha_session'
 /** SESSION_TTL_MS is how long a session lives after its last use (sliding). */
 export const SESSION_TTL_MS = 8 * 3_600_000
-/** LOGIN_WINDOW_MS is the window over which failed sign-ins are counted. */
-export const LOGIN_WINDOW_MS = 15 * 60_000
-/** MAX_FAILS_PER_USER and MAX_FAILS_PER_IP are the failed sign-ins allowed per window. */
-export const MAX_FAILS_PER_USER = 5
-export const MAX_FAILS_PER_IP = 20
+/** DEVICE_COOKIE names the cookie that marks a browser its user signed in on before. */
+export const DEVICE_COOKIE = 'jiancha_device'
+/** DEVICE_TTL_MS is how long a device stays known after its last sign-in. */
+export const DEVICE_TTL_MS = 365 * 86_400_000
 /** LOGIN_FAILED is the one message for an unknown user, a wrong password and a disabled account. */
 export const LOGIN_FAILED = 'wrong username or password'
 
@@ -47,9 +47,9 @@ export interface LoginAudit {
   detail: { ip: string }
 }
 
-/** LoginResult is a session, or why there is none: 401 `invalid` or 429 `limited`. */
+/** LoginResult is a session (and the device token to keep in the browser), or why there is none: 401 `invalid` or 429 `limited`. */
 export type LoginResult =
-  | { ok: true; token: string; user: User }
+  | { ok: true; token: string; device: string; user: User }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'limited'; retryAfterS: number }
 
@@ -67,39 +67,63 @@ export class Sessions {
 
   /**
    * login checks a password and opens a session. Each attempt is first recorded as a
-   * failure and counted, then verified: concurrent guesses cannot slip past the limit.
+   * failure against its throttle keys (throttle.ts) and counted, then verified:
+   * concurrent guesses cannot slip past the limits. `device` is the browser's device
+   * token, if it has one: from a device its user signed in on before, strangers'
+   * failures elsewhere do not count.
    */
-  async login(username: string, password: string, ip: string): Promise<LoginResult> {
+  async login(username: string, password: string, ip: string, device: string | null = null): Promise<LoginResult> {
     const now = this.now()
     const name = normalizeUsername(username)
     // What was typed is stored (rate-limit key, audit): without control characters, which PostgreSQL text refuses (NUL).
     const typed = name.slice(0, 200).replace(/[\u0000-\u001f\u007f]/g, '?')
-    const keys = [`user:${typed}`, `ip:${(ip || 'unknown').slice(0, 100)}`]
+    const address = (ip || 'unknown').slice(0, 100)
+    const user = await findUser(this.db, typed)
+    const known = user ? await this.knownDevice(device, user.id, now) : null
+    const keys = keysFor(known !== null).map((k) => [k, keyOf(k, typed, address, known)] as const)
     const reserved = await this.db.query<{ id: string }>(
-      'INSERT INTO login_attempts (key, at) VALUES ($1, $3), ($2, $3) RETURNING id',
-      [keys[0], keys[1], new Date(now)],
+      `INSERT INTO login_attempts (key, at) SELECT k, $2 FROM unnest($1::text[]) AS k RETURNING id`,
+      [keys.map(([, k]) => k), new Date(now)],
     )
     const ids = reserved.rows.map((r) => String(r.id))
     const retryAfterS = await this.retryAfter(keys, ids, now)
     if (retryAfterS > 0) {
-      // A refused attempt is not a guess: it must not push the lockout further out.
+      // A refused attempt is not a guess: it must not push the wait further out.
       await this.db.query('DELETE FROM login_attempts WHERE id = ANY($1::bigint[])', [ids])
       return { ok: false, reason: 'limited', retryAfterS }
     }
-    const user = await findUser(this.db, typed)
     // Unknown and disabled users are checked against a dummy hash so they take as long.
     const verdict = await verifyPassword(password, user && !user.disabled ? user.passwordHash : await dummyHash())
     if (!user || user.disabled || !verdict.ok) {
-      await this.db.query('DELETE FROM login_attempts WHERE at <= $1', [new Date(now - LOGIN_WINDOW_MS)])
+      await this.db.query('DELETE FROM login_attempts WHERE at <= $1', [new Date(now - WINDOW_MS)])
       await this.audit({ actor: typed, action: 'user.login_failed', subject: `user:${typed}`, detail: { ip } })
       return { ok: false, reason: 'invalid' }
     }
     await this.audit({ actor: user.username, action: 'user.login', subject: `user:${user.username}`, detail: { ip } })
-    // Success clears the username's failures, but only this attempt of the address's.
-    await this.db.query('DELETE FROM login_attempts WHERE key = $1 OR id = $2', [keys[0], ids[1]])
+    // Success clears this user's failures from this address or device, and this attempt;
+    // not the username's count elsewhere, which a spread-out guesser would otherwise reset.
+    const pair = keys.filter(([k]) => k === 'user+ip' || k === 'user+device').map(([, k]) => k)
+    await this.db.query('DELETE FROM login_attempts WHERE key = ANY($1::text[]) OR id = ANY($2::bigint[])', [pair, ids])
     if (verdict.rehash) await setPasswordHash(this.db, user.id, await hashPassword(password))
     const { passwordHash: _, ...plain } = user
-    return { ok: true, token: await this.openSession(user.id, now), user: plain }
+    return { ok: true, token: await this.openSession(user.id, now), device: known ?? (await this.newDevice(user.id, now)), user: plain }
+  }
+
+  /** knownDevice returns the device token when it names a live device of this user, else null. */
+  private async knownDevice(token: string | null, userId: number, now: number): Promise<string | null> {
+    if (!token || !TOKEN.test(token)) return null
+    const r = await this.db.query('UPDATE known_devices SET last_seen_at = $3 WHERE token_hash = $1 AND user_id = $2 AND last_seen_at > $4 RETURNING 1', [
+      tokenHash(token), userId, new Date(now), new Date(now - DEVICE_TTL_MS),
+    ])
+    return r.rowCount ? token : null
+  }
+
+  /** newDevice records the browser as a device of the user (and sweeps forgotten ones) and returns its token. */
+  private async newDevice(userId: number, now: number): Promise<string> {
+    const token = randomBytes(32).toString('base64url')
+    await this.db.query('DELETE FROM known_devices WHERE last_seen_at <= $1', [new Date(now - DEVICE_TTL_MS)])
+    await this.db.query('INSERT INTO known_devices (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)', [tokenHash(token), userId, new Date(now)])
+    return token
   }
 
   /** openSession stores a new session (and sweeps expired ones) and returns its token. */
@@ -156,39 +180,65 @@ export class Sessions {
     return `${SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict${this.secure ? '; Secure' : ''}`
   }
 
-  /** retryAfter is 0 when both keys are within their limits, else the seconds until they are. */
-  private async retryAfter(keys: string[], reserved: string[], now: number): Promise<number> {
-    const since = new Date(now - LOGIN_WINDOW_MS)
-    const counts = await this.db.query<{ key: string; n: string | number }>(
-      'SELECT key, count(*) AS n FROM login_attempts WHERE key = ANY($1::text[]) AND at > $2 GROUP BY key',
-      [keys, since],
+  /** retryAfter is 0 when every key is free, else the seconds until all are (throttle.ts). */
+  private async retryAfter(keys: ReadonlyArray<readonly [ThrottleKey, string]>, reserved: string[], now: number): Promise<number> {
+    const r = await this.db.query<{ key: string; n: string | number; newest: Date }>(
+      `SELECT key, count(*) AS n, max(at) AS newest FROM login_attempts
+       WHERE key = ANY($1::text[]) AND at > $2 AND NOT (id = ANY($3::bigint[])) GROUP BY key`,
+      [keys.map(([, k]) => k), new Date(now - WINDOW_MS), reserved],
     )
     let wait = 0
-    for (const [key, limit] of [[keys[0]!, MAX_FAILS_PER_USER], [keys[1]!, MAX_FAILS_PER_IP]] as const) {
-      const n = Number(counts.rows.find((c) => c.key === key)?.n ?? 0)
-      if (n <= limit) continue
-      // The key is free again when its limit-th newest earlier failure leaves the window.
-      const r = await this.db.query<{ at: Date }>(
-        'SELECT at FROM login_attempts WHERE key = $1 AND at > $2 AND NOT (id = ANY($3::bigint[])) ORDER BY at DESC OFFSET $4 LIMIT 1',
-        [key, since, reserved, limit - 1],
-      )
-      const at = r.rows[0]?.at.getTime() ?? now
-      wait = Math.max(wait, Math.ceil((at + LOGIN_WINDOW_MS - now) / 1000), 1)
+    for (const [kind, key] of keys) {
+      const row = r.rows.find((x) => x.key === key)
+      if (row) wait = Math.max(wait, waitOf(kind, { count: Number(row.n), newest: row.newest.getTime() }, now))
     }
-    return wait
+    return wait > 0 ? Math.ceil(wait / 1000) : 0
+  }
+
+  /** deviceCookie is the Set-Cookie value that keeps a device token in the browser. */
+  deviceCookie(token: string): string {
+    return `${DEVICE_COOKIE}=${token}; Max-Age=${DEVICE_TTL_MS / 1000}; Path=/api/v1/login; HttpOnly; SameSite=Strict${this.secure ? '; Secure' : ''}`
   }
 }
 
-/** endSessionsOf deletes every session of a user, so each one ends at once (a disabled account, a reset password). */
+/** keyOf is the login_attempts key of a throttle key; the device is named by its token's hash. */
+function keyOf(kind: ThrottleKey, user: string, ip: string, device: string | null): string {
+  switch (kind) {
+    case 'user+ip':
+      return `user+ip:${user}|${ip}`
+    case 'user+device':
+      return `user+device:${user}|${tokenHash(device ?? '')}`
+    case 'user':
+      return `user:${user}`
+    case 'ip':
+      return `ip:${ip}`
+  }
+}
+
+/**
+ * endSessionsOf deletes every session of a user, so each one ends at once (a disabled
+ * account, a reset password), and forgets the user's devices: after a reset, no browser
+ * keeps the standing of a known device.
+ */
 export async function endSessionsOf(db: Queryable, userId: number): Promise<void> {
   await db.query('DELETE FROM sessions WHERE user_id = $1', [userId])
+  await db.query('DELETE FROM known_devices WHERE user_id = $1', [userId])
+}
+
+/** deviceToken reads the device token from a Cookie header, or null. */
+export function deviceToken(cookieHeader: string | undefined): string | null {
+  return cookieValue(cookieHeader, DEVICE_COOKIE)
 }
 
 /** sessionToken reads the session token from a Cookie header, or null. */
 export function sessionToken(cookieHeader: string | undefined): string | null {
+  return cookieValue(cookieHeader, SESSION_COOKIE)
+}
+
+function cookieValue(cookieHeader: string | undefined, name: string): string | null {
   for (const part of (cookieHeader ?? '').split(';')) {
     const i = part.indexOf('=')
-    if (i > 0 && part.slice(0, i).trim() === SESSION_COOKIE) return part.slice(i + 1).trim() || null
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim() || null
   }
   return null
 }

@@ -8,7 +8,7 @@ import type { Me, UserView } from '../common/contract/index.ts'
 import { readJson, sendJson } from '../common/http/index.ts'
 import { permissions } from './access.ts'
 import { allowMethod, withSession } from './gate.ts'
-import { LOGIN_FAILED, sessionToken, type Sessions } from './sessions.ts'
+import { deviceToken, LOGIN_FAILED, sessionToken, type Sessions } from './sessions.ts'
 import type { User } from './users.ts'
 
 /** SignInRoutesDeps is what the routes need. */
@@ -16,7 +16,7 @@ export interface SignInRoutesDeps {
   sessions: Sessions
   /** the platform zone's IANA name, told to the browser with the session (Me.zone) */
   zone: string
-  /** the client address rate limits count by; default the socket's peer address */
+  /** the client address rate limits count by (common/http clientAddress, behind trusted proxies); default the socket's peer address */
   clientIp?: (req: IncomingMessage) => string
 }
 
@@ -52,7 +52,7 @@ async function login(deps: SignInRoutesDeps, req: IncomingMessage, res: ServerRe
     return sendJson(res, 400, { error: 'the body must be {"username": "…", "password": "…"}' })
   }
   const ip = deps.clientIp ? deps.clientIp(req) : (req.socket.remoteAddress ?? 'unknown')
-  const r = await deps.sessions.login(username, password, ip)
+  const r = await deps.sessions.login(username, password, ip, deviceToken(req.headers.cookie))
   if (!r.ok && r.reason === 'limited') {
     res.setHeader('retry-after', String(r.retryAfterS))
     return sendJson(res, 429, { error: `too many failed sign-ins; try again in ${r.retryAfterS} s`, retryAfterS: r.retryAfterS })
@@ -60,7 +60,7 @@ async function login(deps: SignInRoutesDeps, req: IncomingMessage, res: ServerRe
   if (!r.ok) return sendJson(res, 401, { error: LOGIN_FAILED })
   // A previous session in this browser ends: one cookie, one session.
   await deps.sessions.logout(sessionToken(req.headers.cookie))
-  res.setHeader('set-cookie', deps.sessions.cookie(r.token))
+  res.setHeader('set-cookie', [deps.sessions.cookie(r.token), deps.sessions.deviceCookie(r.device)])
   return sendJson(res, 200, me(deps, r.user))
 }
 

@@ -13,7 +13,7 @@ import type { Logger } from '../common/log/index.ts'
 import { defaultContext, knownEventIds, latestEventAt, parseRulesFile, type RuleContext, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
 import { cardsOf, composeAlerts, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS } from '../alerts/index.ts'
 import { auditWriter, startDashboardServer, wallFeed } from '../dashboard/index.ts'
-import { SourceAuth } from '../common/http/index.ts'
+import { clientAddress, SourceAuth, trustedProxies } from '../common/http/index.ts'
 import { BacklogGauge, busPublisher, startCollector } from '../collector/index.ts'
 import { type DemoAccounts, demoTwilio, ensureDemoAccounts, seedDemoContacts, seedDemoDepartments, startSimulator } from '../demo/index.ts'
 import { DeptDirectory } from '../common/departments/index.ts'
@@ -133,6 +133,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       await n.sweep()
     }
     if (parts.has('dashboard')) {
+      const proxies = cfg.trustedProxies.length ? trustedProxies(cfg.trustedProxies) : null
       const audit = auditWriter(infra.db, () => clock.now())
       const d = await startDashboardServer({
         host: cfg.host,
@@ -156,6 +157,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
           now: () => clock.now(),
           format,
           zone: ctx.zone.name,
+          clientIp: (req) => clientAddress(req, proxies),
           log: (m) => log.child('dashboard').info(m),
         },
       })

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
+import { trustedProxies } from '../http/index.ts'
 import { DEFAULT_ZONE } from '../time/index.ts'
 
 /** Source is a business system allowed to send events, with its bearer token. */
@@ -36,6 +37,8 @@ export interface Config {
   publicBaseUrl: string | undefined
   twilioBaseUrl: string | undefined
   secureCookies: boolean
+  /** reverse proxies whose X-Forwarded-For names the client (addresses or CIDR ranges) */
+  trustedProxies: string[]
   maxBatch: number
   /** events the rules may lag behind before the collector answers 429; 0 = never */
   maxBacklog: number
@@ -123,6 +126,16 @@ const SETTINGS: Array<Setting<keyof Config>> = [
     if (raw === 'true' || raw === '1') return true
     if (raw === 'false' || raw === '0') return false
     throw new ConfigError(name, `must be true or false, got ${JSON.stringify(raw)}`)
+  }),
+  s('trustedProxies', 'TRUSTED_PROXIES', 'trustedProxies', 'reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client for the sign-in throttle; none = the peer address', [], (raw, name) => {
+    const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',').map((x) => x.trim()).filter(Boolean) : null
+    if (!list) throw new ConfigError(name, `must be a comma-separated list of addresses or CIDR ranges, got ${JSON.stringify(raw)}`)
+    try {
+      trustedProxies(list)
+    } catch (e) {
+      throw new ConfigError(name, (e as Error).message)
+    }
+    return list
   }),
   s('maxBatch', 'COLLECTOR_MAX_BATCH', 'maxBatch', 'most events accepted in one request', 5000, int(1, 100_000)),
   s('maxBacklog', 'COLLECTOR_MAX_BACKLOG', 'maxBacklog', 'events the rules worker may lag behind the collector before new events are refused with 429 and Retry-After (0 = never)', 100_000, int(0, 100_000_000)),

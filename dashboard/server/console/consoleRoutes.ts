@@ -4,6 +4,7 @@
  * threads, silences, contacts. Each resource signs its requests in by session and
  * checks them with accounts' `can()`.
  */
+import type { IncomingMessage } from 'node:http'
 import { type AttachmentLimits, AttachmentStore, DEFAULT_LIMITS, type ThreadStore } from '../../../alerts/index.ts'
 import { type Sessions, signInRoutes, userRoutes } from '../../../accounts/index.ts'
 import type { Db } from '../../../common/db/index.ts'
@@ -30,6 +31,8 @@ export interface ConsoleDeps {
   format?: (t: number) => string
   /** the platform zone's IANA name, as `format` writes it (told to browsers in GET /api/v1/me); UTC by default */
   zone?: string
+  /** the client address the sign-in throttle counts by; the socket's peer address by default */
+  clientIp?: (req: IncomingMessage) => string
   /** per-file and per-submission limits; DEFAULT_LIMITS (10 MB, 5 files) by default */
   limits?: AttachmentLimits
   log?: (m: string) => void
@@ -42,7 +45,7 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleHandler {
   const format = deps.format ?? ((t: number) => new Date(t).toISOString())
   const log = deps.log ?? (() => {})
   const handlers: ConsoleHandler[] = [
-    signInRoutes({ sessions, zone: deps.zone ?? 'UTC' }),
+    signInRoutes({ sessions, zone: deps.zone ?? 'UTC', clientIp: deps.clientIp }),
     userRoutes({ db, sessions, audit, format, log }),
     alertRoutes({ db, sessions, format }),
     caseRoutes({ db, sessions, format, audit }),
