@@ -4,25 +4,12 @@
  * `jiancha audit head`. See signature.ts for what a checkpoint signs.
  */
 import { appendFileSync } from 'node:fs'
-import type { Db, Queryable } from '../db/index.ts'
+import type { Db } from '../db/index.ts'
 import { GENESIS } from './chain.ts'
-import { AUDIT_LOCK } from './log.ts'
 import { sign, type Checkpoint } from './signature.ts'
+import { insertCheckpoint, latestCheckpoint, lockTrail, readHead } from './trail.ts'
 
-interface Row {
-  seq: number | bigint
-  hash: string
-  at: Date
-  prev_mac: string
-  key_id: string
-  mac: string
-}
-
-const COLUMNS = 'seq, hash, at, prev_mac, key_id, mac'
-
-function fromRow(r: Row): Checkpoint {
-  return { seq: Number(r.seq), hash: r.hash, at: r.at.getTime(), prevMac: r.prev_mac, keyId: r.key_id, mac: r.mac }
-}
+export { checkpointsAfter, latestCheckpoint } from './trail.ts'
 
 /**
  * writeCheckpoint signs the head of the trail, unless no row was appended since the
@@ -31,34 +18,15 @@ function fromRow(r: Row): Checkpoint {
  */
 export async function writeCheckpoint(db: Db, key: string, now: number): Promise<Checkpoint | null> {
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK])
-    const head = (await tx.query<{ seq: number | bigint; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1')).rows[0]
-    if (!head || Number(head.seq) === 0) return null
+    await lockTrail(tx)
+    const head = await readHead(tx)
+    if (!head || head.seq === 0) return null
     const last = await latestCheckpoint(tx)
-    if (last && last.seq >= Number(head.seq)) return null
-    const c = sign(key, Number(head.seq), head.hash, now, last?.mac ?? GENESIS)
-    await tx.query(`INSERT INTO audit_checkpoints (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`, [c.seq, c.hash, new Date(c.at), c.prevMac, c.keyId, c.mac])
+    if (last && last.seq >= head.seq) return null
+    const c = sign(key, head.seq, head.hash, now, last?.mac ?? GENESIS)
+    await insertCheckpoint(tx, c)
     return c
   })
-}
-
-/** latestCheckpoint is the newest checkpoint, or null when none was written. */
-export async function latestCheckpoint(db: Queryable): Promise<Checkpoint | null> {
-  const r = await db.query<Row>(`SELECT ${COLUMNS} FROM audit_checkpoints ORDER BY seq DESC LIMIT 1`)
-  return r.rows[0] ? fromRow(r.rows[0]) : null
-}
-
-/** CheckedCheckpoint is a checkpoint with the hash its row has now (null when the row is gone). */
-export type CheckedCheckpoint = Checkpoint & { rowHash: string | null }
-
-/** checkpointsAfter reads up to `limit` checkpoints after seq, oldest first, each with its row's hash now. */
-export async function checkpointsAfter(db: Queryable, seq: number, limit: number): Promise<CheckedCheckpoint[]> {
-  const r = await db.query<Row & { row_hash: string | null }>(
-    `SELECT c.seq, c.hash, c.at, c.prev_mac, c.key_id, c.mac, l.hash AS row_hash
-     FROM audit_checkpoints c LEFT JOIN audit_log l ON l.seq = c.seq WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
-    [seq, limit],
-  )
-  return r.rows.map((x) => ({ ...fromRow(x), rowHash: x.row_hash }))
 }
 
 /** anchorLine is a checkpoint as one JSON line, to record outside the platform (a file, another system, paper). */

@@ -4,6 +4,7 @@
  */
 import type { Queryable } from '../db/index.ts'
 import { hashEntry, jsonValue } from './chain.ts'
+import { appendRow, lockTrail, readHead } from './trail.ts'
 
 /** AUDIT_ACTIONS lists what the trail records; a module that audits something new adds its name here. */
 export const AUDIT_ACTIONS = [
@@ -48,8 +49,7 @@ export interface AuditInput {
   detail?: Record<string, unknown>
 }
 
-/** AUDIT_LOCK is the pg_advisory_xact_lock key that keeps the chain linear ('JCAU' in ASCII). */
-export const AUDIT_LOCK = 0x4a434155
+export { AUDIT_LOCK } from './trail.ts'
 
 /**
  * appendAudit appends e after the current head and moves the head, in tx.
@@ -59,19 +59,13 @@ export const AUDIT_LOCK = 0x4a434155
 export async function appendAudit(tx: Queryable, e: AuditInput): Promise<{ seq: number; hash: string }> {
   if (!Number.isFinite(e.at)) throw new Error(`audit: ${e.action} needs a time, got ${e.at}`)
   const detail = jsonValue(e.detail ?? {})
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK])
+  await lockTrail(tx)
   // The head, not max(seq): if the newest rows were deleted, new rows must not chain
   // over the hole and hide it.
-  const head = await tx.query<{ seq: number | bigint; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE')
-  const last = head.rows[0]
+  const last = await readHead(tx, true)
   if (!last) throw new Error('audit: audit_head is missing; the audit trail cannot be appended to (run jiancha audit verify)')
-  const seq = Number(last.seq) + 1
+  const seq = last.seq + 1
   const hash = hashEntry(last.hash, { seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail })
-  await tx.query(
-    `INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash)
-     VALUES ($1, $2::timestamptz, $3, $4, $5, $6::jsonb, $7, $8)`,
-    [seq, new Date(e.at).toISOString(), e.actor, e.action, e.subject, JSON.stringify(detail), last.hash, hash],
-  )
-  await tx.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [seq, hash])
+  await appendRow(tx, { seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail, prevHash: last.hash, hash })
   return { seq, hash }
 }

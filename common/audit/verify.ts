@@ -5,7 +5,7 @@
  */
 import type { Queryable } from '../db/index.ts'
 import { GENESIS, hashEntry } from './chain.ts'
-import { checkpointsAfter } from './checkpoints.ts'
+import { checkpointsAfter, readHead, rowHash, rowsAfter, type Link, type TrailRow as Row } from './trail.ts'
 import { keyIdOf, signedBy, type Checkpoint } from './signature.ts'
 
 /** BreakReason says how the chain is broken at brokenAt. */
@@ -48,24 +48,9 @@ export interface VerifyOptions {
   anchors?: readonly Anchor[]
 }
 
-interface Row {
-  seq: number | bigint
-  at: Date
-  actor: string
-  action: string
-  subject: string
-  detail: Record<string, unknown>
-  prev_hash: string
-  hash: string
-}
 
-interface Link {
-  seq: number
-  hash: string
-}
 
 const START: Link = { seq: 0, hash: GENESIS }
-const SELECT = 'SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log'
 
 /** verifyAudit checks the whole trail and the head; it reads batch rows at a time and holds no lock. */
 export async function verifyAudit(db: Queryable, opts: VerifyOptions = {}): Promise<AuditVerdict> {
@@ -122,11 +107,6 @@ async function checkCheckpoints(db: Queryable, batch: number, key: string | unde
   }
 }
 
-async function rowHash(db: Queryable, seq: number): Promise<string | null> {
-  const r = await db.query<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = $1', [seq])
-  return r.rows[0]?.hash ?? null
-}
-
 type Scanned = { rows: number; last: Link } | { rows: number; brokenAt: number; reason: BreakReason }
 
 /** scan checks every row after `from`, batch by batch, and returns the last link or the first break. */
@@ -135,17 +115,15 @@ async function scan(db: Queryable, from: Link, batch: number, progress: (n: numb
   let rows = 0
   for (;;) {
     // From the very first row, whatever its seq, so a chain that starts wrong is seen.
-    const r = prev === START
-      ? await db.query<Row>(`${SELECT} ORDER BY seq LIMIT $1`, [batch])
-      : await db.query<Row>(`${SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2`, [prev.seq, batch])
-    for (const row of r.rows) {
+    const page = await rowsAfter(db, prev === START ? null : prev.seq, batch)
+    for (const row of page) {
       const reason = checkRow(prev, row)
       if (reason) return { rows, ...reason }
       prev = { seq: Number(row.seq), hash: row.hash }
       rows++
     }
-    if (r.rows.length > 0) progress(rows)
-    if (r.rows.length < batch) return { rows, last: prev }
+    if (page.length > 0) progress(rows)
+    if (page.length < batch) return { rows, last: prev }
   }
 }
 
@@ -158,12 +136,6 @@ function checkRow(prev: Link, row: Row): { brokenAt: number; reason: BreakReason
   const entry = { seq, at: row.at, actor: row.actor, action: row.action, subject: row.subject, detail: row.detail }
   if (hashEntry(row.prev_hash, entry) !== row.hash) return { brokenAt: seq, reason: 'row altered' }
   return undefined
-}
-
-async function readHead(db: Queryable): Promise<Link | undefined> {
-  const r = await db.query<{ seq: number | bigint; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1')
-  const h = r.rows[0]
-  return h && { seq: Number(h.seq), hash: h.hash }
 }
 
 /** compareHead checks that the last row is the one the head names. */

@@ -57,7 +57,7 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
 
   beforeAll(async () => {
     // The test needs the built SPA; ensure-ui rebuilds only when sources changed.
-    execFileSync(process.execPath, ['bin/ensure-ui.js'], { cwd: repo, stdio: 'inherit' })
+    execFileSync(process.execPath, ['bin/ensureUi.js'], { cwd: repo, stdio: 'inherit' })
     db = await openTestDbs()[0]!.open()
     nats = await startTestServer('console-browser')
     const cfg = loadConfig({

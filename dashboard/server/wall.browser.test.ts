@@ -26,7 +26,7 @@ describe.skipIf(!chromiumPath)('wall in a browser', () => {
 
   beforeAll(async () => {
     // The test needs the built SPA; ensure-ui rebuilds only when sources changed.
-    execFileSync(process.execPath, ['bin/ensure-ui.js'], { cwd: repo, stdio: 'inherit' })
+    execFileSync(process.execPath, ['bin/ensureUi.js'], { cwd: repo, stdio: 'inherit' })
     source.storeQuietly(testCard('A-0105', 'approval.due_soon', 'yellow', 'health', '2026-03-02T08:00:00+08:00'))
     accounts = await openTestAccounts()
     server = await startDashboardServer({
