@@ -21,7 +21,6 @@ const MAX_HEADER_VALUE = 1000
 
 /** headerValue turns a string into a valid header value: one line, no control characters, bounded. */
 export function headerValue(s: string): string {
-  // eslint-disable-next-line no-control-regex
   const line = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
   return line.length > MAX_HEADER_VALUE ? `${line.slice(0, MAX_HEADER_VALUE - 1)}…` : line
 }

@@ -1,7 +1,7 @@
 /**
  * The public face of the bus layer: components import from here.
  */
-export { Bus, type ConsumerState, type Delivery, NotConnectedError, PayloadTooLargeError, type PublishOptions } from './bus.ts'
+export { Bus, type ConsumerState, type Delivery, NotConnectedError, PayloadTooLargeError, type PublishOptions, type PublishResult } from './bus.ts'
 export { DEAD_HEADERS, RECEIVED_HEADER } from './headers.ts'
 export { DEAD_STREAM, EVENTS_STREAM } from './streams.ts'
 export { type NatsServer, startNatsServer } from './natsServer.ts'
