@@ -124,6 +124,7 @@ export class RuleEngine {
   }
   private readonly timers = new TimerHeap<CaseState>()
   private readonly petitioners: PetitionerIndex
+  /** cases waiting out their settle delay, in order of quietUntil */
   private readonly held = new Set<CaseState>()
   private readonly scratch: Candidate[] = []
   private readonly settleMs: number
@@ -181,7 +182,9 @@ export class RuleEngine {
     c.lastEventId = ev.id
     if (te.t < this.clock - this.latenessMs) c.frozen = true
     if (wall !== undefined && this.settleMs > 0) {
-      c.quietUntil = wall + this.settleMs
+      // Re-added at the end: `held` stays in order of quietUntil, so advance stops at the first still settling.
+      c.quietUntil = this.wall + this.settleMs
+      this.held.delete(c)
       this.held.add(c)
     }
     this.derive(c, ev.type)
@@ -206,7 +209,7 @@ export class RuleEngine {
     }
     if (this.held.size) {
       for (const c of this.held) {
-        if (c.quietUntil > this.wall) continue
+        if (c.quietUntil > this.wall) break
         this.held.delete(c)
         this.settle(c, fires)
       }
