@@ -34,7 +34,7 @@ export interface StoredCase {
 
 /** ConsumerPosition is where the worker's consumer stands on the bus. */
 export interface ConsumerPosition {
-  /** messages not delivered yet */
+  /** messages not finished yet: not delivered, or delivered and not acked */
   waiting: number
   /** the bus time of the oldest message delivered to an earlier run and not acked yet (it comes again), or null */
   orphan: number | null
@@ -65,21 +65,18 @@ export interface LiveFeedOptions {
   /** wall time, which the settle delay (RULES_SETTLE_MS) is meant in */
   wallClock: Clock
   log: Logger
-  /** how long (wall time) the feed trusts "messages are waiting" without a delivery before it asks the bus again */
-  recheckMs?: number
 }
 
 const NO_FIRES: Fire[] = []
-const RECHECK_MS = 2000
 
 /** LiveFeed turns batches and ticks into the driver's steps; see the top of this file. */
 export class LiveFeed {
-  /** messages behind the last one delivered; null until known */
-  private waiting: number | null = null
+  /** messages behind the last one delivered, or not finished at the last check */
+  private waiting = 0
   /** the latest bus time applied */
   private lastReceived = -Infinity
-  /** wall time of the last delivery or position check */
-  private lastHeard = -Infinity
+  /** the platform clock's reading when the bus last said that nothing waits for the worker */
+  private confirmed = -Infinity
   /** see ConsumerPosition.orphan */
   private orphan: number | null = null
   /** messages delivered and not applied, to come again (nak'ed): seq → bus time */
@@ -99,7 +96,7 @@ export class LiveFeed {
 
   /** behind is how many messages wait for the worker, as last known (0 when unknown). */
   get behind(): number {
-    return (this.waiting ?? 0) + this.unapplied.size
+    return this.waiting + this.unapplied.size
   }
 
   /** lagMs is how far the engine's clock is behind the platform clock. */
@@ -139,7 +136,6 @@ export class LiveFeed {
           if (a.receivedAt > this.lastReceived) this.lastReceived = a.receivedAt
         }
         this.waiting = behind
-        this.lastHeard = wall
         for (const f of this.advance()) fires.push(f)
         return fires
       }),
@@ -149,26 +145,23 @@ export class LiveFeed {
   /** delivered notes a batch of which nothing could be applied, for what it says of the messages behind. */
   delivered(behind: number): void {
     this.waiting = behind
-    this.lastHeard = this.opts.wallClock.now()
   }
 
   /**
-   * tick moves the engine's clock to the watermark and emits the cards that came due.
-   * It asks the bus where the consumer stands when it does not know, while messages of
-   * an earlier run are still out, or when messages said to wait have not come for a while.
+   * tick asks the bus where the consumer stands, then moves the engine's clock to the
+   * watermark and emits the cards that came due. "Nothing waits" is only ever believed
+   * of the moment the bus said it: a message that came after is not applied yet.
    */
   tick(): Observable<Fire[]> {
     return defer(() => {
-      const wall = this.opts.wallClock.now()
-      const stale = this.waiting === null || this.orphan !== null || (this.waiting > 0 && wall - this.lastHeard >= (this.opts.recheckMs ?? RECHECK_MS))
-      if (!stale) return of(this.advance())
+      const asked = this.opts.clock.now()
       return from(this.opts.store.position()).pipe(
         take(1),
         map((p) => {
-          if (this.waiting === null && p.orphan !== null) this.opts.log.info('waiting for the messages an earlier run left unacked', { since: new Date(p.orphan).toISOString() })
+          if (p.orphan !== null && this.orphan === null) this.opts.log.info('waiting for the messages an earlier run left unacked', { since: new Date(p.orphan).toISOString() })
           this.waiting = p.waiting
           this.orphan = p.orphan
-          this.lastHeard = wall
+          if (p.waiting === 0 && asked > this.confirmed) this.confirmed = asked
           return this.advance()
         }),
       )
@@ -178,11 +171,12 @@ export class LiveFeed {
   /**
    * watermark is where the engine's clock may go: the bus time of the oldest message
    * not applied (`next`, the one in hand; a held one; one an earlier run left), or,
-   * when none waits, the platform clock. The one place that decides it.
+   * when none waits, the platform clock's reading when the bus last said so. The one
+   * place that decides it.
    */
   watermark(next?: number): number {
     const now = this.opts.clock.now()
-    let w = next ?? (this.waiting === null ? -Infinity : this.waiting > 0 ? this.lastReceived : now)
+    let w = next ?? Math.max(this.lastReceived, this.confirmed)
     for (const t of this.unapplied.values()) if (t < w) w = t
     if (this.orphan !== null && this.orphan < w) w = this.orphan
     return Math.min(w, now)

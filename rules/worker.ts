@@ -125,7 +125,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
         const s = await bus.consumerState(EVENTS_STREAM, RULES_CONSUMER)
         if (!s) return { waiting: 0, orphan: null }
         const orphaned = startState !== null && s.ackFloor < startState.delivered
-        return { waiting: s.pending, orphan: orphaned ? ((await bus.receivedAt(EVENTS_STREAM, s.ackFloor + 1)) ?? null) : null }
+        return { waiting: s.pending + s.ackPending, orphan: orphaned ? ((await bus.receivedAt(EVENTS_STREAM, s.ackFloor + 1)) ?? null) : null }
       },
     },
   })
