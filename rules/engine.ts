@@ -126,6 +126,8 @@ export class RuleEngine {
   private readonly petitioners: PetitionerIndex
   /** cases waiting out their settle delay, in order of quietUntil */
   private readonly held = new Set<CaseState>()
+  /** cases whose settle delay ended since takeReleased was last called: their status changed */
+  private released: CaseState[] = []
   private readonly scratch: Candidate[] = []
   private readonly settleMs: number
   private readonly latenessMs: number
@@ -211,10 +213,18 @@ export class RuleEngine {
       for (const c of this.held) {
         if (c.quietUntil > this.wall) break
         this.held.delete(c)
+        this.released.push(c)
         this.settle(c, fires)
       }
     }
     return sortFires(fires)
+  }
+
+  /** takeReleased returns the cases whose settle delay ended since the last call (their status may have changed), and forgets them. */
+  takeReleased(): Array<{ kind: Kind; caseId: string; dept: string }> {
+    const out = this.released.map((c) => ({ kind: c.kind, caseId: c.caseId, dept: c.dept }))
+    this.released = []
+    return out
   }
 
   /** has tells whether a case is held in memory. */

@@ -189,6 +189,14 @@ export class LiveFeed {
     return applyStep(this.engine, { type: 'advance', now, wall: this.opts.wallClock.now() })
   }
 
+  /**
+   * preload loads what the repeat rule needs around registrations already in memory
+   * (the cases reloaded at a restart): their petitioners' other registrations.
+   */
+  preload(events: readonly TimedEvent[]): Observable<Fire[]> {
+    return defer(() => this.load(events))
+  }
+
   /** load restores, in one lookup, the cases of `events` not in memory and those of the registrations around new ones. */
   private load(events: readonly TimedEvent[]): Observable<Fire[]> {
     const want = new Map<string, CaseRef>()

@@ -17,7 +17,7 @@
  * messages behind it. Every other failure is logged and retried with backoff.
  */
 import { Observable, concatMap, interval, lastValueFrom, map, merge, type Subscription } from 'rxjs'
-import { type Alert, type CardMessage, type CaseEvent, type Kind, validateEvent } from '../common/contract/index.ts'
+import { type Alert, type CardMessage, type CaseEvent, type Kind, type TimedEvent, validateEvent } from '../common/contract/index.ts'
 import { alertSubject, type Bus, type Delivery, EVENTS_STREAM } from '../common/bus/index.ts'
 import { type Clock, systemClock } from '../common/time/index.ts'
 import type { Db } from '../common/db/index.ts'
@@ -257,10 +257,9 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
 
   async function onTick(): Promise<void> {
     const fires = await lastValueFrom(feed.tick())
-    if (fires.length) {
-      await publishFires(bus, engine, fires, log)
-      await db.transaction((tx) => saveStatuses(tx, statusRows(engine, [], fires)))
-    }
+    await publishFires(bus, engine, fires, log)
+    const rows = statusRows(engine, [], fires)
+    if (rows.length) await db.transaction((tx) => saveStatuses(tx, rows))
     // After the cards: they are fired in the engine already, and a failure here must not keep them from the bus.
     await raiseUncovered()
     for (const a of watch.due(clock.now(), ctx.settings.version)) await bus.publish(alertSubject(a.level, a.dept), a, a.key)
@@ -294,13 +293,15 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
  */
 function statusRows(engine: RuleEngine, events: readonly CaseEvent[], fires: readonly Fire[]): StatusRow[] {
   const rows = new Map<string, StatusRow>()
+  // Cases whose settle delay ended: no longer open for it, unless something else is pending.
+  for (const c of engine.takeReleased()) rows.set(caseRefKey(c.kind, c.caseId), { ...c, status: { open: false, nextDue: null }, lastAt: null })
   for (const ev of events) {
     const key = caseRefKey(ev.kind, ev.caseId)
     const t = Date.parse(ev.at)
     const row = rows.get(key)
     if (row) {
       row.dept = ev.dept
-      row.lastAt = Math.max(row.lastAt ?? t, t)
+      row.lastAt = row.lastAt === null ? t : Math.max(row.lastAt, t)
     } else {
       rows.set(key, { kind: ev.kind, caseId: ev.caseId, dept: ev.dept, status: { open: false, nextDue: null }, lastAt: t })
     }
@@ -350,8 +351,14 @@ export async function publishFires(bus: Bus, engine: RuleEngine, fires: Fire[], 
 async function rebuild(feed: LiveFeed, db: Db, stored: (cases: readonly CaseRef[]) => Promise<Map<string, StoredCase>>, log: Logger): Promise<void> {
   const t0 = performance.now()
   const cases = await openCases(db)
+  const registrations: TimedEvent[] = []
   for (let i = 0; i < cases.length; i += LOAD_CHUNK) {
-    for (const c of (await stored(cases.slice(i, i + LOAD_CHUNK))).values()) feed.restore(c)
+    for (const c of (await stored(cases.slice(i, i + LOAD_CHUNK))).values()) {
+      feed.restore(c)
+      for (const te of c.events) if (te.ev.kind === 'petition' && te.ev.type === 'registered') registrations.push(te)
+    }
   }
+  // The repeat rule of a reloaded registration reads the petitioner's others, closed cases or not.
+  for (let i = 0; i < registrations.length; i += LOAD_CHUNK) await lastValueFrom(feed.preload(registrations.slice(i, i + LOAD_CHUNK)))
   log.info('rules state rebuilt', { cases: cases.length, ms: Math.round(performance.now() - t0) })
 }
