@@ -75,7 +75,7 @@ export async function benchWorker(opts: BenchWorkerOptions): Promise<number> {
         const s = await drain(nats.url, db, n, opts.batch)
         const r = rate(s.seconds)
         lines.push(`worker on ${backend}: ${r} events/s (${ratio(s.seconds)}); goal ${GOAL[backend]} ${r >= GOAL[backend] ? 'met' : 'NOT met'}`)
-        process.stdout.write(`worker on ${backend === 'pg' ? 'PostgreSQL' : 'PGlite'}: ${n} events in ${s.seconds.toFixed(2)} s = ${r} events/s (${ratio(s.seconds)}); ${s.cards} cards, ${s.stored} events stored\n`)
+        process.stdout.write(`worker on ${backend === 'pg' ? 'PostgreSQL' : 'PGlite'}: ${n} events in ${s.seconds.toFixed(2)} s = ${r} events/s (${ratio(s.seconds)}); ${s.cards} cards new on the bus (a run before sent the same ones: deduplicated), ${s.stored} events stored\n`)
         if (backend === 'pg') {
           const copy = await copyRows(url, schema, events)
           process.stdout.write(`copy:    PostgreSQL COPY of the same rows in ${copy.toFixed(2)} s = ${rate(copy)} rows/s; the worker reaches ${(r / rate(copy)).toFixed(2)}× of it\n`)
