@@ -109,6 +109,25 @@ export async function cardsOf(db: Queryable, kind: Kind, caseId: string): Promis
   return r.rows.map((x) => ({ rule: x.rule, level: x.level, at: x.at.getTime() }))
 }
 
+/** cardsOfCases is cardsOf for many cases with one query, by `kind:caseId`; a case with no card is absent. */
+export async function cardsOfCases(db: Queryable, cases: ReadonlyArray<{ kind: Kind; caseId: string }>): Promise<Map<string, Array<{ rule: string; level: Level; at: number }>>> {
+  const out = new Map<string, Array<{ rule: string; level: Level; at: number }>>()
+  if (!cases.length) return out
+  const r = await db.query<{ kind: Kind; case_id: string; rule: string; level: Level; at: Date }>(
+    `SELECT a.kind, a.case_id, a.rule, a.level, a.at FROM alerts a
+     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS w(kind, case_id)) w ON a.kind = w.kind AND a.case_id = w.case_id
+     WHERE a.status <> 'withdrawn'`,
+    [cases.map((c) => c.kind), cases.map((c) => c.caseId)],
+  )
+  for (const x of r.rows) {
+    const key = `${x.kind}:${x.case_id}`
+    let list = out.get(key)
+    if (!list) out.set(key, (list = []))
+    list.push({ rule: x.rule, level: x.level, at: x.at.getTime() })
+  }
+  return out
+}
+
 /** alertFromRow turns a row into a StoredAlert, instants in the platform zone. */
 export function alertFromRow(row: AlertRow, format: (t: number) => string): StoredAlert {
   const a: StoredAlert = {

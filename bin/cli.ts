@@ -29,7 +29,7 @@ const COMMANDS: Record<string, Entry> = {
   user: { summary: 'accounts: add a user (the first admin too), list users', load: async () => (await import('./commands/user.ts')).userCommand },
   audit: { summary: 'the hash-chained audit trail: verify that no row was altered or deleted', load: async () => (await import('./commands/audit.ts')).auditCommand },
   migrate: { summary: 'apply the database migrations (each once) and exit', load: async () => (await import('./commands/migrate.ts')).migrateCommand },
-  bench: { summary: 'measure speed and memory (bench rules)', load: async () => (await import('./commands/bench.ts')).benchCommand },
+  bench: { summary: 'measure speed and memory (bench rules, bench worker)', load: async () => (await import('./commands/bench.ts')).benchCommand },
 }
 
 function usage(): string {

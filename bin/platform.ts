@@ -11,7 +11,7 @@ import type { Config } from '../common/config/index.ts'
 import { type Db, keepState } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import { defaultContext, knownEventIds, latestEventAt, parseRulesFile, type RuleContext, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
-import { cardsOf, composeAlerts, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS } from '../alerts/index.ts'
+import { cardsOfCases, composeAlerts, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS } from '../alerts/index.ts'
 import { auditWriter, startDashboardServer, wallFeed } from '../dashboard/index.ts'
 import { clientAddress, SourceAuth, trustedProxies } from '../common/http/index.ts'
 import { BacklogGauge, busPublisher, startCollector } from '../collector/index.ts'
@@ -95,7 +95,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       stops.push(() => s.stop())
     }
     if (parts.has('rules')) {
-      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, cardsOf: (kind, caseId) => cardsOf(infra.db, kind, caseId), tickMs: cfg.tickMs, settleMs: cfg.settleMs, allowedLatenessMs: cfg.allowedLatenessHours * 3_600_000, uncovered: notice,
+      const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, cardsOf: (cases) => cardsOfCases(infra.db, cases), tickMs: cfg.tickMs, settleMs: cfg.settleMs, allowedLatenessMs: cfg.allowedLatenessHours * 3_600_000, uncovered: notice,
         silentHours: cfg.silentHours, rulesFile: rulesText === undefined ? undefined : { path: cfg.rulesFile!, text: rulesText }, log: log.child('rules') })
       stops.push(() => w.stop())
     }
@@ -117,7 +117,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
           now: () => clock.now(),
           maxFutureMs: MAX_FUTURE_MS,
           publish: busPublisher(infra.bus),
-          seen: (ids) => knownEventIds(infra.db, ids),
+          seen: (source, ids) => knownEventIds(infra.db, source, ids),
         },
       })
       platform.collectorUrl = c.url

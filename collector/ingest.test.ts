@@ -10,8 +10,9 @@ function deps(stored: string[] = [], refuse: string[] = []): IngestDeps & { publ
   const published: string[] = []
   return {
     published, now: () => NOW, maxFutureMs: 600_000,
-    seen: async (ids) => new Set(ids.filter((id) => stored.includes(id))),
-    publish: async (ev) => {
+    seen: async (source, ids) => new Set(ids.filter((id) => stored.includes(`${source}/${id}`))),
+    publish: async (ev, receivedAt) => {
+      expect(receivedAt).toBe(NOW)
       if (refuse.includes(ev.id)) throw new PermanentError('too large')
       published.push(ev.id)
       return { duplicate: false }
@@ -21,7 +22,7 @@ function deps(stored: string[] = [], refuse: string[] = []): IngestDeps & { publ
 
 describe('ingestBatch', () => {
   it('gives each item its own verdict, and publishes only the new valid ones', async () => {
-    const d = deps(['old'], ['huge'])
+    const d = deps(['hall/old', 'other/a'], ['huge'])
     const r = await ingestBatch(
       [
         { index: 0, value: event('a') },

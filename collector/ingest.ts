@@ -1,7 +1,9 @@
 /**
  * ingestBatch validates each item of a request and publishes the valid ones to the
- * bus, with the event id as the JetStream message id. Each item gets its own verdict:
- * accepted, duplicate, rejected (with field and reason) or failed (bus trouble; resend).
+ * bus, known by their source and id (an id is unique at its source only, contract
+ * v1.1), stamped with the instant the collector took them. Each item gets its own
+ * verdict: accepted, duplicate, rejected (with field and reason) or failed (bus
+ * trouble; resend).
  */
 import { type CaseEvent, validateEvent } from '../common/contract/index.ts'
 import type { BatchItem } from './batch.ts'
@@ -28,13 +30,13 @@ export interface BatchResult {
 /** IngestDeps are the collector's collaborators. */
 export interface IngestDeps {
   /**
-   * publishes one event; duplicate = the bus had this id already. It throws a
-   * PermanentError for an event the bus can never take (then the event is rejected),
-   * anything else for trouble that resending may cure.
+   * publishes one event taken at `receivedAt` (platform clock); duplicate = the bus had
+   * this source's id already. It throws a PermanentError for an event the bus can never
+   * take (then the event is rejected), anything else for trouble that resending may cure.
    */
-  publish(ev: CaseEvent): Promise<{ duplicate: boolean }>
-  /** ids among these already stored (dedup beyond the bus window); optional */
-  seen?(ids: string[]): Promise<Set<string>>
+  publish(ev: CaseEvent, receivedAt: number): Promise<{ duplicate: boolean }>
+  /** the ids of this source among these that are already stored (dedup beyond the bus window); optional */
+  seen?(source: string, ids: string[]): Promise<Set<string>>
   /** platform clock, epoch ms */
   now(): number
   /** how far in the future an event's `at` may lie (clock skew between systems) */
@@ -74,7 +76,7 @@ export async function ingestBatch(items: BatchItem[], source: string, deps: Inge
   }
   let seen: Set<string>
   try {
-    seen = deps.seen && valid.length ? await deps.seen(valid.map((x) => x.ev.id)) : new Set<string>()
+    seen = deps.seen && valid.length ? await deps.seen(source, valid.map((x) => x.ev.id)) : new Set<string>()
   } catch (e) {
     // Without the store of ids nothing can be told new from resent: store nothing, ask for all again.
     for (const { r } of valid) Object.assign(r, { status: 'failed', error: { field: '(database)', message: `not stored, send again: ${(e as Error).message}` } })
@@ -88,7 +90,7 @@ export async function ingestBatch(items: BatchItem[], source: string, deps: Inge
         return
       }
       try {
-        const ack = await deps.publish(ev)
+        const ack = await deps.publish(ev, now)
         if (ack.duplicate) r.status = 'duplicate'
       } catch (e) {
         if (e instanceof PermanentError) Object.assign(r, { status: 'rejected', error: { field: '(event)', message: e.message } })

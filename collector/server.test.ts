@@ -39,9 +39,9 @@ describe('the collector', () => {
       deps: {
         now: () => NOW, maxFutureMs: 600_000, publish: busPublisher(bus),
         // What the database answers; a reset connection makes it throw.
-        seen: async (ids) => {
+        seen: async (source, ids) => {
           if (seenFails) throw new Error('Connection terminated unexpectedly')
-          return new Set(ids.filter((id) => id === 'old'))
+          return new Set(ids.filter((id) => source === 'hall' && id === 'old'))
         },
       },
     })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bundledYears, WorkCalendar, Zone } from '../common/time/index.ts'
-import { clockStart, dueSoonDays, instantAfter, type ClockSpec } from './deadline.ts'
+import { clockStart, MAX_DATES, dueSoonDays, instantAfter, type ClockSpec } from './deadline.ts'
 
 const zone = Zone.of('Asia/Shanghai')
 const calendar = new WorkCalendar(bundledYears())
@@ -80,5 +80,14 @@ describe('deadline clock', () => {
     const spec: ClockSpec = { start: at('2026-02-12T16:00:00+08:00'), dayType: 'working' }
     // 02-13 Fri(1), 02-14 Sat make-up(2), holiday 15–23, 02-24(3)
     expect(fmt(instantAfter(spec, 3, deps))).toBe('2026-02-25T00:00:00+08:00')
+  })
+
+  it('gives up on a term longer than any clock counts, at once, whatever its size', () => {
+    const spec: ClockSpec = { start: at('2026-02-12T16:00:00+08:00'), dayType: 'working' }
+    const t0 = performance.now()
+    for (const days of [MAX_DATES + 1, 1e9, 2 ** 53, Infinity, NaN]) expect(instantAfter(spec, days, deps)).toBeNull()
+    expect(instantAfter({ ...spec, pauses: [{ from: at('2026-03-01T00:00:00+08:00'), to: at('2026-03-02T00:00:00+08:00') }] }, 1e9, deps)).toBeNull()
+    expect(performance.now() - t0).toBeLessThan(500)
+    expect(instantAfter(spec, 3650, deps)).not.toBeNull() // the contract's longest term still counts
   })
 })

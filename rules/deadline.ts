@@ -30,8 +30,12 @@ export interface ClockDeps {
 
 const NO_PAUSES: readonly Pause[] = []
 
-/** A clock never looks further than this many dates ahead: ten years is beyond any legal term. */
-const MAX_DATES = 3660
+/**
+ * A clock never looks further than this many dates ahead, nor counts more days than
+ * this: ten years is beyond any legal term (the contract caps day counts at 3650, but
+ * petition extensions add up), and no input may make a clock walk without end.
+ */
+export const MAX_DATES = 3660
 
 /** clockStart returns 00:00 of the day after the start event's local date. */
 export function clockStart(spec: ClockSpec, deps: ClockDeps): number {
@@ -47,6 +51,7 @@ export function instantAfter(spec: ClockSpec, days: number, deps: ClockDeps): nu
   const { zone, calendar } = deps
   const first = zone.dayOf(spec.start) + 1
   if (days <= 0) return zone.startOf(first)
+  if (!(days <= MAX_DATES)) return null // never within any horizon the platform serves (NaN too)
   const pauses = spec.pauses ?? NO_PAUSES
   if (Number.isInteger(days) && (pauses.length === 0 || pauses[pauses.length - 1]!.to <= zone.startOf(first))) {
     // No pause after the clock starts: the due instant is 00:00 after the N-th counted date.

@@ -28,6 +28,40 @@ describe('RuleEngine', () => {
     expect(e.ingest({ ...ev, seq: 99 })).toEqual([])
   })
 
+  it('tells events apart by source and id: the same id from another source is another event', () => {
+    const e = new RuleEngine(ctx)
+    e.advance(at('2026-09-28T12:00:00+08:00'))
+    const acc = accepted()
+    e.ingest(acc)
+    // A withdrawal from another system that happens to reuse the id: it is applied, and no card comes.
+    const done = te('approval', 'withdrawn', 'A-1', '2026-09-29T10:00:00+08:00', undefined, acc.ev.id)
+    e.ingest({ ...done, ev: { ...done.ev, source: 'other' } })
+    expect(e.holds({ ...acc.ev, source: 'other' })).toBe(true)
+    expect(e.advance(at('2026-10-20T00:00:00+08:00'))).toEqual([])
+    // …also in a case too big to scan, which keeps a set of identities
+    const big = new RuleEngine(ctx)
+    big.advance(at('2026-12-01T00:00:00+08:00'))
+    for (let i = 0; i < 40; i++) big.ingest(te('supervision', 'progress', 'S-1', '2026-10-01T10:00:00+08:00', { percent: i }, `p${i}`))
+    const again = te('supervision', 'progress', 'S-1', '2026-10-01T10:00:00+08:00', { percent: 1 }, 'p1')
+    expect(big.holds(again.ev)).toBe(true)
+    expect(big.holds({ ...again.ev, source: 'other' })).toBe(false)
+    expect(big.eventCount()).toBe(40)
+    big.ingest({ ...again, ev: { ...again.ev, source: 'other' } })
+    expect(big.eventCount()).toBe(41)
+  })
+
+  it('keeps a case open while a card due already has not fired: waiting out the settle delay, or un-fired', () => {
+    const e = new RuleEngine(ctx, { settleMs: 5000 })
+    e.advance(at('2026-12-01T00:00:00+08:00'), 1000)
+    // Due long ago: the card waits out the settle delay, and the case must stay open meanwhile.
+    e.ingest(accepted(), 1000)
+    expect(e.status('approval', 'A-1')).toEqual({ open: true, nextDue: at('2026-10-09T00:00:00+08:00') })
+    expect(e.advance(at('2026-12-01T00:00:01+08:00'), 7000)).toHaveLength(2)
+    expect(e.status('approval', 'A-1')).toEqual({ open: false, nextDue: null })
+    e.unfire('approval', 'A-1', 'approval.overdue', 'red') // its publication failed
+    expect(e.status('approval', 'A-1')).toEqual({ open: true, nextDue: at('2026-10-11T00:00:00+08:00') })
+  })
+
   it('withdraws a fired card that a late event within the allowed lateness disproves', () => {
     const e = new RuleEngine(ctx, { allowedLatenessMs: 7 * 24 * HOUR })
     e.advance(at('2026-09-28T12:00:00+08:00'))

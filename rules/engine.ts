@@ -83,7 +83,7 @@ interface CaseState {
   caseId: string
   dept: string
   events: TimedEvent[]
-  /** event ids, kept only for cases too big to scan */
+  /** event identities (source and id), kept only for cases too big to scan */
   ids: Set<string> | null
   /** the cards of the deadline clocks, kept while no clock-type event arrives (KindRules) */
   clocks: readonly Candidate[]
@@ -124,7 +124,10 @@ export class RuleEngine {
   }
   private readonly timers = new TimerHeap<CaseState>()
   private readonly petitioners: PetitionerIndex
+  /** cases waiting out their settle delay, in order of quietUntil */
   private readonly held = new Set<CaseState>()
+  /** cases whose settle delay ended since takeReleased was last called: their status changed */
+  private released: CaseState[] = []
   private readonly scratch: Candidate[] = []
   private readonly settleMs: number
   private readonly latenessMs: number
@@ -145,6 +148,11 @@ export class RuleEngine {
     return this.clock
   }
 
+  /** repeatWindowDays is the window of petition.repeat in force, in days of 24 h. */
+  get repeatWindowDays(): number {
+    return this.ctx.settings.petition.repeatWindowDays
+  }
+
   /** caseCount is the number of cases held in memory. */
   get caseCount(): number {
     let n = 0
@@ -161,7 +169,8 @@ export class RuleEngine {
 
   /**
    * ingest adds one event to its case and returns the cards that are now due at the
-   * engine's clock (and any it withdraws). A second event with the same id is ignored.
+   * engine's clock (and any it withdraws). A second event with the same source and id
+   * is ignored (an id is unique at its source only).
    * `wall` is given live, to start the case's settle delay.
    */
   ingest(te: TimedEvent, wall?: number): Fire[] {
@@ -169,13 +178,15 @@ export class RuleEngine {
     const ev = te.ev
     let c = this.byKind[ev.kind].get(ev.caseId)
     if (!c) c = this.addCase(te)
-    else if (hasEvent(c, ev.id)) return []
+    else if (hasEvent(c, ev.source, ev.id)) return []
     addEvent(c, te)
     c.dirty = true
     c.lastEventId = ev.id
     if (te.t < this.clock - this.latenessMs) c.frozen = true
     if (wall !== undefined && this.settleMs > 0) {
-      c.quietUntil = wall + this.settleMs
+      // Re-added at the end: `held` stays in order of quietUntil, so advance stops at the first still settling.
+      c.quietUntil = this.wall + this.settleMs
+      this.held.delete(c)
       this.held.add(c)
     }
     this.derive(c, ev.type)
@@ -200,12 +211,20 @@ export class RuleEngine {
     }
     if (this.held.size) {
       for (const c of this.held) {
-        if (c.quietUntil > this.wall) continue
+        if (c.quietUntil > this.wall) break
         this.held.delete(c)
+        this.released.push(c)
         this.settle(c, fires)
       }
     }
     return sortFires(fires)
+  }
+
+  /** takeReleased returns the cases whose settle delay ended since the last call (their status may have changed), and forgets them. */
+  takeReleased(): Array<{ kind: Kind; caseId: string; dept: string }> {
+    const out = this.released.map((c) => ({ kind: c.kind, caseId: c.caseId, dept: c.dept }))
+    this.released = []
+    return out
   }
 
   /** has tells whether a case is held in memory. */
@@ -223,7 +242,7 @@ export class RuleEngine {
     const c = this.byKind[events[0]!.ev.kind].get(events[0]!.ev.caseId) ?? this.addCase(events[0]!)
     for (const f of fired) (c.fired ??= new Map()).set(`${f.rule}:${f.level}`, f.at)
     for (const te of events) {
-      if (hasEvent(c, te.ev.id)) continue
+      if (hasEvent(c, te.ev.source, te.ev.id)) continue
       addEvent(c, te)
       if (te.ev.kind === 'petition' && te.ev.type === 'registered') {
         for (const reg of this.petitioners.add(caseKey(c.kind, c.caseId), te)) {
@@ -245,11 +264,22 @@ export class RuleEngine {
     this.schedule(c, this.clock)
   }
 
-  /** status reports whether a case still has cards that may fire later. */
+  /** holds tells whether the engine holds an event (by source and id) of a case in memory. */
+  holds(ev: { kind: Kind; caseId: string; source: string; id: string }): boolean {
+    const c = this.byKind[ev.kind].get(ev.caseId)
+    return c !== undefined && hasEvent(c, ev.source, ev.id)
+  }
+
+  /**
+   * status reports whether a case still has a card to fire: one whose instant lies
+   * ahead, or one due already but not fired (waiting out the settle delay, or whose
+   * publication failed). nextDue is the earliest such instant. A store that keeps it
+   * lets a restart reload exactly the cases with something pending.
+   */
   status(kind: Kind, caseId: string): CaseStatus {
     const c = this.byKind[kind].get(caseId)
     if (!c) return { open: false, nextDue: null }
-    const next = this.pending(c)
+    const next = this.unfired(c)
     return { open: next !== null || this.held.has(c), nextDue: next }
   }
 
@@ -378,6 +408,20 @@ export class RuleEngine {
     return next
   }
 
+  /** unfired is the earliest instant of a card of the case not fired yet, whatever that instant, or null. */
+  private unfired(c: CaseState): number | null {
+    const settings = this.ctxFor(c).settings
+    let next: number | null = null
+    for (let i = 0, n = slots(c); i < n; i++) {
+      const cand = candidateAt(c, i)
+      if (!cand) continue
+      const level = levelOf(cand, settings)
+      if (level === null || c.fired?.has(cardId(cand.rule, level))) continue
+      if (next === null || cand.at < next) next = cand.at
+    }
+    return next
+  }
+
   /**
    * compact drops from a closed case the events no later rule reads, keeping the
    * structural ones and the causes of its cards, so closed cases cost little memory.
@@ -497,10 +541,15 @@ function allOfTypes(events: readonly TimedEvent[], types: readonly string[]): bo
   return true
 }
 
-function hasEvent(c: CaseState, id: string): boolean {
-  if (c.ids) return c.ids.has(id)
-  for (const e of c.events) if (e.ev.id === id) return true
+function hasEvent(c: CaseState, source: string, id: string): boolean {
+  if (c.ids) return c.ids.has(identity(source, id))
+  for (const e of c.events) if (e.ev.id === id && e.ev.source === source) return true
   return false
+}
+
+/** identity is an event's source and id as one key; U+0000 occurs in neither (contract v1.1). */
+function identity(source: string, id: string): string {
+  return `${source}\u0000${id}`
 }
 
 /** addEvent keeps a case's events sorted by (at, arrival); the dept is the latest event's. */
@@ -511,8 +560,8 @@ function addEvent(c: CaseState, te: TimedEvent): void {
   if (i === list.length) list.push(te) // the usual case: no array of removed items to make
   else list.splice(i, 0, te)
   c.dept = list[list.length - 1]!.ev.dept
-  if (c.ids) c.ids.add(te.ev.id)
-  else if (list.length > SCAN_LIMIT) c.ids = new Set(list.map((e) => e.ev.id))
+  if (c.ids) c.ids.add(identity(te.ev.source, te.ev.id))
+  else if (list.length > SCAN_LIMIT) c.ids = new Set(list.map((e) => identity(e.ev.source, e.ev.id)))
 }
 
 /** sortFires orders cards the way replay prints them: at, rule, caseId. */

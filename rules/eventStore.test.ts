@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
 import {
-  deptsSeen, knownEventIds, lastHeard, latestEventAt, loadCase, openCases, recentRegistrations, saveStatus, storeEvent, updateStatus,
+  deptsSeen, insertEvents, knownEventIds, lastHeard, latestEventAt, loadCase, loadCases, openCases, registrationCases, saveStatus, saveStatuses, storeEvent, updateStatus,
 } from './eventStore.ts'
 import { te } from './testEvents.ts'
 
@@ -27,8 +27,35 @@ describe.each(openTestDbs())('the event store on $name', (backend) => {
     expect(await storeEvent(db, { ...acc, seq: acc.seq + 100 })).toBe(false)
     expect(await storeEvent(db, sus)).toBe(true)
     expect(await storeEvent(db, reg)).toBe(true)
-    expect(await knownEventIds(db, ['acc', 'nope', 'reg'])).toEqual(new Set(['acc', 'reg']))
-    expect(await knownEventIds(db, [])).toEqual(new Set())
+    expect(await knownEventIds(db, 'test', ['acc', 'nope', 'reg'])).toEqual(new Set(['acc']))
+    expect(await knownEventIds(db, 'sim', ['acc', 'nope', 'reg'])).toEqual(new Set(['reg']))
+    expect(await knownEventIds(db, 'test', [])).toEqual(new Set())
+  })
+
+  it('knows an event by its source and id: another source may use the same id', async () => {
+    const other = { ...acc, ev: { ...acc.ev, source: 'other', caseId: 'A-2' } }
+    expect(await storeEvent(db, other)).toBe(true)
+    expect(await storeEvent(db, other)).toBe(false)
+    expect(await knownEventIds(db, 'other', ['acc'])).toEqual(new Set(['acc']))
+    expect((await loadCase(db, 'approval', 'A-2')).map((e) => e.ev.source)).toEqual(['other'])
+  })
+
+  it('stores a batch with one statement: new ones once, the first of a pair repeated inside it', async () => {
+    const b1 = te('supervision', 'assigned', 'S-1', '2026-11-02T09:00:00+08:00', { title: 't', dueAt: '2026-11-09T00:00:00+08:00' }, 'b1')
+    const b2 = te('supervision', 'progress', 'S-1', '2026-11-03T09:00:00+08:00', { percent: 10 }, 'b2')
+    const twin = { ...b2, ev: { ...b2.ev, attrs: { percent: 99 } } }
+    expect(await insertEvents(db, [b1, b2, twin, acc])).toEqual(new Set(['test/b1', 'test/b2']))
+    expect((await loadCase(db, 'supervision', 'S-1')).map((e) => e.ev.attrs)).toEqual([b1.ev.attrs, { percent: 10 }])
+    expect(await insertEvents(db, [b1, b2])).toEqual(new Set())
+    expect(await insertEvents(db, [])).toEqual(new Set())
+  })
+
+  it('loads many cases with one query, each in contract order', async () => {
+    const m = await loadCases(db, [{ kind: 'approval', caseId: 'A-1' }, { kind: 'supervision', caseId: 'S-1' }, { kind: 'approval', caseId: 'none' }, { kind: 'approval', caseId: 'A-1' }])
+    expect([...m.keys()].sort()).toEqual(['approval:A-1', 'supervision:S-1'])
+    expect(m.get('approval:A-1')!.map((e) => e.ev.id)).toEqual(['sus', 'acc'])
+    expect(m.get('supervision:S-1')!.map((e) => e.ev.id)).toEqual(['b1', 'b2'])
+    expect(await loadCases(db, [])).toEqual(new Map())
   })
 
   it('loads a case in contract order: by at, then arrival', async () => {
@@ -46,17 +73,35 @@ describe.each(openTestDbs())('the event store on $name', (backend) => {
     expect(row).toEqual({ open: false, next_due: null })
   })
 
-  it('lists the petitions registered since an instant', async () => {
-    expect(await recentRegistrations(db, at('2026-11-19T00:00:00+08:00'))).toEqual([{ kind: 'petition', caseId: 'P-1' }])
-    expect(await recentRegistrations(db, at('2026-11-21T00:00:00+08:00'))).toEqual([])
+  it('saves many statuses with one statement each for new and known cases', async () => {
+    await saveStatuses(db, [
+      { kind: 'supervision', caseId: 'S-1', dept: 'd1', status: { open: true, nextDue: at('2026-11-09T00:00:00+08:00') }, lastAt: at('2026-11-03T09:00:00+08:00') },
+      { kind: 'approval', caseId: 'A-1', dept: 'market', status: { open: true, nextDue: null }, lastAt: null },
+      { kind: 'approval', caseId: 'never-stored', dept: 'market', status: { open: true, nextDue: null }, lastAt: null },
+    ])
+    const rows = (await db.query<{ case_id: string; open: boolean; next_due: Date | null; last_at: Date }>("SELECT case_id, open, next_due, last_at FROM cases WHERE case_id IN ('S-1', 'A-1', 'never-stored') ORDER BY case_id")).rows
+    expect(rows).toEqual([
+      { case_id: 'A-1', open: true, next_due: null, last_at: new Date(acc.t) }, // a card fired: its last event stays
+      { case_id: 'S-1', open: true, next_due: new Date('2026-11-09T00:00:00+08:00'), last_at: new Date('2026-11-03T09:00:00+08:00') },
+    ])
+  })
+
+  it('finds the cases of a petitioner\'s registrations inside a window of event time', async () => {
+    const day = 86_400_000
+    const w = (from: number, to: number, petitionerId = 'p') => [{ petitionerId, from, to }]
+    expect(await registrationCases(db, w(reg.t - 30 * day, reg.t))).toEqual([{ kind: 'petition', caseId: 'P-1' }])
+    expect(await registrationCases(db, w(reg.t - 30 * day, reg.t - 1))).toEqual([])
+    expect(await registrationCases(db, w(reg.t, Infinity))).toEqual([{ kind: 'petition', caseId: 'P-1' }])
+    expect(await registrationCases(db, w(reg.t - 30 * day, reg.t + day, 'someone else'))).toEqual([])
+    expect(await registrationCases(db, [])).toEqual([])
   })
 
   it('tells the latest event of a source, and when each source was last heard from', async () => {
-    expect(await latestEventAt(db, 'test')).toBe(acc.t)
+    expect(await latestEventAt(db, 'test')).toBe(at('2026-11-03T09:00:00+08:00')) // b2, the latest of the batch above
     expect(await latestEventAt(db, 'sim')).toBe(reg.t)
     expect(await latestEventAt(db, 'silent')).toBeNull()
     const heard = await lastHeard(db)
-    expect(heard.map((h) => [h.source, h.dept])).toEqual([['sim', 'letters'], ['test', 'd1']])
+    expect(heard.map((h) => [h.source, h.dept])).toEqual([['other', 'd1'], ['sim', 'letters'], ['test', 'd1']])
     for (const h of heard) expect(Math.abs(h.receivedAt - Date.now())).toBeLessThan(60_000) // received just now, by the database's clock
   })
 })

@@ -1,32 +1,114 @@
 /**
  * The store of record for case events and case status, as the rules worker sees it:
- * the one owner of the tables events, event_ids and cases. Inserts are idempotent by
- * event id, so a redelivered event is stored once.
+ * the one owner of the tables events, event_ids and cases. An event is known by its
+ * source and id (contract v1.1); inserts are idempotent by that pair, so a redelivered
+ * event is stored once. The worker writes a batch of events, and the statuses of a
+ * batch of cases, each with one statement.
  */
 import type { Kind, TimedEvent, CaseEvent } from '../common/contract/index.ts'
 import type { Queryable } from '../common/db/index.ts'
 import type { CaseStatus } from './engine.ts'
 
-/** storeEvent writes one event unless its id is known; returns true when it was new. */
-export async function storeEvent(tx: Queryable, te: TimedEvent): Promise<boolean> {
-  const ev = te.ev
-  const r = await tx.query(
-    `WITH fresh AS (INSERT INTO event_ids (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id)
-     INSERT INTO events (id, source, kind, type, case_id, dept, at, actor, attrs, body, seq)
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM fresh`,
-    [ev.id, ev.source, ev.kind, ev.type, ev.caseId, ev.dept, new Date(te.t), ev.actor ?? null, JSON.stringify(ev.attrs ?? {}), JSON.stringify(ev), te.seq],
-  )
-  return r.rowCount > 0
+/** CaseRef names a case: caseId is unique within its kind. */
+export interface CaseRef {
+  kind: Kind
+  caseId: string
 }
 
-/** saveStatus records whether a case still has deadlines ahead, so a restart reloads it. */
+/** eventKey is the identity of an event as one string: source and id ("/" never occurs in a source code). */
+export function eventKey(source: string, id: string): string {
+  return `${source}/${id}`
+}
+
+/** caseRefKey is a case as one string, for maps. */
+export function caseRefKey(kind: Kind, caseId: string): string {
+  return `${kind}:${caseId}`
+}
+
+// One statement for a whole batch: the events travel as one JSON array, the first of
+// each (source, id) wins, and only those not yet in event_ids reach events.
+const INSERT_EVENTS = `
+WITH input AS (
+  SELECT DISTINCT ON (r.e->'ev'->>'source', r.e->'ev'->>'id') r.e->'ev' AS body, (r.e->>'at')::timestamptz AS at, (r.e->>'seq')::bigint AS seq
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(e, ord)
+  ORDER BY r.e->'ev'->>'source', r.e->'ev'->>'id', r.ord
+), fresh AS (
+  INSERT INTO event_ids (source, id) SELECT body->>'source', body->>'id' FROM input
+  ON CONFLICT DO NOTHING
+  RETURNING source, id
+)
+INSERT INTO events (id, source, kind, type, case_id, dept, at, actor, attrs, body, seq)
+SELECT i.body->>'id', i.body->>'source', i.body->>'kind', i.body->>'type', i.body->>'caseId', i.body->>'dept', i.at,
+  i.body->>'actor', coalesce(i.body->'attrs', '{}'::jsonb), i.body, i.seq
+FROM input i JOIN fresh f ON f.source = i.body->>'source' AND f.id = i.body->>'id'
+RETURNING source, id`
+
+function asJson(events: readonly TimedEvent[]): string {
+  return JSON.stringify(events.map((te) => ({ ev: te.ev, at: new Date(te.t).toISOString(), seq: te.seq })))
+}
+
+/** insertEvents writes the events not stored yet, in one statement, and returns the keys (eventKey) of those it wrote. */
+export async function insertEvents(tx: Queryable, events: readonly TimedEvent[]): Promise<Set<string>> {
+  if (!events.length) return new Set()
+  const r = await tx.query<{ source: string; id: string }>(INSERT_EVENTS, [asJson(events)])
+  return new Set(r.rows.map((x) => eventKey(x.source, x.id)))
+}
+
+/** storeEvent writes one event unless its (source, id) is known; returns true when it was new. */
+export async function storeEvent(tx: Queryable, te: TimedEvent): Promise<boolean> {
+  return (await insertEvents(tx, [te])).size > 0
+}
+
+/** StatusRow is the status of one case to record, with its department and latest event (null: none in this batch). */
+export interface StatusRow {
+  kind: Kind
+  caseId: string
+  dept: string
+  status: CaseStatus
+  /** the latest `at` among the case's events, when the batch had some */
+  lastAt: number | null
+}
+
+/**
+ * saveStatuses records, set-based, whether each case still has cards to come
+ * (deadlines ahead, or a card due but not fired yet), so that a restart reloads it.
+ * One row per case. A case with events in the batch is inserted or updated with its
+ * latest `at`; one without (a card fired on a tick) is only updated.
+ */
+export async function saveStatuses(tx: Queryable, rows: readonly StatusRow[]): Promise<void> {
+  const json = (list: readonly StatusRow[]) =>
+    JSON.stringify(
+      list.map((r) => ({
+        kind: r.kind, case_id: r.caseId, dept: r.dept, open: r.status.open,
+        next_due: r.status.nextDue === null ? null : new Date(r.status.nextDue).toISOString(),
+        last_at: r.lastAt === null ? null : new Date(r.lastAt).toISOString(),
+      })),
+    )
+  const withEvents = rows.filter((r) => r.lastAt !== null)
+  const firedOnly = rows.filter((r) => r.lastAt === null)
+  if (withEvents.length) {
+    await tx.query(
+      `INSERT INTO cases (kind, case_id, dept, open, next_due, last_at)
+       SELECT kind, case_id, dept, open, next_due, last_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(kind text, case_id text, dept text, open boolean, next_due timestamptz, last_at timestamptz)
+       ON CONFLICT (kind, case_id) DO UPDATE SET dept = EXCLUDED.dept, open = EXCLUDED.open, next_due = EXCLUDED.next_due,
+         last_at = GREATEST(cases.last_at, EXCLUDED.last_at), updated_at = now()`,
+      [json(withEvents)],
+    )
+  }
+  if (firedOnly.length) {
+    await tx.query(
+      `UPDATE cases c SET open = r.open, next_due = r.next_due, updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(kind text, case_id text, open boolean, next_due timestamptz)
+       WHERE c.kind = r.kind AND c.case_id = r.case_id`,
+      [json(firedOnly)],
+    )
+  }
+}
+
+/** saveStatus records one case's status (see saveStatuses). */
 export async function saveStatus(tx: Queryable, kind: Kind, caseId: string, dept: string, status: CaseStatus, lastAt: number): Promise<void> {
-  await tx.query(
-    `INSERT INTO cases (kind, case_id, dept, open, next_due, last_at) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (kind, case_id) DO UPDATE SET dept = EXCLUDED.dept, open = EXCLUDED.open, next_due = EXCLUDED.next_due,
-       last_at = GREATEST(cases.last_at, EXCLUDED.last_at), updated_at = now()`,
-    [kind, caseId, dept, status.open, status.nextDue === null ? null : new Date(status.nextDue), new Date(lastAt)],
-  )
+  await saveStatuses(tx, [{ kind, caseId, dept, status, lastAt }])
 }
 
 /** updateStatus records a case's status after one of its cards fired, for a case the worker has stored already. */
@@ -36,19 +118,44 @@ export async function updateStatus(tx: Queryable, kind: Kind, caseId: string, st
   ])
 }
 
-/** loadCase reads one case's events in contract order. */
-export async function loadCase(db: Queryable, kind: Kind, caseId: string): Promise<TimedEvent[]> {
-  const r = await db.query<{ body: CaseEvent; at: Date; seq: number }>(
-    'SELECT body, at, seq FROM events WHERE kind = $1 AND case_id = $2 ORDER BY at, seq',
-    [kind, caseId],
-  )
-  return r.rows.map((row) => ({ ev: row.body, t: row.at.getTime(), seq: Number(row.seq) }))
+interface EventRow {
+  body: CaseEvent
+  at: Date
+  seq: number
 }
 
-/** openCases lists the cases that still had deadlines ahead when last saved. */
-export async function openCases(db: Queryable): Promise<Array<{ kind: Kind; caseId: string }>> {
-  const r = await db.query<{ kind: Kind; case_id: string }>('SELECT kind, case_id FROM cases WHERE open ORDER BY next_due NULLS LAST')
-  return r.rows.map((x) => ({ kind: x.kind, caseId: x.case_id }))
+const toTimed = (row: EventRow): TimedEvent => ({ ev: row.body, t: row.at.getTime(), seq: Number(row.seq) })
+
+/** loadCase reads one case's events in contract order. */
+export async function loadCase(db: Queryable, kind: Kind, caseId: string): Promise<TimedEvent[]> {
+  const r = await db.query<EventRow>('SELECT body, at, seq FROM events WHERE kind = $1 AND case_id = $2 ORDER BY at, seq', [kind, caseId])
+  return r.rows.map(toTimed)
+}
+
+/** loadCases reads the events of many cases with one query, each case's in contract order; cases with none are absent. */
+export async function loadCases(db: Queryable, cases: readonly CaseRef[]): Promise<Map<string, TimedEvent[]>> {
+  const out = new Map<string, TimedEvent[]>()
+  if (!cases.length) return out
+  const r = await db.query<EventRow>(
+    `SELECT e.body, e.at, e.seq FROM events e
+     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS w(kind, case_id)) w ON e.kind = w.kind AND e.case_id = w.case_id
+     ORDER BY e.kind, e.case_id, e.at, e.seq`,
+    [cases.map((c) => c.kind), cases.map((c) => c.caseId)],
+  )
+  for (const row of r.rows) {
+    const key = caseRefKey(row.body.kind, row.body.caseId)
+    let list = out.get(key)
+    if (!list) out.set(key, (list = []))
+    list.push(toTimed(row))
+  }
+  return out
+}
+
+/** RegistrationWindow asks for one petitioner's registrations between two instants of event time (both included; `to` may be Infinity). */
+export interface RegistrationWindow {
+  petitionerId: string
+  from: number
+  to: number
 }
 
 /**
@@ -60,18 +167,29 @@ export async function deptsSeen(db: Queryable): Promise<Array<{ dept: string; la
   return r.rows.map((x) => ({ dept: x.dept, lastAt: x.last_at.getTime() }))
 }
 
-/** recentRegistrations lists petition registrations since an instant, for the repeat rule after a restart. */
-export async function recentRegistrations(db: Queryable, since: number): Promise<Array<{ kind: Kind; caseId: string }>> {
+/** registrationCases lists the petition cases with a registration by one of the petitioners inside its window. */
+export async function registrationCases(db: Queryable, windows: readonly RegistrationWindow[]): Promise<CaseRef[]> {
+  if (!windows.length) return []
   const r = await db.query<{ case_id: string }>(
-    `SELECT DISTINCT case_id FROM events WHERE kind = 'petition' AND type = 'registered' AND at >= $1`,
-    [new Date(since)],
+    `SELECT DISTINCT e.case_id FROM events e
+     JOIN unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS w(pid, lo, hi)
+       ON e.attrs->>'petitionerId' = w.pid AND e.at >= w.lo AND (w.hi IS NULL OR e.at <= w.hi)
+     WHERE e.kind = 'petition' AND e.type = 'registered'`,
+    [windows.map((w) => w.petitionerId), windows.map((w) => new Date(w.from)), windows.map((w) => (Number.isFinite(w.to) ? new Date(w.to) : null))],
   )
   return r.rows.map((x) => ({ kind: 'petition' as Kind, caseId: x.case_id }))
 }
 
-/** knownEventIds returns those of `ids` that are stored already, so the collector can answer "duplicate". */
-export async function knownEventIds(db: Queryable, ids: readonly string[]): Promise<Set<string>> {
-  const r = await db.query<{ id: string }>('SELECT id FROM event_ids WHERE id = ANY($1)', [ids])
+/** openCases lists the cases that still had cards to come when last saved. */
+export async function openCases(db: Queryable): Promise<CaseRef[]> {
+  const r = await db.query<{ kind: Kind; case_id: string }>('SELECT kind, case_id FROM cases WHERE open ORDER BY next_due NULLS LAST')
+  return r.rows.map((x) => ({ kind: x.kind, caseId: x.case_id }))
+}
+
+/** knownEventIds returns those of a source's `ids` that are stored already, so the collector can answer "duplicate". */
+export async function knownEventIds(db: Queryable, source: string, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set()
+  const r = await db.query<{ id: string }>('SELECT id FROM event_ids WHERE source = $1 AND id = ANY($2)', [source, ids])
   return new Set(r.rows.map((x) => x.id))
 }
 

@@ -1,20 +1,30 @@
 /**
- * LiveFeed is the live worker's side of the driver: the steps that a delivered event
- * and a tick of the platform clock make. A case not in memory is loaded before its
- * event joins it. The engine's clock moves only once the worker has caught up with the
- * backlog of the events stream, so that cards that came due while it was down fire
- * with their true `at`, but after the events that queued up meanwhile: one of them may
- * prevent a card. Where the engine's clock goes is decided in one place, advanceTo.
+ * LiveFeed is the live worker's side of the driver: the steps that a batch of stored
+ * events and a tick of the platform clock make. Cases not in memory are loaded before
+ * their events join them, and so are the petitioner's other registrations around a new
+ * registration (petition.repeat), whatever the engine happens to hold.
  *
- * What needs I/O (the store, the backlog) comes in as an ObservableInput: a promise
- * live, a plain or virtual-time observable in marble tests, which thus run this very code.
+ * Where the engine's clock goes is decided in one place, watermark(): to the bus time
+ * of the oldest message not yet applied, or to the platform clock when none is
+ * waiting. A timer thus fires only once every event that reached the bus before its
+ * instant has been applied, in normal running as after a restart: cards that came due
+ * while the worker was down fire with their true `at` as the backlog drains, after the
+ * events queued before that instant, one of which may prevent them. "Bus time" is the
+ * platform clock's reading when the collector took the event (Delivery.receivedAt), so
+ * the demo's time-lapse keeps its meaning.
+ *
+ * What needs I/O (the store, the consumer's position) comes in as an ObservableInput: a
+ * promise live, a plain or virtual-time observable in marble tests, which thus run
+ * this very code.
  */
-import { defer, from, map, type Observable, type ObservableInput, of, take } from 'rxjs'
-import type { Kind, TimedEvent } from '../common/contract/index.ts'
+import { defer, from, map, mergeMap, type Observable, type ObservableInput, of, take } from 'rxjs'
+import type { TimedEvent } from '../common/contract/index.ts'
 import type { Logger } from '../common/log/index.ts'
-import type { Clock } from '../common/time/index.ts'
+import { type Clock, DAY_MS } from '../common/time/index.ts'
+import { str } from './attrs.ts'
 import { applyStep } from './driver.ts'
 import type { Fire, FiredCard, RuleEngine } from './engine.ts'
+import { type CaseRef, caseRefKey, eventKey, type RegistrationWindow } from './eventStore.ts'
 
 /** StoredCase is a case as the store holds it: its events and the cards it raised that stand. */
 export interface StoredCase {
@@ -22,12 +32,29 @@ export interface StoredCase {
   fired: readonly FiredCard[]
 }
 
+/** ConsumerPosition is where the worker's consumer stands on the bus. */
+export interface ConsumerPosition {
+  /** messages not finished yet: not delivered, or delivered and not acked */
+  waiting: number
+  /** the bus time of the oldest message delivered to an earlier run and not acked yet (it comes again), or null */
+  orphan: number | null
+}
+
 /** LiveStore is what the feed reads besides the engine. */
 export interface LiveStore {
-  /** stored reads one case from the store (no events: a case never seen) */
-  stored(kind: Kind, caseId: string): ObservableInput<StoredCase>
-  /** backlog counts the events still waiting on the stream for this worker */
-  backlog(): ObservableInput<number>
+  /** stored reads cases from the store by caseRefKey; a case with no events is absent */
+  stored(cases: readonly CaseRef[]): ObservableInput<ReadonlyMap<string, StoredCase>>
+  /** registrations lists the petition cases with a registration by these petitioners in these windows of event time */
+  registrations(windows: readonly RegistrationWindow[]): ObservableInput<readonly CaseRef[]>
+  /** position tells where the consumer stands */
+  position(): ObservableInput<ConsumerPosition>
+}
+
+/** Arrival is one stored event as it came off the bus. */
+export interface Arrival {
+  te: TimedEvent
+  /** its bus time (Delivery.receivedAt) */
+  receivedAt: number
 }
 
 /** LiveFeedOptions are the feed's collaborators. */
@@ -42,50 +69,99 @@ export interface LiveFeedOptions {
 
 const NO_FIRES: Fire[] = []
 
-/** LiveFeed turns deliveries and ticks into the driver's steps; see the top of this file. */
+/** LiveFeed turns batches and ticks into the driver's steps; see the top of this file. */
 export class LiveFeed {
-  private caughtUp = false
+  /** messages behind the last one delivered, or not finished at the last check */
+  private waiting = 0
+  /** the latest bus time applied */
+  private lastReceived = -Infinity
+  /** the platform clock's reading when the bus last said that nothing waits for the worker */
+  private confirmed = -Infinity
+  /** see ConsumerPosition.orphan */
+  private orphan: number | null = null
+  /** messages delivered and not applied, to come again (nak'ed): seq → bus time */
+  private readonly unapplied = new Map<number, number>()
+  /** for each petitioner, the instant of event time from which on its registrations are in memory */
+  private readonly covered = new Map<string, number>()
 
   constructor(
     private readonly engine: RuleEngine,
     private readonly opts: LiveFeedOptions,
   ) {}
 
-  /** restore puts back a case read from the store at start; nothing fires, since the engine's clock has not moved yet. */
+  /** restore puts back a case read from the store; what fires is due at the engine's clock. */
   restore(c: StoredCase): Fire[] {
     return applyStep(this.engine, { type: 'load', events: c.events, fired: c.fired })
   }
 
-  /**
-   * event applies one delivered event: the case is loaded first when not in memory,
-   * then the engine's clock advances (see advanceTo), then the event joins its case.
-   * It emits once, the cards fired and withdrawn on the way.
-   */
-  event(te: TimedEvent): Observable<Fire[]> {
-    return defer(() => {
-      const { kind, caseId } = te.ev
-      if (this.engine.has(kind, caseId)) return of(this.join(te, NO_FIRES))
-      return from(this.opts.store.stored(kind, caseId)).pipe(
-        take(1),
-        map((c) => this.join(te, c.events.length ? this.restore(c) : NO_FIRES)),
-      )
-    })
+  /** behind is how many messages wait for the worker, as last known (0 when unknown). */
+  get behind(): number {
+    return this.waiting + this.unapplied.size
+  }
+
+  /** lagMs is how far the engine's clock is behind the platform clock. */
+  lagMs(): number {
+    return Math.max(0, this.opts.clock.now() - this.engine.now)
+  }
+
+  /** hold records a delivered message that was not applied and comes again: the watermark waits for it. */
+  hold(seq: number, receivedAt: number): void {
+    this.unapplied.set(seq, receivedAt)
+  }
+
+  /** release forgets a held message: applied at last, or given up (dead letter). */
+  release(seq: number): void {
+    this.unapplied.delete(seq)
   }
 
   /**
-   * tick advances the engine's clock (see advanceTo) and emits the cards that came
-   * due, or null while the backlog is not yet applied: then nothing else that a tick
-   * does should happen either.
+   * batch applies stored events in stream order: first it loads the cases not in
+   * memory and the registrations around new ones, then before each event it moves
+   * the engine's clock to the watermark (that event is the oldest not applied), then
+   * the event joins its case. `behind` is how many messages the bus said wait after
+   * the batch's last delivery. It emits once, the cards fired and withdrawn on the way.
    */
-  tick(): Observable<Fire[] | null> {
+  batch(arrivals: readonly Arrival[], behind: number): Observable<Fire[]> {
+    return defer(() => this.load(arrivals.map((a) => a.te))).pipe(
+      map((loaded) => {
+        const fires = loaded.slice()
+        const wall = this.opts.wallClock.now()
+        // Bus times are nearly, not strictly, in stream order: the oldest not applied is the least of the rest.
+        const rest = new Array<number>(arrivals.length)
+        for (let i = arrivals.length - 1, m = Infinity; i >= 0; i--) rest[i] = m = Math.min(m, arrivals[i]!.receivedAt)
+        for (const [i, a] of arrivals.entries()) {
+          this.release(a.te.seq)
+          for (const f of this.advance(rest[i])) fires.push(f)
+          for (const f of applyStep(this.engine, { type: 'event', te: a.te, wall })) fires.push(f)
+          if (a.receivedAt > this.lastReceived) this.lastReceived = a.receivedAt
+        }
+        this.waiting = behind
+        for (const f of this.advance()) fires.push(f)
+        return fires
+      }),
+    )
+  }
+
+  /** delivered notes a batch of which nothing could be applied, for what it says of the messages behind. */
+  delivered(behind: number): void {
+    this.waiting = behind
+  }
+
+  /**
+   * tick asks the bus where the consumer stands, then moves the engine's clock to the
+   * watermark and emits the cards that came due. "Nothing waits" is only ever believed
+   * of the moment the bus said it: a message that came after is not applied yet.
+   */
+  tick(): Observable<Fire[]> {
     return defer(() => {
-      if (this.caughtUp) return of(this.advance())
-      return from(this.opts.store.backlog()).pipe(
+      const asked = this.opts.clock.now()
+      return from(this.opts.store.position()).pipe(
         take(1),
-        map((waiting) => {
-          if (waiting > 0) return null
-          this.caughtUp = true
-          this.opts.log.info('caught up with the events stream')
+        map((p) => {
+          if (p.orphan !== null && this.orphan === null) this.opts.log.info('waiting for the messages an earlier run left unacked', { since: new Date(p.orphan).toISOString() })
+          this.waiting = p.waiting
+          this.orphan = p.orphan
+          if (p.waiting === 0 && asked > this.confirmed) this.confirmed = asked
           return this.advance()
         }),
       )
@@ -93,22 +169,93 @@ export class LiveFeed {
   }
 
   /**
-   * advanceTo decides where the engine's clock goes: nowhere while catching up with
-   * the backlog, the platform clock after. The one place to change it (to a
-   * watermark, say: the bus time of the oldest message not yet applied).
+   * watermark is where the engine's clock may go: the bus time of the oldest message
+   * not applied (`next`, the one in hand; a held one; one an earlier run left), or,
+   * when none waits, the platform clock's reading when the bus last said so. The one
+   * place that decides it.
    */
-  private advanceTo(): number | null {
-    return this.caughtUp ? this.opts.clock.now() : null
+  watermark(next?: number): number {
+    const now = this.opts.clock.now()
+    let w = next ?? Math.max(this.lastReceived, this.confirmed)
+    for (const t of this.unapplied.values()) if (t < w) w = t
+    if (this.orphan !== null && this.orphan < w) w = this.orphan
+    return Math.min(w, now)
   }
 
-  private advance(): Fire[] {
-    const now = this.advanceTo()
-    return now === null ? NO_FIRES : applyStep(this.engine, { type: 'advance', now, wall: this.opts.wallClock.now() })
+  private advance(next?: number): Fire[] {
+    // Even when the watermark stays, wall time moves on: settle delays may end.
+    const now = this.watermark(next)
+    if (now === -Infinity) return NO_FIRES
+    return applyStep(this.engine, { type: 'advance', now, wall: this.opts.wallClock.now() })
   }
 
-  private join(te: TimedEvent, loaded: Fire[]): Fire[] {
-    const fires = [...loaded, ...this.advance()]
-    for (const f of applyStep(this.engine, { type: 'event', te, wall: this.opts.wallClock.now() })) fires.push(f)
-    return fires
+  /**
+   * preload loads what the repeat rule needs around registrations already in memory
+   * (the cases reloaded at a restart): their petitioners' other registrations.
+   */
+  preload(events: readonly TimedEvent[]): Observable<Fire[]> {
+    return defer(() => this.load(events))
+  }
+
+  /** load restores, in one lookup, the cases of `events` not in memory and those of the registrations around new ones. */
+  private load(events: readonly TimedEvent[]): Observable<Fire[]> {
+    const want = new Map<string, CaseRef>()
+    const windows: RegistrationWindow[] = []
+    for (const { ev } of events) {
+      const key = caseRefKey(ev.kind, ev.caseId)
+      if (!want.has(key) && !this.engine.has(ev.kind, ev.caseId)) want.set(key, { kind: ev.kind, caseId: ev.caseId })
+    }
+    for (const te of events) {
+      const w = this.window(te)
+      if (w) windows.push(w)
+    }
+    const cases$: Observable<readonly CaseRef[]> = windows.length ? from(this.opts.store.registrations(windows)).pipe(take(1)) : of([])
+    return cases$.pipe(
+      mergeMap((regs) => {
+        for (const w of windows) this.cover(w)
+        for (const c of regs) {
+          const key = caseRefKey(c.kind, c.caseId)
+          if (!want.has(key) && !this.engine.has(c.kind, c.caseId)) want.set(key, c)
+        }
+        if (!want.size) return of(NO_FIRES)
+        // The store holds this batch's events already: they join their cases as events, with their settle delay, not as history.
+        const own = new Set(events.map((te) => eventKey(te.ev.source, te.ev.id)))
+        return from(this.opts.store.stored([...want.values()])).pipe(
+          take(1),
+          map((stored) => {
+            const fires: Fire[] = []
+            for (const c of stored.values()) {
+              const history = c.events.filter((te) => !own.has(eventKey(te.ev.source, te.ev.id)))
+              if (history.length) for (const f of this.restore({ events: history, fired: c.fired })) fires.push(f)
+            }
+            return fires
+          }),
+        )
+      }),
+    )
+  }
+
+  /**
+   * window is the stretch of event time in which a registration's petitioner's other
+   * registrations bear on petition.repeat: from its window before it on, with no end,
+   * since a later registration is one it may make a repeat. Once loaded, every later
+   * one is in memory or comes through this worker, so a petitioner is loaded once from
+   * the earliest window asked for; null when that covers this one already.
+   */
+  private window(te: TimedEvent): RegistrationWindow | null {
+    const ev = te.ev
+    if (ev.kind !== 'petition' || ev.type !== 'registered') return null
+    const petitionerId = str(ev, 'petitionerId')
+    if (!petitionerId) return null
+    const from = te.t - this.engine.repeatWindowDays * DAY_MS
+    const have = this.covered.get(petitionerId)
+    if (have !== undefined && have <= from) return null
+    return { petitionerId, from, to: Infinity }
+  }
+
+  /** cover records that a petitioner's registrations from an instant on are in memory (once they are). */
+  private cover(w: RegistrationWindow): void {
+    const have = this.covered.get(w.petitionerId)
+    this.covered.set(w.petitionerId, have === undefined ? w.from : Math.min(have, w.from))
   }
 }

@@ -124,6 +124,63 @@ describe.skipIf(!url)('a rules worker killed with SIGKILL', () => {
     expect(events[0]).toEqual({ n: all.length, d: all.length })
     expect(cards.some((c) => c.case_id === 'T-7')).toBe(false) // never raised, not even for a moment
   }, 120_000)
+
+  it('gives every card of a backfill exactly once when killed in the middle of its batches', async () => {
+    const t0 = Date.now()
+    const before = await rows<{ n: number }>('SELECT count(*) AS n FROM events')
+    // 4000 tasks due half a day ago: the even ones completed in time, the odd ones too late.
+    const backfill: CaseEvent[] = []
+    for (let i = 0; i < 4000; i++) {
+      const caseId = `BF-${i}`
+      backfill.push({ id: `bf-${i}`, source: 'hall', kind: 'supervision', type: 'assigned', caseId, dept: 'transport', at: iso(t0 - 86_400_000), attrs: { title: `任务${i}`, dueAt: iso(t0 - 43_200_000) } })
+      backfill.push({ id: `bf-${i}-done`, source: 'hall', kind: 'supervision', type: 'completed', caseId, dept: 'transport', at: iso(t0 - (i % 2 ? 3_600_000 : 46_800_000)) })
+    }
+    for (let i = 0; i < backfill.length; i += 4000) expect((await post(platform, backfill.slice(i, i + 4000))).json).toMatchObject({ accepted: 4000 })
+    const stored = async () => (await rows<{ n: number }>('SELECT count(*) AS n FROM events'))[0]!.n - before[0]!.n
+    // Killed once a batch or two are in, the rest not.
+    await waitFor(async () => (await stored()) >= 1000, 'the first batches stored', 30_000)
+    await killWorker()
+    const atKill = await stored()
+    expect(atKill).toBeLessThan(backfill.length)
+    startWorker()
+    await waitFor(async () => (await stored()) === backfill.length, 'the whole backfill stored', 60_000)
+    const expected = expectedCards(backfill, Date.now())
+    expect(expected).toHaveLength(2000)
+    const standing = async () => rows<{ rule: string; case_id: string; at: Date }>("SELECT rule, case_id, at FROM alerts WHERE case_id LIKE 'BF-%' AND status <> 'withdrawn'")
+    await waitFor(async () => (await standing()).length >= expected.length, 'the backfill\'s cards', 60_000)
+    await new Promise((r) => setTimeout(r, 2500)) // room for a doubled card to show up, if any
+    expect((await standing()).map((c) => `${c.rule} ${c.case_id} ${c.at.toISOString()}`).sort()).toEqual(expected.sort())
+    expect(await rows("SELECT key FROM alerts WHERE case_id LIKE 'BF-%' AND status = 'withdrawn'")).toEqual([])
+    const raises = await rows<{ alert_key: string }>("SELECT alert_key FROM alert_events WHERE alert_key LIKE '%BF-%' GROUP BY alert_key HAVING count(*) > 1")
+    expect(raises).toEqual([])
+    const events = await rows<{ n: number; d: number }>("SELECT count(*) AS n, count(DISTINCT id) AS d FROM events WHERE case_id LIKE 'BF-%'")
+    expect(events[0]).toEqual({ n: backfill.length, d: backfill.length })
+  }, 180_000)
+
+  it('raises a petition.repeat whose registrations were acked just before the kill, while the card waited out the settle delay', async () => {
+    const day = 86_400_000
+    const now = Date.now()
+    // Two petitions by the same petitioner, 60 and 50 days ago, answered long since (closed),
+    // and a third 40 days ago that makes a repeat: all older than 31 days of wall time.
+    const pet = (n: number, ago: number): CaseEvent[] => [
+      { id: `rp-${n}-reg`, source: 'hall', kind: 'petition', type: 'registered', caseId: `RP-${n}`, dept: 'letters', at: iso(now - ago * day), attrs: { petitionerId: 'pp-9', subject: '噪音' } },
+      ...(n < 3
+        ? ([
+            { id: `rp-${n}-acc`, source: 'hall', kind: 'petition', type: 'accepted', caseId: `RP-${n}`, dept: 'letters', at: iso(now - (ago - 1) * day) },
+            { id: `rp-${n}-rep`, source: 'hall', kind: 'petition', type: 'replied', caseId: `RP-${n}`, dept: 'letters', at: iso(now - (ago - 2) * day) },
+          ] as CaseEvent[])
+        : []),
+    ]
+    expect((await post(platform, [...pet(1, 60), ...pet(2, 50)])).json).toMatchObject({ rejected: 0, failed: 0 })
+    await waitFor(async () => (await rows("SELECT 1 FROM cases WHERE case_id IN ('RP-1', 'RP-2') AND NOT open")).length === 2, 'the first two closed', 20_000)
+    expect((await post(platform, pet(3, 40))).json).toMatchObject({ accepted: 1 })
+    // Acked: the status is saved with the batch; the card still waits out RULES_SETTLE_MS (1.5 s).
+    await waitFor(async () => (await rows("SELECT 1 FROM cases WHERE case_id = 'RP-3'")).length === 1, 'the third stored and acked', 10_000)
+    await killWorker()
+    expect(await rows("SELECT 1 FROM alerts WHERE rule = 'petition.repeat' AND case_id = 'RP-3'")).toEqual([])
+    startWorker()
+    await waitFor(async () => (await rows("SELECT 1 FROM alerts WHERE rule = 'petition.repeat' AND case_id = 'RP-3'")).length === 1, 'the repeat card after the restart', 30_000)
+  }, 90_000)
 })
 
 /** expectedCards is what replay says about the same events at the same instant. */

@@ -1,25 +1,44 @@
 /**
  * The live rules worker: the pure engine wired to JetStream and the database.
- * Deliveries and clock ticks reach the engine as the driver's steps (liveFeed.ts,
- * driver.ts), the same code the marble tests run in virtual time.
- * Each event is fed to the engine, the cards it fires are published, the event and
- * the case status are committed, and only then is the message acked. A crash at any
- * point leads to a redelivery that reproduces the same cards, which the alert store
- * and the bus both deduplicate.
+ * Deliveries come in batches and clock ticks in between; both reach the engine as the
+ * driver's steps (liveFeed.ts, driver.ts), the same code the marble tests run in
+ * virtual time. For each batch:
+ *   1. its events are stored, in one transaction with one statement (storeBatch.ts);
+ *      the rows the database refuses are left out, the others commit;
+ *   2. only then does the engine apply them, in stream order, its clock at the
+ *      watermark (liveFeed.ts); cases not in memory are loaded first, in one query;
+ *   3. the cards are published together (JetStream async publishes, awaited as one);
+ *   4. the statuses of the cases touched are saved, in one statement;
+ *   5. the batch is acked.
+ * A crash at any point leads to a redelivery that reproduces the same cards, which the
+ * bus (message id `key@t`, `key!by`) and the alert store both deduplicate. An event the
+ * database refuses is tried again a bounded number of times (JetStream's delivery
+ * count), then goes to the dead-letter stream with its reason; it never blocks the
+ * messages behind it. Every other failure is logged and retried with backoff.
  */
 import { Observable, concatMap, interval, lastValueFrom, map, merge, type Subscription } from 'rxjs'
-import type { Alert, CardMessage, CaseEvent, Kind, TimedEvent } from '../common/contract/index.ts'
-import { alertSubject, type Bus, type Delivery } from '../common/bus/index.ts'
-import { type Clock, DAY_MS, systemClock } from '../common/time/index.ts'
-import type { Db, Queryable } from '../common/db/index.ts'
+import { type Alert, type CardMessage, type CaseEvent, type Kind, type TimedEvent, validateEvent } from '../common/contract/index.ts'
+import { alertSubject, type Bus, type Delivery, EVENTS_STREAM } from '../common/bus/index.ts'
+import { type Clock, systemClock } from '../common/time/index.ts'
+import type { Db } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import type { RuleContext } from './candidate.ts'
 import { RuleEngine, type Fire, type FiredCard } from './engine.ts'
-import { lastHeard, loadCase, openCases, recentRegistrations, saveStatus, storeEvent, updateStatus } from './eventStore.ts'
-import { LiveFeed } from './liveFeed.ts'
+import { type CaseRef, caseRefKey, lastHeard, loadCases, openCases, registrationCases, saveStatuses, type StatusRow } from './eventStore.ts'
+import { type Arrival, LiveFeed, type StoredCase } from './liveFeed.ts'
 import { acceptSettings, recordVersion, RULES_TOPIC, watchRulesFile, type SettingsMessage } from './settingsReload.ts'
 import { SourceWatch } from './sourceWatch.ts'
+import { storeBatch } from './storeBatch.ts'
 import { uncoveredAlert, type UncoveredNotice } from './uncovered.ts'
+
+/** RULES_CONSUMER is the durable consumer of the events stream that the rules worker runs. */
+export const RULES_CONSUMER = 'rules'
+
+/** Batch tuning: messages pulled at once, and tries before a refused event becomes a dead letter. */
+const DEFAULT_BATCH = 2000
+const DEFAULT_MAX_TRIES = 5
+/** Cases loaded from the store per query at start. */
+const LOAD_CHUNK = 2000
 
 export interface RulesWorkerOptions {
   bus: Bus
@@ -29,8 +48,8 @@ export interface RulesWorkerOptions {
   clock: Clock
   /** wall time, which the settle delay is meant in; the system clock by default */
   wallClock?: Clock
-  /** cardsOf lists the cards a case raised that stand, from the alert store, which owns them */
-  cardsOf(kind: Kind, caseId: string): Promise<FiredCard[]>
+  /** cardsOf lists the cards that stand for each of the cases, by `kind:caseId`, from the alert store, which owns them */
+  cardsOf(cases: readonly CaseRef[]): Promise<ReadonlyMap<string, readonly FiredCard[]>>
   tickMs: number
   /** see EngineOptions.settleMs */
   settleMs: number
@@ -43,26 +62,71 @@ export interface RulesWorkerOptions {
   /** the rules settings file, watched for edits; its text is in force at start */
   rulesFile?: { path: string; text: string }
   log: Logger
+  /** messages pulled and handled together (2000 by default) */
+  batch?: number
+  /** deliveries of an event the database refuses before it goes to the dead letters (5 by default) */
+  maxTries?: number
 }
 
-type Input = { type: 'event'; te: TimedEvent; delivery: Delivery<CaseEvent> } | { type: 'tick' }
+/** WorkerStatus is the worker's state, for a health endpoint. */
+export interface WorkerStatus {
+  /** the bus connection is up */
+  connected: boolean
+  /** the last failure, until a batch or tick succeeds after it */
+  lastError: { at: string; message: string } | null
+  /** dead letters of the events stream (kept on the bus; counted at start, then as they come) */
+  deadLetters: number
+  /** messages waiting for the worker, as last known */
+  backlog: number
+  /** how far (ms of the platform clock) the engine's clock is behind the platform clock */
+  watermarkLagMs: number
+  /** events applied since start */
+  applied: number
+  cases: number
+}
+
+/** RulesWorker is a running worker. */
+export interface RulesWorker {
+  engine: RuleEngine
+  /** status reads the worker's state now */
+  status(): WorkerStatus
+  stop(): Promise<void>
+}
+
+type Input = { type: 'batch'; batch: Delivery<CaseEvent>[]; done: (e?: unknown) => void } | { type: 'tick' }
 
 /** startRulesWorker rebuilds state from the store, then follows the bus. */
-export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engine: RuleEngine; stop(): Promise<void> }> {
+export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesWorker> {
   const { bus, db, clock, log } = opts
+  const maxTries = opts.maxTries ?? DEFAULT_MAX_TRIES
   let ctx = opts.ctx
+  let lastError: WorkerStatus['lastError'] = null
+  let applied = 0
+  let deadLetters = await bus.deadLetters(EVENTS_STREAM).catch(() => 0)
   const engine = new RuleEngine(ctx, { settleMs: opts.settleMs, allowedLatenessMs: opts.allowedLatenessMs })
+  // What the consumer had delivered when this run began: anything of it not acked is an earlier run's, and comes again.
+  const startState = await bus.consumerState(EVENTS_STREAM, RULES_CONSUMER).catch(() => null)
+  const storedCases = async (cases: readonly CaseRef[]): Promise<Map<string, StoredCase>> => {
+    const events = await loadCases(db, cases)
+    // A case never seen has no cards: no need to ask the alert store.
+    const fired = events.size ? await opts.cardsOf([...events.values()].map((list) => ({ kind: list[0]!.ev.kind, caseId: list[0]!.ev.caseId }))) : new Map()
+    const out = new Map<string, StoredCase>()
+    for (const [key, list] of events) out.set(key, { events: list, fired: fired.get(key) ?? [] })
+    return out
+  }
   const feed = new LiveFeed(engine, {
     clock,
     wallClock: opts.wallClock ?? systemClock,
     log,
     store: {
-      // A case never seen has no cards: no need to ask the alert store.
-      stored: async (kind, caseId) => {
-        const events = await loadCase(db, kind, caseId)
-        return { events, fired: events.length ? await opts.cardsOf(kind, caseId) : [] }
+      stored: storedCases,
+      registrations: (windows) => registrationCases(db, windows),
+      position: async () => {
+        const s = await bus.consumerState(EVENTS_STREAM, RULES_CONSUMER)
+        if (!s) return { waiting: 0, orphan: null }
+        const orphaned = startState !== null && s.ackFloor < startState.delivered
+        return { waiting: s.pending + s.ackPending, orphan: orphaned ? ((await bus.receivedAt(EVENTS_STREAM, s.ackFloor + 1)) ?? null) : null }
       },
-      backlog: () => bus.backlog('JIANCHA_EVENTS', 'rules'),
     },
   })
   const watch = new SourceWatch(opts.silentHours, ctx)
@@ -79,42 +143,102 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
     log.info(`rules settings ${settings.version} in force`, { origin: msg.origin })
   })
   const watcher = opts.rulesFile ? watchRulesFile(opts.rulesFile.path, bus, log) : null
-  await rebuild(feed, db, opts.cardsOf, ctx, clock.now(), log)
+  await rebuild(feed, db, storedCases, log)
 
   let consumer: { stop(): Promise<void> } | undefined
   const deliveries$ = new Observable<Input>((sub) => {
-    consumer = bus.consume<CaseEvent>('JIANCHA_EVENTS', 'rules', undefined, (d) =>
-      // The handler resolves when the pipeline has settled this delivery: one at a time, in order.
-      new Promise<void>((resolve) => sub.next({ type: 'event', te: { ev: d.data, t: Date.parse(d.data.at), seq: d.seq }, delivery: wrap(d, resolve) })),
+    consumer = bus.consumeBatches<CaseEvent>(
+      EVENTS_STREAM,
+      RULES_CONSUMER,
+      undefined,
+      // The handler resolves when the pipeline has settled this batch: one at a time, in order.
+      (batch) => new Promise<void>((resolve, reject) => sub.next({ type: 'batch', batch, done: (e) => (e === undefined ? resolve() : reject(e)) })),
+      // Room for a batch in hand, one pulled behind it and messages held for a retry.
+      { batch: opts.batch ?? DEFAULT_BATCH, maxAckPending: 4 * (opts.batch ?? DEFAULT_BATCH) },
     )
   })
   const ticks$ = interval(opts.tickMs).pipe(map((): Input => ({ type: 'tick' })))
+  let tickFailures = 0
+  let tickPauseUntil = 0
   const subscription: Subscription = merge(deliveries$, ticks$)
     .pipe(concatMap((input) => process(input)))
     .subscribe({ error: (e: unknown) => log.error('rules pipeline stopped', { error: (e as Error).message }) })
 
   async function process(input: Input): Promise<void> {
+    if (input.type === 'batch') {
+      try {
+        await onBatch(input.batch)
+        lastError = null
+        input.done()
+      } catch (e) {
+        // The consumer naks the batch and backs off before it pulls again, and says so.
+        noteError(e)
+        input.done(e)
+      }
+      return
+    }
+    if (Date.now() < tickPauseUntil) return
     try {
-      if (input.type === 'tick') return await onTick()
-      await onEvent(input.te)
-      await raiseUncovered()
-      input.delivery.ack()
+      await onTick()
+      tickFailures = 0
     } catch (e) {
-      log.error('rules step failed; will retry', { error: (e as Error).message })
-      if (input.type === 'event') input.delivery.nak(1000)
+      const delay = Math.min(5000, 500 * 2 ** tickFailures++)
+      tickPauseUntil = Date.now() + delay
+      noteError(e)
+      log.error(`rules tick failed; trying again in ${delay} ms`, { error: (e as Error).message })
     }
   }
 
-  async function onEvent(te: TimedEvent): Promise<void> {
-    const { kind, caseId } = te.ev
-    const fires = await lastValueFrom(feed.event(te))
-    watch.seen(te.ev.source, te.ev.dept, clock.now())
+  function noteError(e: unknown): void {
+    lastError = { at: new Date().toISOString(), message: (e as Error)?.message ?? String(e) }
+  }
+
+  async function onBatch(batch: Delivery<CaseEvent>[]): Promise<void> {
+    const behind = batch[batch.length - 1]!.pending
+    // Only events that keep the contract reach the store and the engine; another is a dead letter at once.
+    const items: Array<{ d: Delivery<CaseEvent>; a: Arrival }> = []
+    for (const d of batch) {
+      const v = validateEvent(d.data)
+      if (v.ok) items.push({ d, a: { te: { ev: v.event, t: v.t, seq: d.seq }, receivedAt: d.receivedAt } })
+      else await giveUp(d, `not a valid event: ${v.field}: ${v.message}`)
+    }
+    const outcome = await storeBatch(db, items.map((x) => x.a.te))
+    const stored: typeof items = []
+    for (const [i, x] of items.entries()) {
+      const refused = outcome.refused.get(i)
+      if (!refused) {
+        stored.push(x)
+        continue
+      }
+      if (x.d.tries >= maxTries) {
+        await giveUp(x.d, `the database refused it: ${refused.message}`)
+      } else {
+        const delay = Math.min(30_000, 1000 * 2 ** (x.d.tries - 1))
+        log.warn(`the database refused event seq ${x.d.seq} (try ${x.d.tries} of ${maxTries}); again in ${delay} ms`, { id: x.a.te.ev.id, error: refused.message })
+        feed.hold(x.d.seq, x.d.receivedAt)
+        x.d.nak(delay)
+      }
+    }
+    if (!stored.length) {
+      feed.delivered(behind)
+      return
+    }
+    const fires = await lastValueFrom(feed.batch(stored.map((x) => x.a), behind))
+    const now = clock.now()
+    for (const { a } of stored) watch.seen(a.te.ev.source, a.te.ev.dept, now)
+    applied += stored.length
     await publishFires(bus, engine, fires, log)
-    await db.transaction(async (tx) => {
-      await storeEvent(tx, te)
-      await saveStatus(tx, kind, caseId, te.ev.dept, engine.status(kind, caseId), te.t)
-      for (const f of fires) if (f.alert.kind && f.alert.caseId !== caseId) await saveStatusOf(tx, engine, f.alert)
-    })
+    await db.transaction((tx) => saveStatuses(tx, statusRows(engine, stored.map((x) => x.a.te.ev), fires)))
+    for (const { d } of stored) d.ack()
+    await raiseUncovered()
+  }
+
+  async function giveUp(d: Delivery<CaseEvent>, reason: string): Promise<void> {
+    feed.release(d.seq)
+    await d.deadLetter(reason)
+    deadLetters++
+    const ev = d.data as Partial<CaseEvent> | null
+    log.error(`dead letter: event seq ${d.seq} after ${d.tries} ${d.tries === 1 ? 'try' : 'tries'}: ${reason}`, { id: typeof ev?.id === 'string' ? ev.id : undefined, source: typeof ev?.source === 'string' ? ev.source : undefined })
   }
 
   /** raiseUncovered publishes one calendar.uncovered card per year the calendar lacked (its key makes it once forever). */
@@ -133,70 +257,108 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<{ engi
 
   async function onTick(): Promise<void> {
     const fires = await lastValueFrom(feed.tick())
-    if (fires === null) return // still applying the backlog
-    if (fires.length) {
-      await publishFires(bus, engine, fires, log)
-      await db.transaction(async (tx) => {
-        for (const f of fires) await saveStatusOf(tx, engine, f.alert)
-      })
-    }
+    await publishFires(bus, engine, fires, log)
+    const rows = statusRows(engine, [], fires)
+    if (rows.length) await db.transaction((tx) => saveStatuses(tx, rows))
     // After the cards: they are fired in the engine already, and a failure here must not keep them from the bus.
     await raiseUncovered()
-    const now = clock.now()
-    for (const a of watch.due(now, ctx.settings.version)) await bus.publish(alertSubject(a.level, a.dept), a, a.key)
+    for (const a of watch.due(clock.now(), ctx.settings.version)) await bus.publish(alertSubject(a.level, a.dept), a, a.key)
   }
 
   log.info('rules worker started', { cases: engine.caseCount })
   return {
     engine,
+    status: () => ({
+      connected: bus.connected,
+      lastError,
+      deadLetters,
+      backlog: feed.behind,
+      watermarkLagMs: engine.now === -Infinity ? 0 : feed.lagMs(),
+      applied,
+      cases: engine.caseCount,
+    }),
     async stop() {
       watcher?.stop()
       reload.unsubscribe()
-      // The consumer first: it waits for the event in hand, which needs the pipeline.
+      // The consumer first: it waits for the batch in hand, which needs the pipeline.
       await consumer?.stop()
       subscription.unsubscribe()
     },
   }
 }
 
-function wrap(d: Delivery<CaseEvent>, resolve: () => void): Delivery<CaseEvent> {
-  return {
-    ...d,
-    ack: () => { d.ack(); resolve() },
-    nak: (ms?: number) => { d.nak(ms); resolve() },
-    term: () => { d.term(); resolve() },
+/**
+ * statusRows lists, once per case, the status to record of each case that had events
+ * in the batch (with its latest `at`) and of each case a card fired or was withdrawn on.
+ */
+function statusRows(engine: RuleEngine, events: readonly CaseEvent[], fires: readonly Fire[]): StatusRow[] {
+  const rows = new Map<string, StatusRow>()
+  // Cases whose settle delay ended: no longer open for it, unless something else is pending.
+  for (const c of engine.takeReleased()) rows.set(caseRefKey(c.kind, c.caseId), { ...c, status: { open: false, nextDue: null }, lastAt: null })
+  for (const ev of events) {
+    const key = caseRefKey(ev.kind, ev.caseId)
+    const t = Date.parse(ev.at)
+    const row = rows.get(key)
+    if (row) {
+      row.dept = ev.dept
+      row.lastAt = row.lastAt === null ? t : Math.max(row.lastAt, t)
+    } else {
+      rows.set(key, { kind: ev.kind, caseId: ev.caseId, dept: ev.dept, status: { open: false, nextDue: null }, lastAt: t })
+    }
   }
-}
-
-async function saveStatusOf(tx: Queryable, engine: RuleEngine, a: Alert): Promise<void> {
-  if (a.kind) await updateStatus(tx, a.kind, a.caseId, engine.status(a.kind, a.caseId))
+  for (const f of fires) {
+    const a: Alert = f.alert
+    if (!a.kind) continue
+    const key = caseRefKey(a.kind, a.caseId)
+    if (!rows.has(key)) rows.set(key, { kind: a.kind, caseId: a.caseId, dept: a.dept, status: { open: false, nextDue: null }, lastAt: null })
+  }
+  for (const row of rows.values()) row.status = engine.status(row.kind as Kind, row.caseId)
+  return [...rows.values()]
 }
 
 /**
- * publishFires sends each card to the alerts stream. The message id is the card's key
- * and instant (or the withdrawing event), so a redelivery is deduplicated but a
- * correction is not. Cards that could not be sent are un-fired to be tried again.
+ * publishFires sends the cards to the alerts stream, all at once (JetStream async
+ * publishes awaited together; the connection keeps their order). The message id is
+ * the card's key and instant (or the withdrawing event), so a redelivery is
+ * deduplicated but a correction is not. Cards that could not be sent are un-fired, so
+ * that they fire again on a later tick; the case then stays open in the store.
  */
 export async function publishFires(bus: Bus, engine: RuleEngine, fires: Fire[], log: Logger): Promise<void> {
-  for (const [i, f] of fires.entries()) {
-    const msg: CardMessage = f.withdrawn ? { ...f.alert, withdrawn: f.withdrawn } : f.alert
-    const msgId = f.withdrawn ? `${f.alert.key}!${f.withdrawn.by}` : `${f.alert.key}@${f.t}`
-    try {
-      await bus.publish(alertSubject(f.alert.level, f.alert.dept), msg, msgId)
-    } catch (e) {
-      for (const g of fires.slice(i)) if (!g.withdrawn && g.alert.kind) engine.unfire(g.alert.kind, g.alert.caseId, g.alert.rule, g.alert.level)
-      throw e
+  if (!fires.length) return
+  const results = await Promise.allSettled(
+    fires.map((f) => {
+      const msg: CardMessage = f.withdrawn ? { ...f.alert, withdrawn: f.withdrawn } : f.alert
+      const msgId = f.withdrawn ? `${f.alert.key}!${f.withdrawn.by}` : `${f.alert.key}@${f.t}`
+      return bus.publish(alertSubject(f.alert.level, f.alert.dept), msg, msgId)
+    }),
+  )
+  let failed = 0
+  let reason = ''
+  for (const [i, r] of results.entries()) {
+    const f = fires[i]!
+    if (r.status === 'fulfilled') {
+      log.debug(f.withdrawn ? 'card withdrawn' : 'card', { key: f.alert.key, at: f.alert.at })
+      continue
     }
-    log.debug(f.withdrawn ? 'card withdrawn' : 'card', { key: f.alert.key, at: f.alert.at })
+    failed++
+    reason = (r.reason as Error)?.message ?? String(r.reason)
+    if (!f.withdrawn && f.alert.kind) engine.unfire(f.alert.kind, f.alert.caseId, f.alert.rule, f.alert.level)
   }
+  if (failed) log.error(`could not publish ${failed} of ${fires.length} cards; they fire again on a later tick`, { error: reason })
 }
 
-/** rebuild reloads every case that had deadlines ahead, and recent petitions for the repeat rule. */
-async function rebuild(feed: LiveFeed, db: Db, cardsOf: RulesWorkerOptions['cardsOf'], ctx: RuleContext, now: number, log: Logger): Promise<void> {
+/** rebuild reloads every case with a card still to fire, a chunk of cases per query. */
+async function rebuild(feed: LiveFeed, db: Db, stored: (cases: readonly CaseRef[]) => Promise<Map<string, StoredCase>>, log: Logger): Promise<void> {
   const t0 = performance.now()
-  const since = now - (ctx.settings.petition.repeatWindowDays + 1) * DAY_MS
-  const cases = new Map<string, { kind: Kind; caseId: string }>()
-  for (const c of [...(await openCases(db)), ...(await recentRegistrations(db, since))]) cases.set(`${c.kind}:${c.caseId}`, c)
-  for (const c of cases.values()) feed.restore({ events: await loadCase(db, c.kind, c.caseId), fired: await cardsOf(c.kind, c.caseId) })
-  log.info('rules state rebuilt', { cases: cases.size, ms: Math.round(performance.now() - t0) })
+  const cases = await openCases(db)
+  const registrations: TimedEvent[] = []
+  for (let i = 0; i < cases.length; i += LOAD_CHUNK) {
+    for (const c of (await stored(cases.slice(i, i + LOAD_CHUNK))).values()) {
+      feed.restore(c)
+      for (const te of c.events) if (te.ev.kind === 'petition' && te.ev.type === 'registered') registrations.push(te)
+    }
+  }
+  // The repeat rule of a reloaded registration reads the petitioner's others, closed cases or not.
+  for (let i = 0; i < registrations.length; i += LOAD_CHUNK) await lastValueFrom(feed.preload(registrations.slice(i, i + LOAD_CHUNK)))
+  log.info('rules state rebuilt', { cases: cases.length, ms: Math.round(performance.now() - t0) })
 }

@@ -1,8 +1,10 @@
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freeLoopbackPort } from './natsServer.ts'
 import { Bus, type Delivery } from './bus.ts'
-import { EVENTS_STREAM } from './streams.ts'
+import { DEAD_HEADERS, RECEIVED_HEADER } from './headers.ts'
+import { DEAD_STREAM, EVENTS_STREAM } from './streams.ts'
 import { eventSubject, eventsFilter } from './subjects.ts'
 import { sleep, startTestServer, waitFor, type TestServer } from './testdata/harness.ts'
 
@@ -66,6 +68,117 @@ describe('Bus.publish', () => {
       await server.start()
       expect((await pending).duplicate).toBe(false)
       expect(await streamMessages(server.url, 'outage')).toBe(1)
+    } finally {
+      await bus.close()
+    }
+  })
+})
+
+describe('Bus.connect', () => {
+  it('waits for a server started late, saying so on each try', async () => {
+    const late = await startTestServer('bus-late')
+    const port = late.port
+    await late.stop()
+    const tries: string[] = []
+    const connecting = Bus.connect({ url: `nats://127.0.0.1:${port}`, name: 'test-late', log: (m) => tries.push(m) })
+    await waitFor(() => tries.length >= 2, 5000, 'two tries')
+    expect(tries[0]).toMatch(/cannot reach NATS at nats:\/\/127\.0\.0\.1:\d+ \(attempt 1: .*\); trying again in 250 ms/)
+    await late.start()
+    const bus = await connecting
+    try {
+      expect(bus.connected).toBe(true)
+      expect((await bus.publish(eventSubject('late', 'd'), { n: 1 }, 'late-1')).duplicate).toBe(false)
+    } finally {
+      await bus.close()
+      await late.dispose()
+    }
+  }, 20_000)
+
+  it('gives up when its signal is aborted', async () => {
+    const ac = new AbortController()
+    const connecting = Bus.connect({ url: `nats://127.0.0.1:${await freeLoopbackPort()}`, name: 'test-abort', log: () => {}, signal: ac.signal })
+    setTimeout(() => ac.abort(), 300)
+    await expect(connecting).rejects.toThrow()
+  })
+})
+
+describe('Bus.consumeBatches', () => {
+  it('hands over what is waiting in batches, in stream order, with the headers and delivery info', async () => {
+    const bus = await Bus.connect({ url: server.url, name: 'test-batches', log })
+    try {
+      const stamp = '2026-10-13T01:00:00.000Z'
+      for (let n = 0; n < 25; n++) await bus.publish(eventSubject('batches', 'd'), { n }, `b-${n}`, { headers: { [RECEIVED_HEADER]: stamp } })
+      const batches: Delivery<Ev>[][] = []
+      const c = bus.consumeBatches<Ev>(EVENTS_STREAM, 'batches', eventsFilter('batches'), async (batch) => {
+        batches.push(batch)
+        for (const d of batch) d.ack()
+      }, { batch: 10 })
+      await waitFor(() => batches.flat().length === 25)
+      await c.stop()
+      expect(batches.map((b) => b.length)).toEqual([10, 10, 5])
+      const all = batches.flat()
+      expect(all.map((d) => d.data.n)).toEqual([...Array(25).keys()])
+      expect(all.map((d) => d.pending)).toEqual([...Array(25).keys()].map((i) => 24 - i))
+      expect(all.every((d) => d.tries === 1 && d.receivedAt === Date.parse(stamp))).toBe(true)
+      expect(await bus.backlog(EVENTS_STREAM, 'batches')).toBe(0)
+    } finally {
+      await bus.close()
+    }
+  })
+
+  it('stamps a message without Jiancha-Received with JetStream\'s own time', async () => {
+    const bus = await Bus.connect({ url: server.url, name: 'test-nostamp', log })
+    try {
+      const before = Date.now()
+      await bus.publish(eventSubject('nostamp', 'd'), { n: 1 }, 'ns-1')
+      let got: Delivery<Ev> | undefined
+      const c = bus.consumeBatches<Ev>(EVENTS_STREAM, 'nostamp', eventsFilter('nostamp'), async ([d]) => {
+        got = d
+        d!.ack()
+      })
+      await waitFor(() => got !== undefined)
+      await c.stop()
+      expect(got!.receivedAt).toBeGreaterThanOrEqual(before - 5)
+      expect(got!.receivedAt).toBeLessThanOrEqual(Date.now())
+      expect(await bus.receivedAt(EVENTS_STREAM, got!.seq)).toBe(got!.receivedAt)
+    } finally {
+      await bus.close()
+    }
+  })
+
+  it('keeps a dead letter with the message, its error, the consumer and the tries, and counts it', async () => {
+    const bus = await Bus.connect({ url: server.url, name: 'test-dead', log })
+    try {
+      const before = await bus.deadLetters(EVENTS_STREAM)
+      await bus.publish(eventSubject('dead', 'd'), { n: 1 }, 'dead-1', { headers: { [RECEIVED_HEADER]: '2026-10-13T01:00:00.000Z' } })
+      await bus.publish(eventSubject('dead', 'd'), { n: 2 }, 'dead-2')
+      const seen: number[] = []
+      const c = bus.consumeBatches<Ev>(EVENTS_STREAM, 'dead', eventsFilter('dead'), async (batch) => {
+        for (const d of batch) {
+          seen.push(d.data.n)
+          if (d.data.n === 2) d.ack()
+          else if (d.tries < 2) d.nak()
+          else await d.deadLetter('the database refused it:\nline two')
+        }
+      })
+      await waitFor(() => seen.length === 3)
+      await c.stop()
+      expect(seen).toEqual([1, 2, 1])
+      expect(await bus.deadLetters(EVENTS_STREAM)).toBe(before + 1)
+      expect(await bus.deadLetters()).toBeGreaterThanOrEqual(before + 1)
+      const nc = await connect({ servers: server.url })
+      try {
+        const m = await (await jetstreamManager(nc)).streams.getMessage(DEAD_STREAM, { last_by_subj: 'jiancha.dead.JIANCHA_EVENTS' })
+        expect(JSON.parse(new TextDecoder().decode(m!.data))).toEqual({ n: 1 })
+        expect(m!.header.get(DEAD_HEADERS.error)).toBe('the database refused it: line two')
+        expect(m!.header.get(DEAD_HEADERS.consumer)).toBe('dead')
+        expect(m!.header.get(DEAD_HEADERS.tries)).toBe('2')
+        expect(m!.header.get(DEAD_HEADERS.subject)).toBe(eventSubject('dead', 'd'))
+        expect(m!.header.get(RECEIVED_HEADER)).toBe('2026-10-13T01:00:00.000Z')
+      } finally {
+        await nc.close()
+      }
+      expect(await bus.backlog(EVENTS_STREAM, 'dead')).toBe(0)
     } finally {
       await bus.close()
     }

@@ -4,13 +4,14 @@
  * live fan-out for screens.
  */
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
-import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node'
 import { decodeJson, encodeJson } from './codec.ts'
 import { ConnectionGate } from './connectionGate.ts'
-import { runConsumer, type ConsumeOptions, type ConsumerHandle, type Delivery } from './consumer.ts'
+import { runBatchConsumer, runConsumer, type ConsumeOptions, type ConsumerDeps, type ConsumerHandle, type DeadLetter, type Delivery } from './consumer.ts'
+import { DEAD_HEADERS, headerValue, RECEIVED_HEADER } from './headers.ts'
 import { isTransientNatsError, withRetry } from './retry.ts'
-import { ensureStreams } from './streams.ts'
-import { liveSubject } from './subjects.ts'
+import { DEAD_STREAM, ensureStreams } from './streams.ts'
+import { deadSubject, liveSubject } from './subjects.ts'
 
 export type { ConsumeOptions, Delivery } from './consumer.ts'
 
@@ -22,7 +23,12 @@ export interface BusOptions {
   /** De-duplication window of the streams (default 24 h). */
   duplicateWindowMs?: number
   log?: (m: string) => void
+  /** connect gives up trying when this is aborted (it tries until the server is there otherwise) */
+  signal?: AbortSignal
 }
+
+/** CONNECT_MAX_BACKOFF_MS caps the wait between two tries to reach the server at start. */
+export const CONNECT_MAX_BACKOFF_MS = 3000
 
 /** PublishResult is the stream's acknowledgement of a publish. */
 export interface PublishResult {
@@ -34,9 +40,11 @@ export interface PublishResult {
 const PUBLISH_TIMEOUT_MS = 5000
 const PUBLISH_ATTEMPTS = 5
 
-/** PublishOptions bound a publish: within budgetMs it is stored or fails (default: five tries of up to 5 s). */
+/** PublishOptions bound a publish (within budgetMs it is stored or fails; default: five tries of up to 5 s) and add headers. */
 export interface PublishOptions {
   budgetMs?: number
+  /** headers to store with the message, besides the message id */
+  headers?: Record<string, string>
 }
 
 /** PayloadTooLargeError is a message bigger than the server takes: sending it again cannot help. */
@@ -55,6 +63,14 @@ export class NotConnectedError extends Error {
   }
 }
 
+/** ConsumerState is how far a durable consumer is (see Bus.consumerState). */
+export interface ConsumerState {
+  pending: number
+  ackPending: number
+  ackFloor: number
+  delivered: number
+}
+
 /** Bus is a connection to NATS with the Jiancha streams ensured. */
 export class Bus {
   private readonly consumers = new Set<ConsumerHandle>()
@@ -68,9 +84,28 @@ export class Bus {
     private readonly log: (m: string) => void,
   ) {}
 
-  /** connect opens a self-reconnecting connection and creates or updates the streams. */
+  /**
+   * connect opens a self-reconnecting connection and creates or updates the streams.
+   * Until the server is there (or its JetStream ready) it tries again, saying so in the
+   * log each time, with a backoff capped at CONNECT_MAX_BACKOFF_MS; it gives up only
+   * when opts.signal is aborted.
+   */
   static async connect(opts: BusOptions): Promise<Bus> {
     const log = opts.log ?? ((m: string) => console.warn(`[bus ${opts.name}] ${m}`))
+    for (let attempt = 1; ; attempt++) {
+      opts.signal?.throwIfAborted()
+      try {
+        return await Bus.connectOnce(opts, log)
+      } catch (err) {
+        if (opts.signal?.aborted) throw err
+        const delayMs = Math.min(CONNECT_MAX_BACKOFF_MS, 250 * 2 ** (attempt - 1))
+        log(`cannot reach NATS at ${opts.url} (attempt ${attempt}: ${(err as Error).message}); trying again in ${delayMs} ms`)
+        await abortableSleep(delayMs, opts.signal)
+      }
+    }
+  }
+
+  private static async connectOnce(opts: BusOptions, log: (m: string) => void): Promise<Bus> {
     const nc = await connect({
       servers: opts.url,
       name: opts.name,
@@ -89,6 +124,11 @@ export class Bus {
     }
   }
 
+  /** connected tells whether the connection to the server is up now. */
+  get connected(): boolean {
+    return !this.nc.isClosed() && this.gate.isConnected()
+  }
+
   /** maxPayload is the largest message the server takes, in bytes (1 MiB unless the server says otherwise). */
   get maxPayload(): number {
     return this.nc.info?.max_payload ?? 1024 * 1024
@@ -101,15 +141,17 @@ export class Bus {
    */
   async publish(subject: string, data: unknown, msgId: string, opts: PublishOptions = {}): Promise<PublishResult> {
     const payload = encodeJson(data)
+    const hdrs = opts.headers ? toHeaders(opts.headers) : undefined
+    const extra = opts.headers ? Object.entries(opts.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0) : 0
     // Headroom for the subject and the Nats-Msg-Id header, which count against the limit too.
-    if (payload.length + subject.length + msgId.length + 64 > this.maxPayload) throw new PayloadTooLargeError(payload.length, this.maxPayload)
+    if (payload.length + subject.length + msgId.length + extra + 64 > this.maxPayload) throw new PayloadTooLargeError(payload.length, this.maxPayload)
     const deadline = opts.budgetMs === undefined ? Infinity : Date.now() + opts.budgetMs
     const left = () => Math.max(1, Math.min(PUBLISH_TIMEOUT_MS, deadline - Date.now()))
     const attempt = async () => {
       // Sent while disconnected, the request would be dropped and only time out.
       const wait = left()
       if (!(await this.gate.whenConnected(wait)) && deadline !== Infinity) throw new NotConnectedError(wait)
-      return this.js.publish(subject, payload, { msgID: msgId, timeout: left() })
+      return this.js.publish(subject, payload, { msgID: msgId, timeout: left(), ...(hdrs ? { headers: hdrs } : {}) })
     }
     const ack = await withRetry(attempt, {
       attempts: PUBLISH_ATTEMPTS,
@@ -131,24 +173,67 @@ export class Bus {
     handler: (d: Delivery<T>) => Promise<void>,
     opts?: ConsumeOptions,
   ): { stop(): Promise<void> } {
-    const handle = runConsumer<T>(
-      {
-        js: this.js,
-        jsm: this.jsm,
-        log: this.log,
-        isClosed: () => this.nc.isClosed(),
-        whenConnected: (ms) => this.gate.whenConnected(ms),
-      },
-      { stream, durable, filterSubject },
-      handler,
-      opts,
-    )
+    return this.track(runConsumer<T>(this.consumerDeps(), { stream, durable, filterSubject }, handler, opts))
+  }
+
+  /**
+   * consumeBatches runs durable consumer `durable` on `stream` and awaits `handler` for
+   * one batch at a time (up to opts.batch messages, in stream order): see runBatchConsumer.
+   */
+  consumeBatches<T>(
+    stream: string,
+    durable: string,
+    filterSubject: string | undefined,
+    handler: (batch: Delivery<T>[], active: () => boolean) => Promise<void>,
+    opts?: ConsumeOptions,
+  ): { stop(): Promise<void> } {
+    return this.track(runBatchConsumer<T>(this.consumerDeps(), { stream, durable, filterSubject }, handler, opts))
+  }
+
+  /** deadLetters counts the messages kept on the dead-letter stream, of one stream or of all. */
+  async deadLetters(stream?: string): Promise<number> {
+    if (stream === undefined) return (await this.jsm.streams.info(DEAD_STREAM)).state.messages
+    const subject = deadSubject(stream)
+    const info = await this.jsm.streams.info(DEAD_STREAM, { subjects_filter: subject })
+    return info.state.subjects?.[subject] ?? 0
+  }
+
+  private consumerDeps(): ConsumerDeps {
+    return {
+      js: this.js,
+      jsm: this.jsm,
+      log: this.log,
+      isClosed: () => this.nc.isClosed(),
+      whenConnected: (ms) => this.gate.whenConnected(ms),
+      sendDead: (d) => this.sendDead(d),
+    }
+  }
+
+  private track(handle: ConsumerHandle): { stop(): Promise<void> } {
     this.consumers.add(handle)
     let stopped: Promise<void> | null = null
     return {
       stop: () =>
         (stopped ??= handle.stop().finally(() => this.consumers.delete(handle))),
     }
+  }
+
+  /** sendDead stores a dead letter: the original bytes and headers, and what befell it in headers of its own. */
+  private async sendDead(d: DeadLetter): Promise<void> {
+    const h = natsHeaders()
+    for (const [k, v] of Object.entries(d.headers)) if (k !== 'Nats-Msg-Id') h.set(k, v)
+    h.set(DEAD_HEADERS.stream, d.stream)
+    h.set(DEAD_HEADERS.consumer, d.consumer)
+    h.set(DEAD_HEADERS.subject, d.subject)
+    h.set(DEAD_HEADERS.seq, String(d.seq))
+    h.set(DEAD_HEADERS.tries, String(d.tries))
+    h.set(DEAD_HEADERS.error, headerValue(d.error))
+    // One dead letter per message and consumer, however often it is given up on.
+    const msgID = `${d.stream}:${d.consumer}:${d.seq}`
+    await withRetry(() => this.js.publish(deadSubject(d.stream), d.data, { msgID, headers: h, timeout: PUBLISH_TIMEOUT_MS }), {
+      attempts: PUBLISH_ATTEMPTS,
+      isRetryable: isTransientNatsError,
+    })
   }
 
   /** publishLive sends data to the live topic over core NATS: fire and forget, not persisted. */
@@ -178,7 +263,6 @@ export class Bus {
     return { unsubscribe: () => sub.unsubscribe() }
   }
 
-  /** flush resolves once the server has processed everything sent so far (e.g. a new live subscription). */
   /**
    * backlog counts the messages a durable consumer has yet to finish: not delivered
    * yet, or delivered and not acked. 0 when the consumer does not exist yet.
@@ -193,6 +277,37 @@ export class Bus {
     }
   }
 
+  /**
+   * consumerState tells how far a durable consumer is: messages not delivered yet,
+   * delivered and not acked, and the stream sequence up to which every message is
+   * acked (ackFloor) and the last one delivered. null when the consumer does not exist.
+   */
+  async consumerState(stream: string, durable: string): Promise<ConsumerState | null> {
+    try {
+      const info = await this.jsm.consumers.info(stream, durable)
+      return { pending: info.num_pending, ackPending: info.num_ack_pending, ackFloor: info.ack_floor.stream_seq, delivered: info.delivered.stream_seq }
+    } catch (e) {
+      if (/consumer not found/i.test((e as Error).message)) return null
+      throw e
+    }
+  }
+
+  /**
+   * receivedAt reads when the message at `seq` reached the bus (its Jiancha-Received
+   * header, else JetStream's stamp), or null when the stream holds no such message.
+   */
+  async receivedAt(stream: string, seq: number): Promise<number | null> {
+    const m = await this.jsm.streams.getMessage(stream, { seq }).catch((e: unknown) => {
+      if (/no message found|not found/i.test((e as Error).message)) return null
+      throw e
+    })
+    if (!m) return null
+    const stamp = m.header.get(RECEIVED_HEADER)
+    const t = stamp ? Date.parse(stamp) : NaN
+    return Number.isNaN(t) ? m.time.getTime() : t
+  }
+
+  /** flush resolves once the server has processed everything sent so far (e.g. a new live subscription). */
   async flush(): Promise<void> {
     await this.nc.flush()
   }
@@ -214,4 +329,22 @@ export class Bus {
       }
     }
   }
+}
+
+function toHeaders(h: Record<string, string>): MsgHdrs {
+  const out = natsHeaders()
+  for (const [k, v] of Object.entries(h)) out.set(k, headerValue(v))
+  return out
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+    function done(): void {
+      clearTimeout(t)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+  })
 }

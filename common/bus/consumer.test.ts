@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeJson } from './codec.ts'
-import { ensureConsumer, runConsumer, type ConsumeOptions, type Delivery } from './consumer.ts'
+import { type DeadLetter, ensureConsumer, runConsumer, type ConsumeOptions, type Delivery } from './consumer.ts'
 import { EVENTS_STREAM, ensureStreams } from './streams.ts'
 import { eventSubject, eventsFilter } from './subjects.ts'
 import { sleep, startTestServer, waitFor, type TestServer } from './testdata/harness.ts'
@@ -27,8 +27,10 @@ afterAll(async () => {
 })
 
 // Each test uses its own event kind so that filters keep the tests apart.
+const dead: DeadLetter[] = []
+
 function start<T>(kind: string, handler: (d: Delivery<T>) => Promise<void>, opts?: ConsumeOptions) {
-  const deps = { js, jsm, log: (m: string) => logs.push(m), isClosed: () => nc.isClosed() }
+  const deps = { js, jsm, log: (m: string) => logs.push(m), isClosed: () => nc.isClosed(), sendDead: async (d: DeadLetter) => void dead.push(d) }
   return runConsumer<T>(deps, { stream: EVENTS_STREAM, durable: `t_${kind}`, filterSubject: eventsFilter(kind) }, handler, opts)
 }
 
@@ -125,7 +127,7 @@ describe.concurrent('runConsumer', () => {
     expect(logs.some((m) => m.includes('handler failed') && m.includes('boom'))).toBe(true)
   })
 
-  it('terminates a non-JSON message and keeps the stream flowing', async () => {
+  it('sends a non-JSON message to the dead letters and keeps the stream flowing', async () => {
     const poisonSeq = (await js.publish(eventSubject('poison', 'd1'), new TextEncoder().encode('not json {'))).seq
     await put('poison', { ok: true })
     const got: unknown[] = []
@@ -137,7 +139,10 @@ describe.concurrent('runConsumer', () => {
     await sleep(200)
     await c.stop()
     expect(got).toEqual([{ ok: true }])
-    expect(logs.some((m) => m.includes(`non-JSON message seq ${poisonSeq}`))).toBe(true)
+    expect(logs.some((m) => m.includes('dead letter') && m.includes(`non-JSON message seq ${poisonSeq}`))).toBe(true)
+    const letter = dead.find((d) => d.seq === poisonSeq)!
+    expect(new TextDecoder().decode(letter.data)).toBe('not json {')
+    expect(letter).toMatchObject({ stream: EVENTS_STREAM, consumer: 't_poison', tries: 1 })
     const info = await jsm.consumers.info(EVENTS_STREAM, 't_poison')
     expect(info.num_ack_pending).toBe(0)
     expect(info.num_pending).toBe(0)

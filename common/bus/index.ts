@@ -1,6 +1,8 @@
 /**
  * The public face of the bus layer: components import from here.
  */
-export { Bus, type Delivery, NotConnectedError, PayloadTooLargeError, type PublishOptions } from './bus.ts'
+export { Bus, type ConsumerState, type Delivery, NotConnectedError, PayloadTooLargeError, type PublishOptions, type PublishResult } from './bus.ts'
+export { DEAD_HEADERS, RECEIVED_HEADER } from './headers.ts'
+export { DEAD_STREAM, EVENTS_STREAM } from './streams.ts'
 export { type NatsServer, startNatsServer } from './natsServer.ts'
-export { alertSubject, eventSubject } from './subjects.ts'
+export { alertSubject, deadSubject, eventSubject } from './subjects.ts'

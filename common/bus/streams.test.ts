@@ -5,7 +5,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream'
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startNatsServer, type NatsServer } from './natsServer.ts'
-import { ALERTS_STREAM, EVENTS_STREAM, ensureStreams } from './streams.ts'
+import { ALERTS_STREAM, DEAD_STREAM, EVENTS_STREAM, ensureStreams } from './streams.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'jiancha-streams-'))
 let server: NatsServer
@@ -25,11 +25,12 @@ afterAll(async () => {
 })
 
 describe('ensureStreams', () => {
-  it('creates both streams with file storage, unlimited age and a 24 h duplicate window', async () => {
+  it('creates the three streams with file storage, unlimited age and a 24 h duplicate window', async () => {
     await ensureStreams(jsm)
     for (const [name, subject] of [
       [EVENTS_STREAM, 'jiancha.events.>'],
       [ALERTS_STREAM, 'jiancha.alerts.>'],
+      [DEAD_STREAM, 'jiancha.dead.>'],
     ] as const) {
       const { config } = await jsm.streams.info(name)
       expect(config.subjects).toEqual([subject])
@@ -52,12 +53,13 @@ describe('ensureStreams under concurrency', () => {
   it('tolerates several components ensuring the streams at once', async () => {
     await jsm.streams.delete(EVENTS_STREAM)
     await jsm.streams.delete(ALERTS_STREAM)
+    await jsm.streams.delete(DEAD_STREAM)
     await Promise.all([
       ensureStreams(jsm, { duplicateWindowMs: 1000 }),
       ensureStreams(jsm, { duplicateWindowMs: 2000 }),
       ensureStreams(jsm, { duplicateWindowMs: 3000 }),
     ])
     const names = (await jsm.streams.names().next()).sort()
-    expect(names).toEqual([ALERTS_STREAM, EVENTS_STREAM])
+    expect(names).toEqual([ALERTS_STREAM, DEAD_STREAM, EVENTS_STREAM])
   })
 })

@@ -1,6 +1,7 @@
 /**
- * The two persisted JetStream streams. Everything else on the bus (live fan-out,
- * control) is core NATS and deliberately not stored.
+ * The persisted JetStream streams: events, alerts, and the dead letters of both.
+ * Everything else on the bus (live fan-out, control) is core NATS and deliberately
+ * not stored.
  */
 import {
   DiscardPolicy,
@@ -12,12 +13,14 @@ import {
   type StreamInfo,
 } from '@nats-io/jetstream'
 import { nanos } from '@nats-io/transport-node'
-import { alertsFilter, eventsFilter } from './subjects.ts'
+import { alertsFilter, deadFilter, eventsFilter } from './subjects.ts'
 
 /** EVENTS_STREAM stores every domain event (jiancha.events.>). */
 export const EVENTS_STREAM = 'JIANCHA_EVENTS'
 /** ALERTS_STREAM stores every alert (jiancha.alerts.>). */
 export const ALERTS_STREAM = 'JIANCHA_ALERTS'
+/** DEAD_STREAM stores the messages a consumer gave up on (jiancha.dead.<stream>), with the reason in headers. */
+export const DEAD_STREAM = 'JIANCHA_DEAD'
 /** DEFAULT_DUPLICATE_WINDOW_MS is how long a msgId is remembered for de-duplication (24 h). */
 export const DEFAULT_DUPLICATE_WINDOW_MS = 24 * 60 * 60 * 1000
 
@@ -33,7 +36,7 @@ const STREAM_NAME_IN_USE = 10058
 /** NamedStreamConfig is a partial stream configuration that always carries the name. */
 export type NamedStreamConfig = Partial<StreamConfig> & { name: string }
 
-/** streamConfigs returns the desired configuration of both streams. */
+/** streamConfigs returns the desired configuration of the streams. */
 export function streamConfigs(opts: StreamsOptions = {}): NamedStreamConfig[] {
   const common = {
     storage: StorageType.File,
@@ -45,10 +48,11 @@ export function streamConfigs(opts: StreamsOptions = {}): NamedStreamConfig[] {
   return [
     { name: EVENTS_STREAM, subjects: [eventsFilter()], ...common },
     { name: ALERTS_STREAM, subjects: [alertsFilter()], ...common },
+    { name: DEAD_STREAM, subjects: [deadFilter()], ...common },
   ]
 }
 
-/** ensureStreams creates both streams, or updates them in place when they already exist. */
+/** ensureStreams creates the streams, or updates them in place when they already exist. */
 export async function ensureStreams(jsm: JetStreamManager, opts: StreamsOptions = {}): Promise<StreamInfo[]> {
   const out: StreamInfo[] = []
   for (const cfg of streamConfigs(opts)) out.push(await ensureStream(jsm, cfg))

@@ -58,6 +58,16 @@ export function alertSubject(level: string, dept: string): string {
   return `${SUBJECT_ROOT}.alerts.${subjectToken(level)}.${subjectToken(dept)}`
 }
 
+/** deadSubject is where a message that consumers of `stream` gave up on is kept. */
+export function deadSubject(stream: string): string {
+  return `${SUBJECT_ROOT}.dead.${subjectToken(stream)}`
+}
+
+/** deadFilter matches every dead letter. */
+export function deadFilter(): string {
+  return `${SUBJECT_ROOT}.dead.>`
+}
+
 /** liveSubject is the core-NATS (not persisted) fan-out subject of a live topic. */
 export function liveSubject(topic: string): string {
   return `${SUBJECT_ROOT}.live.${subjectToken(topic)}`

@@ -59,7 +59,7 @@ describe.each(openTestDbs())('shipped schema on $name', ({ open }) => {
     await expect(
       db.query(`INSERT INTO alerts (key, rule, level, case_id, dept, at) VALUES ('k', 'r', 'green', 'c', 'd', now())`),
     ).rejects.toThrow(/check constraint/)
-    const dedup = `INSERT INTO event_ids (id) VALUES ('e1') ON CONFLICT DO NOTHING`
+    const dedup = `INSERT INTO event_ids (source, id) VALUES ('s', 'e1') ON CONFLICT DO NOTHING`
     expect((await db.query(dedup)).rowCount).toBe(1)
     expect((await db.query(dedup)).rowCount).toBe(0)
   })

@@ -143,7 +143,7 @@ function live(s: Scenario, at: number, arrival: Arrival): Outcome {
   const engine = new RuleEngine(ctx, { settleMs: 5000, allowedLatenessMs: 72 * HOUR })
   const clock = { t: base[0]!.t, now: () => clock.t }
   const wall = { t: 0, now: () => wall.t }
-  const feed = new LiveFeed(engine, { clock, wallClock: wall, log: quiet, store: { stored: () => of({ events: [], fired: [] }), backlog: () => of(0) } })
+  const feed = new LiveFeed(engine, { clock, wallClock: wall, log: quiet, store: { stored: () => of(new Map()), registrations: () => of([]), position: () => of({ waiting: 0, orphan: null }) } })
   const fires: Fire[] = []
   const take = <T>(o: { subscribe(f: (v: T) => void): unknown }): T => {
     let v: T | undefined
@@ -153,12 +153,12 @@ function live(s: Scenario, at: number, arrival: Arrival): Outcome {
   const tick = (t: number) => {
     clock.t = t
     wall.t += 10 * SECOND
-    fires.push(...(take(feed.tick()) ?? []))
+    fires.push(...take(feed.tick()))
   }
   const deliver = (te: TimedEvent, t: number) => {
     clock.t = t
     wall.t += 10
-    fires.push(...take(feed.event(te)))
+    fires.push(...take(feed.batch([{ te, receivedAt: t }], 0))) // on the bus at t, nothing behind it
   }
   tick(base[0]!.t)
   for (const e of base) deliver(e, e.t + MINUTE)

@@ -1,0 +1,213 @@
+/**
+ * `npm run bench:worker`: the live rules worker's throughput. N synthetic city events
+ * (in event time) go onto a private nats-server's events stream as fast as JetStream
+ * takes them, which measures the raw publish rate; a bare consumer then pulls and acks
+ * them all (the raw consume rate); then the real rules worker (startRulesWorker, with
+ * the alert store's cardsOf) drains the same stream on embedded PGlite and on
+ * PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, in a
+ * throwaway schema), and a PostgreSQL COPY of the same rows shows what the database
+ * alone can take. Each rate is printed with its ratio to the others.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { pipeline } from 'node:stream/promises'
+import { Readable } from 'node:stream'
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream'
+import { connect, headers } from '@nats-io/transport-node'
+import pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import { Bus, EVENTS_STREAM, eventSubject, RECEIVED_HEADER, startNatsServer } from '../common/bus/index.ts'
+import type { CaseEvent } from '../common/contract/index.ts'
+import { type Db, openDb } from '../common/db/index.ts'
+import { logger, setLogLevel } from '../common/log/index.ts'
+import { systemClock } from '../common/time/index.ts'
+import { cardsOfCases } from '../alerts/index.ts'
+import { defaultContext, startRulesWorker } from '../rules/index.ts'
+import { syntheticCity } from './synthetic.ts'
+
+const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test'
+const GOAL = { pg: 20_000, pglite: 10_000 }
+/** Publishes in flight at once: enough to keep JetStream busy, few enough to stay in its limits. */
+const WINDOW = 2000
+
+/** BenchWorkerOptions sizes the run. */
+export interface BenchWorkerOptions {
+  events: number
+  cases: number
+  /** the worker's batch size */
+  batch?: number
+  /** skip PostgreSQL (and COPY), or PGlite */
+  only?: 'pg' | 'pglite'
+}
+
+/** benchWorker runs the measurements and prints their figures; see the top of this file. */
+export async function benchWorker(opts: BenchWorkerOptions): Promise<number> {
+  setLogLevel('warn')
+  const dir = mkdtempSync(join(tmpdir(), 'jiancha-bench-worker-'))
+  const nats = await startNatsServer({ storeDir: join(dir, 'nats') })
+  const url = process.env.BENCH_DATABASE_URL ?? DEFAULT_URL
+  try {
+    process.stdout.write(`generating ${opts.events} events over ${opts.cases} cases…\n`)
+    // The sources report as things happen: in event time, not case by case.
+    const events = syntheticCity(opts.cases, opts.events).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+    const n = events.length
+    const rate = (seconds: number) => Math.round(n / seconds)
+    const publish = await publishAll(nats.url, events)
+    process.stdout.write(`publish: ${n} events onto JetStream in ${publish.toFixed(2)} s = ${rate(publish)} events/s (raw, ${WINDOW} in flight)\n`)
+    const consume = await consumeAll(nats.url, n)
+    process.stdout.write(`consume: pulled and acked in ${consume.toFixed(2)} s = ${rate(consume)} events/s (raw, batches of 2000)\n`)
+    const lines: string[] = []
+    const ratio = (s: number) => `${(rate(s) / rate(publish)).toFixed(2)}× publish, ${(rate(s) / rate(consume)).toFixed(2)}× consume`
+    for (const backend of ['pglite', 'pg'] as const) {
+      if (opts.only && opts.only !== backend) continue
+      const schema = `bench_${randomBytes(5).toString('hex')}`
+      const db =
+        backend === 'pg'
+          ? await openDb({ url, dataDir: '', schema, log: () => {} }).catch((e: unknown) => {
+              process.stdout.write(`worker on PostgreSQL: skipped, cannot open ${url}: ${(e as Error).message}\n`)
+              return null
+            })
+          : await openDb({ dataDir: join(dir, 'pg'), log: () => {} })
+      if (!db) continue
+      try {
+        const s = await drain(nats.url, db, n, opts.batch)
+        const r = rate(s.seconds)
+        lines.push(`worker on ${backend}: ${r} events/s (${ratio(s.seconds)}); goal ${GOAL[backend]} ${r >= GOAL[backend] ? 'met' : 'NOT met'}`)
+        process.stdout.write(`worker on ${backend === 'pg' ? 'PostgreSQL' : 'PGlite'}: ${n} events in ${s.seconds.toFixed(2)} s = ${r} events/s (${ratio(s.seconds)}); ${s.cards} cards new on the bus (a run before sent the same ones: deduplicated), ${s.stored} events stored\n`)
+        if (backend === 'pg') {
+          const copy = await copyRows(url, schema, events)
+          process.stdout.write(`copy:    PostgreSQL COPY of the same rows in ${copy.toFixed(2)} s = ${rate(copy)} rows/s; the worker reaches ${(r / rate(copy)).toFixed(2)}× of it\n`)
+        }
+      } finally {
+        await db.close()
+        if (backend === 'pg') await dropSchema(url, schema)
+      }
+    }
+    process.stdout.write(`goals:   ${lines.join('; ')}\n`)
+    return 0
+  } finally {
+    await nats.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** publishAll puts the events on the stream with WINDOW async publishes in flight, as the collector would (message id, Jiancha-Received); seconds taken. */
+async function publishAll(url: string, events: readonly CaseEvent[]): Promise<number> {
+  const bus = await Bus.connect({ url, name: 'bench-setup', log: () => {} })
+  await bus.close() // the streams now exist
+  const nc = await connect({ servers: url })
+  const js = jetstream(nc)
+  const enc = new TextEncoder()
+  const t0 = performance.now()
+  const inFlight = new Set<Promise<unknown>>()
+  for (const ev of events) {
+    const h = headers()
+    h.set(RECEIVED_HEADER, new Date().toISOString())
+    const p = js.publish(eventSubject(ev.kind, ev.dept), enc.encode(JSON.stringify(ev)), { msgID: `${ev.source}/${ev.id}`, headers: h })
+    inFlight.add(p)
+    void p.finally(() => inFlight.delete(p))
+    if (inFlight.size >= WINDOW) await Promise.race(inFlight)
+  }
+  await Promise.all(inFlight)
+  const seconds = (performance.now() - t0) / 1000
+  await nc.close()
+  return seconds
+}
+
+/** consumeAll pulls and acks every message with a throwaway durable, batches of 2000; seconds taken. */
+async function consumeAll(url: string, n: number): Promise<number> {
+  const nc = await connect({ servers: url })
+  const jsm = await jetstreamManager(nc)
+  await jsm.consumers.add(EVENTS_STREAM, { durable_name: 'bench-raw', ack_policy: AckPolicy.Explicit, max_ack_pending: 10_000 })
+  const c = await jetstream(nc).consumers.get(EVENTS_STREAM, 'bench-raw')
+  const t0 = performance.now()
+  let got = 0
+  while (got < n) {
+    const batch = await c.fetch({ max_messages: 2000, expires: 1000 })
+    for await (const m of batch) {
+      JSON.parse(new TextDecoder().decode(m.data))
+      m.ack()
+      got++
+    }
+  }
+  await nc.flush()
+  const seconds = (performance.now() - t0) / 1000
+  await jsm.consumers.delete(EVENTS_STREAM, 'bench-raw')
+  await nc.close()
+  return seconds
+}
+
+/** drain runs the real rules worker over the stream from its start until every message is acked. */
+async function drain(url: string, db: Db, n: number, batch?: number): Promise<{ seconds: number; cards: number; stored: number }> {
+  const bus = await Bus.connect({ url, name: 'bench-rules', log: (m) => process.stderr.write(`bus: ${m}\n`) })
+  // A fresh durable: each backend reads the whole stream.
+  await bus.consumerState(EVENTS_STREAM, 'rules').then(async (s) => {
+    if (s) {
+      const nc = await connect({ servers: url })
+      await (await jetstreamManager(nc)).consumers.delete(EVENTS_STREAM, 'rules')
+      await nc.close()
+    }
+  })
+  const cards = await countCards(url)
+  const t0 = performance.now()
+  const worker = await startRulesWorker({
+    bus, db, ctx: defaultContext(), clock: systemClock, cardsOf: (cases) => cardsOfCases(db, cases), tickMs: 1000, settleMs: 5000,
+    allowedLatenessMs: 72 * 3_600_000, silentHours: 4, log: logger('bench').child('rules'), batch,
+  })
+  try {
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 50))
+      const s = await bus.consumerState(EVENTS_STREAM, 'rules')
+      if (s && s.pending === 0 && s.ackPending === 0 && s.delivered >= n) break
+    }
+    const seconds = (performance.now() - t0) / 1000
+    const stored = Number((await db.query<{ n: number }>('SELECT count(*) AS n FROM events')).rows[0]!.n)
+    return { seconds, cards: (await countCards(url)) - cards, stored }
+  } finally {
+    await worker.stop()
+    await bus.close()
+  }
+}
+
+async function countCards(url: string): Promise<number> {
+  const nc = await connect({ servers: url })
+  try {
+    return (await (await jetstreamManager(nc)).streams.info('JIANCHA_ALERTS')).state.messages
+  } finally {
+    await nc.close()
+  }
+}
+
+/** copyRows loads the same rows into a copy of the events table with COPY … FROM STDIN; seconds taken. */
+async function copyRows(url: string, schema: string, events: readonly CaseEvent[]): Promise<number> {
+  const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema},public` })
+  await c.connect()
+  try {
+    await c.query('CREATE TABLE events_copy (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES)')
+    const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    const lines = function* () {
+      let seq = 0
+      for (const ev of events) {
+        const cols = [ev.id, ev.source, ev.kind, ev.type, ev.caseId, ev.dept, ev.at, ev.actor ?? '\\N', JSON.stringify(ev.attrs ?? {}), JSON.stringify(ev), String(++seq)]
+        yield cols.map((x) => (x === '\\N' ? x : esc(x))).join('\t') + '\n'
+      }
+    }
+    const t0 = performance.now()
+    await pipeline(Readable.from(lines()), c.query(copyFrom('COPY events_copy (id, source, kind, type, case_id, dept, at, actor, attrs, body, seq) FROM STDIN')))
+    return (performance.now() - t0) / 1000
+  } finally {
+    await c.end()
+  }
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+  } finally {
+    await c.end()
+  }
+}
