@@ -9,6 +9,8 @@ import { helpOf, runCommand, type Command } from './command.ts'
 interface Entry {
   summary: string
   load: () => Promise<Command>
+  /** finds a subcommand with options and help of its own at the start of the arguments, or null */
+  sub?: (args: string[]) => Promise<{ name: string; command: Command; args: string[] } | null>
 }
 
 const component = (part: 'collector' | 'rules' | 'alerts' | 'dashboard', summary: string): Entry => ({
@@ -24,6 +26,11 @@ const COMMANDS: Record<string, Entry> = {
   dashboard: component('dashboard', 'the dashboard server alone (wall, REST, Socket.IO)'),
   simulate: { summary: 'run the demo city simulator against a collector', load: async () => (await import('./commands/simulate.ts')).simulateCommand },
   replay: { summary: 'run the rules over a JSON Lines file of events and print every alert', load: async () => (await import('./commands/replay.ts')).replayCommand },
+  kpi: {
+    summary: 'performance figures (绩效评测): kpi replay FILE --until T, kpi scheme check FILE',
+    load: async () => (await import('./commands/kpi.ts')).kpiCommand,
+    sub: async (args) => (await import('./commands/kpi.ts')).kpiSubcommand(args),
+  },
   calendar: { summary: 'the working-day calendar: import a year, show or list the years covered', load: async () => (await import('./commands/calendar.ts')).calendarCommand },
   dept: { summary: 'the department registry: import departments from CSV or YAML, list them', load: async () => (await import('./commands/dept.ts')).deptCommand },
   user: { summary: 'accounts: add a user (the first admin too), list users', load: async () => (await import('./commands/user.ts')).userCommand },
@@ -54,14 +61,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`jiancha: unknown command "${name}"\n\n${usage()}`)
     return 2
   }
+  let label = name
   try {
-    return await runCommand(name, await entry.load(), rest)
+    const sub = entry.sub ? await entry.sub(rest) : null
+    if (sub) label = sub.name
+    return await (sub ? runCommand(sub.name, sub.command, sub.args) : runCommand(name, await entry.load(), rest))
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`jiancha ${name}: ${e.message}\n`)
+      process.stderr.write(`jiancha ${label}: ${e.message}\n`)
       return 2
     }
-    process.stderr.write(`jiancha ${name}: ${(e as Error).message}\n`)
+    process.stderr.write(`jiancha ${label}: ${(e as Error).message}\n`)
     return 1
   }
 }

@@ -1,2 +1,13 @@
-/** The performance figures (绩效评测, common/contract/kpi.md): to come. Other components will import from here, and only from here. */
-export {}
+/**
+ * The public face of kpi, the performance figures (绩效评测, common/contract/kpi.md):
+ * periods, counts, the scheme as data, scores, grades and ranks, and the replay that
+ * computes them from a file of events. Other components import from here, and only here.
+ */
+export { type KpiCard, isPlatformCard, standingCards } from './cards.ts'
+export { COUNT_NAMES, type CountName, type Counts, zeroCounts } from './countNames.ts'
+export { type CountInput, countsByPeriod, type PeriodCounts } from './counts.ts'
+export { parsePeriod, type Period, PERIOD_UNITS, periodEnd, periodLabel, periodOf, periodStart, periodsThrough, type PeriodUnit, previousPeriod } from './period.ts'
+export { formatKpiLine, kpiReplay, kpiReplayLines, type KpiReplayOptions } from './replay.ts'
+export { type KpiRow, kpiRows } from './report.ts'
+export { DEFAULT_SCHEME_FILE, defaultScheme, loadScheme, parseScheme, type Scheme, SchemeError } from './scheme.ts'
+export { type Scored, scoreOf } from './score.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { approvalRules } from './approval.ts'
+import { approvalRules, promisedTerm } from './approval.ts'
 import { defaultContext } from './context.ts'
 import { sorted, te } from './testEvents.ts'
 
@@ -82,5 +82,41 @@ describe('approval rules', () => {
   it('poor_rating for a score of 2 or less', () => {
     expect(rules(A('evaluated', '2026-02-17T08:00:00+08:00', { score: 2 }))).toEqual(['approval.poor_rating@2026-02-17T08:00:00+08:00'])
     expect(rules(A('evaluated', '2026-02-17T08:00:00+08:00', { score: 3 }))).toEqual([])
+  })
+})
+
+describe('promisedTerm', () => {
+  const term = (...evs: ReturnType<typeof A>[]) => {
+    const t = promisedTerm(sorted(evs), ctx)
+    return t && { due: t.due === null ? null : ctx.zone.format(t.due), half: t.half === null ? null : ctx.zone.format(t.half) }
+  }
+
+  it('is due where approval.overdue fires, and half-way after promisedDays × 12 h on the same working-day clock', () => {
+    const acc = accepted('2026-09-28T10:00:00+08:00')
+    expect(rules(acc)[1]).toBe('approval.overdue@2026-10-11T00:00:00+08:00')
+    // 09-29, 09-30, then the holiday until 10-08: 2.5 days counted at noon on 10-08
+    expect(term(acc)).toEqual({ due: '2026-10-11T00:00:00+08:00', half: '2026-10-08T12:00:00+08:00' })
+  })
+
+  it('counts the half of an odd term on calendar days', () => {
+    expect(term(accepted('2026-02-13T10:00:00+08:00', { promisedDays: 3, dayType: 'calendar' }))).toEqual({
+      due: '2026-02-17T00:00:00+08:00',
+      half: '2026-02-15T12:00:00+08:00',
+    })
+  })
+
+  it('stops both instants while suspended, as the cards do', () => {
+    const acc = accepted('2026-11-02T10:00:00+08:00', { promisedDays: 4 })
+    const sus = A('suspended', '2026-11-03T00:00:00+08:00', { reason: 'correction' })
+    const res = A('resumed', '2026-11-05T00:00:00+08:00')
+    // counted: 11-05, 11-06, 11-09, 11-10 (11-03 and 11-04 suspended)
+    expect(term(acc, sus, res)).toEqual({ due: '2026-11-11T00:00:00+08:00', half: '2026-11-07T00:00:00+08:00' })
+    expect(rules(acc, sus, res)).toContain('approval.overdue@2026-11-11T00:00:00+08:00')
+    // suspended for good before half the term: neither instant ever comes
+    expect(term(acc, sus)).toEqual({ due: null, half: null })
+  })
+
+  it('is null without an acceptance', () => {
+    expect(term(A('submitted', '2026-04-30T15:00:00+08:00', { itemCode: 'X' }))).toBeNull()
   })
 })

@@ -5,7 +5,7 @@
 import type { TimedEvent } from '../common/contract/index.ts'
 import { num, str } from './attrs.ts'
 import { allRules, anyBefore, firstOf, type Candidate, type KindRules, type RuleContext } from './candidate.ts'
-import { dueSoonDays, instantAfter, type DayType } from './deadline.ts'
+import { dueSoonDays, instantAfter, type ClockSpec, type DayType } from './deadline.ts'
 import { suspensionsOf, type Suspension } from './suspensions.ts'
 
 /** Events that stop the promised-days clock (note 1: `decided` does not). */
@@ -28,13 +28,44 @@ export const approval: KindRules = {
 /** approvalRules derives every card of one approval case. */
 export const approvalRules = allRules(approval)
 
-function deadlines(events: readonly TimedEvent[], ctx: RuleContext, pauses: readonly Suspension[], out: Candidate[]): void {
+/** PromisedClock is an approval's clock of promised days: started by its first `accepted`, paused by its suspensions. */
+interface PromisedClock {
+  spec: ClockSpec
+  days: number
+  accepted: TimedEvent
+}
+
+function promisedClock(events: readonly TimedEvent[], pauses: readonly Suspension[]): PromisedClock | null {
   const accepted = firstOf(events, 'accepted')
-  if (!accepted) return
-  const n = num(accepted.ev, 'promisedDays', 0)
-  if (n < 1) return
+  if (!accepted) return null
+  const days = num(accepted.ev, 'promisedDays', 0)
+  if (days < 1) return null
   const dayType: DayType = str(accepted.ev, 'dayType') === 'calendar' ? 'calendar' : 'working'
-  const spec = { start: accepted.t, dayType, pauses }
+  return { spec: { start: accepted.t, dayType, pauses }, days, accepted }
+}
+
+/** PromisedTerm holds the instants of an approval's promised term; null where the clock never gets there (suspended for good). */
+export interface PromisedTerm {
+  /** when promisedDays × 24 h have counted: the case is due (approval.overdue fires here) */
+  due: number | null
+  /** when promisedDays × 12 h have counted on the same clock: half the promised time (提前办结) */
+  half: number | null
+}
+
+/**
+ * promisedTerm gives the instants of an accepted approval's promised term on the clock
+ * its cards use, or null when it has no such clock (no `accepted` with promisedDays).
+ */
+export function promisedTerm(events: readonly TimedEvent[], ctx: RuleContext): PromisedTerm | null {
+  const clock = promisedClock(events, suspensionsOf(events, STOPS))
+  if (!clock) return null
+  return { due: instantAfter(clock.spec, clock.days, ctx), half: instantAfter(clock.spec, clock.days / 2, ctx) }
+}
+
+function deadlines(events: readonly TimedEvent[], ctx: RuleContext, pauses: readonly Suspension[], out: Candidate[]): void {
+  const clock = promisedClock(events, pauses)
+  if (!clock) return
+  const { spec, days: n, accepted } = clock
   const causes = [accepted.ev.id]
   for (const p of pauses) if (p.from >= accepted.t) causes.push(p.opened.ev.id)
   const w = ctx.settings.approval.dueSoonMarginDays

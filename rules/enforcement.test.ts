@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { defaultContext } from './context.ts'
-import { enforcementRules } from './enforcement.ts'
+import { enforcementDue, enforcementRules } from './enforcement.ts'
 import { sorted, te } from './testEvents.ts'
 
 const ctx = defaultContext()
@@ -29,5 +29,21 @@ describe('enforcement rules', () => {
     expect(rules(E('penalty', '2026-09-10T10:00:00+08:00', { amount: 250000, min: 20000, max: 200000 }))).toEqual(['enforcement.discretion@2026-09-10T10:00:00+08:00'])
     expect(rules(E('penalty', '2026-09-10T10:00:00+08:00', { amount: 200000, min: 20000, max: 200000 }))).toEqual([])
     expect(rules(E('penalty', '2026-09-10T10:00:00+08:00', { amount: 19999, min: 20000, max: 200000 }))).toHaveLength(1)
+  })
+})
+
+describe('enforcementDue', () => {
+  const due = (...evs: ReturnType<typeof E>[]) => {
+    const t = enforcementDue(sorted(evs), ctx)
+    return t === null ? null : ctx.zone.format(t)
+  }
+
+  it('is where enforcement.overdue fires: limitDays, or the default 90', () => {
+    expect(due(E('filed', '2026-03-02T10:00:00+08:00', { limitDays: 30 }))).toBe('2026-04-02T00:00:00+08:00')
+    expect(due(E('filed', '2026-07-01T10:00:00+08:00'), E('penalty', '2026-07-02T10:00:00+08:00', { amount: 1, min: 0, max: 2 }))).toBe('2026-09-30T00:00:00+08:00')
+  })
+
+  it('is null for a case never filed', () => {
+    expect(due(E('concluded', '2026-03-25T10:00:00+08:00'))).toBeNull()
   })
 })

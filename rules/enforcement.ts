@@ -2,7 +2,7 @@
 import type { TimedEvent } from '../common/contract/index.ts'
 import { num } from './attrs.ts'
 import { allRules, anyBefore, firstOf, type Candidate, type KindRules, type RuleContext } from './candidate.ts'
-import { dueSoonDays, instantAfter } from './deadline.ts'
+import { dueSoonDays, instantAfter, type ClockSpec } from './deadline.ts'
 
 /** A penalty decision or closing stops the clock (行政处罚法 art. 60). */
 const STOPS = ['penalty', 'concluded'] as const
@@ -17,11 +17,23 @@ export const enforcement: KindRules = {
 /** enforcementRules derives every card of one enforcement case. */
 export const enforcementRules = allRules(enforcement)
 
-function deadlines(events: readonly TimedEvent[], ctx: RuleContext, out: Candidate[]): void {
+/** limitClock is an enforcement case's clock of `limitDays` calendar days, started by its first `filed`. */
+function limitClock(events: readonly TimedEvent[], ctx: RuleContext): { spec: ClockSpec; days: number; filed: TimedEvent } | null {
   const filed = firstOf(events, 'filed')
-  if (!filed) return
-  const n = num(filed.ev, 'limitDays', ctx.settings.enforcement.defaultLimitDays)
-  const spec = { start: filed.t, dayType: 'calendar' as const }
+  if (!filed) return null
+  return { spec: { start: filed.t, dayType: 'calendar' }, days: num(filed.ev, 'limitDays', ctx.settings.enforcement.defaultLimitDays), filed }
+}
+
+/** enforcementDue gives the instant a filed enforcement case falls due (enforcement.overdue fires here), or null when it has no clock. */
+export function enforcementDue(events: readonly TimedEvent[], ctx: RuleContext): number | null {
+  const clock = limitClock(events, ctx)
+  return clock && instantAfter(clock.spec, clock.days, ctx)
+}
+
+function deadlines(events: readonly TimedEvent[], ctx: RuleContext, out: Candidate[]): void {
+  const clock = limitClock(events, ctx)
+  if (!clock) return
+  const { spec, days: n, filed } = clock
   const causes = [filed.ev.id]
   const soon = instantAfter(spec, dueSoonDays(n, ctx.settings.enforcement.dueSoonMarginDays), ctx)
   if (soon !== null && !anyBefore(events, STOPS, soon)) out.push({ rule: 'enforcement.due_soon', level: 'yellow', at: soon, causes })

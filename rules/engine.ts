@@ -17,7 +17,7 @@ import type { Candidate, KindRules, RuleContext, RulePart } from './candidate.ts
 import { enforcement } from './enforcement.ts'
 import { petition } from './petition.ts'
 import { PetitionerIndex, type Registration } from './repeat.ts'
-import { settingsFor } from './overrides.ts'
+import { itemCodeOf, settingsFor } from './overrides.ts'
 import type { RuleId, RuleSettings } from './settings.ts'
 import { supervision } from './supervision.ts'
 import { TimerHeap } from './timerHeap.ts'
@@ -391,7 +391,7 @@ export class RuleEngine {
   /** ctxFor gives a case the settings in force for its item and department (per-item overrides). */
   private ctxFor(c: CaseState): RuleContext {
     if (!this.ctx.settings.overrides.length) return this.ctx
-    const settings = settingsFor(this.ctx.settings, { itemCode: itemCodeOf(c), dept: c.dept })
+    const settings = settingsFor(this.ctx.settings, { itemCode: itemCodeOf(c.events), dept: c.dept })
     return settings === this.ctx.settings ? this.ctx : { ...this.ctx, settings }
   }
 
@@ -472,15 +472,6 @@ function candidateOf(c: CaseState, id: string, settings: RuleSettings): Candidat
     if (cand && level && cardId(cand.rule, level) === id) return cand
   }
   return null
-}
-
-/** itemCodeOf finds the approval item a case is about, for per-item overrides. */
-function itemCodeOf(c: CaseState): string | undefined {
-  for (const e of c.events) {
-    const code = e.ev.attrs?.itemCode
-    if (typeof code === 'string') return code
-  }
-  return undefined
 }
 
 /** slots is how many candidates candidateAt gives for a case. */

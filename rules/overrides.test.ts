@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applyPatch, matches, settingsFor } from './overrides.ts'
+import { applyPatch, itemCodeOf, matches, settingsFor } from './overrides.ts'
 import { parseRulesFile } from './rulesFile.ts'
 import { defaultSettings, type RuleSettings } from './settings.ts'
 
@@ -99,5 +99,13 @@ describe('applyPatch', () => {
     expect(p.petition).toEqual({ ...d.petition, replyDays: 30 })
     expect(d.rules['approval.overdue'].enabled).toBe(true)
     expect(d.petition.replyDays).toBe(60)
+  })
+})
+
+describe('itemCodeOf', () => {
+  it('is the item code of the first event that names one', () => {
+    const ev = (type: string, attrs?: Record<string, unknown>) => ({ ev: { id: type, source: 's', kind: 'approval' as const, type, caseId: 'A', dept: 'd', at: '', ...(attrs ? { attrs } : {}) }, t: 0, seq: 0 })
+    expect(itemCodeOf([ev('resumed'), ev('submitted', { itemCode: 'HSG-002' }), ev('accepted', { itemCode: 'HSG-009' })])).toBe('HSG-002')
+    expect(itemCodeOf([ev('resumed')])).toBeUndefined()
   })
 })

@@ -3,6 +3,7 @@
  * (事项), a rule switched off for one department. settingsFor resolves the settings
  * in force for one case; it runs for every event, so it is memoized.
  */
+import type { TimedEvent } from '../common/contract/index.ts'
 import type { RuleOverride, RuleSettings } from './settings.ts'
 
 /** SettingsPatch is what an override changes: everything but its `match`. */
@@ -12,6 +13,15 @@ export type SettingsPatch = Omit<RuleOverride, 'match'>
 export interface CaseMatch {
   itemCode?: string
   dept: string
+}
+
+/** itemCodeOf finds the approval item a case is about, for per-item overrides: the first event that names one. */
+export function itemCodeOf(events: readonly TimedEvent[]): string | undefined {
+  for (const e of events) {
+    const code = e.ev.attrs?.itemCode
+    if (typeof code === 'string') return code
+  }
+  return undefined
 }
 
 /** Item codes × departments of a city number in the thousands; past this the cache starts over rather than grow. */

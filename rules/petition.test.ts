@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { defaultContext } from './context.ts'
-import { petitionRules } from './petition.ts'
+import { petitionAcceptDue, petitionReplyDue, petitionRules } from './petition.ts'
 import { sorted, te } from './testEvents.ts'
 
 const ctx = defaultContext()
@@ -44,5 +44,22 @@ describe('petition rules', () => {
   it('unsatisfied evaluation', () => {
     expect(rules(P('evaluated', '2026-09-02T09:00:00+08:00', { satisfied: false }))).toEqual(['petition.unsatisfied@2026-09-02T09:00:00+08:00'])
     expect(rules(P('evaluated', '2026-09-02T09:00:00+08:00', { satisfied: true }))).toEqual([])
+  })
+})
+
+describe('petition deadlines', () => {
+  const fmt = (t: number | null) => (t === null ? null : ctx.zone.format(t))
+  const acc = P('accepted', '2026-08-10T09:00:00+08:00')
+
+  it('petitionAcceptDue is 15 calendar days after registered, where accept_overdue fires', () => {
+    expect(fmt(petitionAcceptDue(sorted([reg]), ctx))).toBe('2026-08-28T00:00:00+08:00')
+    expect(petitionAcceptDue(sorted([acc]), ctx)).toBeNull()
+  })
+
+  it('petitionReplyDue is 60 days plus the extensions that came in time, where reply_overdue fires', () => {
+    expect(fmt(petitionReplyDue(sorted([acc]), ctx))).toBe('2026-10-10T00:00:00+08:00')
+    expect(fmt(petitionReplyDue(sorted([acc, P('extended', '2026-10-07T09:00:00+08:00', { days: 10 })]), ctx))).toBe('2026-10-20T00:00:00+08:00')
+    expect(fmt(petitionReplyDue(sorted([acc, P('extended', '2026-10-10T00:00:00+08:00', { days: 10 })]), ctx))).toBe('2026-10-10T00:00:00+08:00')
+    expect(petitionReplyDue(sorted([reg]), ctx)).toBeNull()
   })
 })

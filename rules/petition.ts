@@ -20,18 +20,42 @@ export const petition: KindRules = {
 /** petitionRules derives every single-case card of one petition. */
 export const petitionRules = allRules(petition)
 
+/** petitionAcceptDue gives the instant a registered petition is late to be accepted (petition.accept_overdue fires here), or null when none is registered. */
+export function petitionAcceptDue(events: readonly TimedEvent[], ctx: RuleContext): number | null {
+  const registered = firstOf(events, 'registered')
+  return registered ? acceptDue(registered, ctx) : null
+}
+
+/**
+ * petitionReplyDue gives the instant an accepted petition's reply falls due, extensions
+ * applied as the cards apply them (petition.reply_overdue fires here), or null when the
+ * petition was not accepted.
+ */
+export function petitionReplyDue(events: readonly TimedEvent[], ctx: RuleContext): number | null {
+  const accepted = firstOf(events, 'accepted')
+  return accepted ? (extendedDeadline(events, replyClock(accepted), ctx.settings.petition.replyDays, 0, ctx)?.at ?? null) : null
+}
+
+function acceptDue(registered: TimedEvent, ctx: RuleContext): number | null {
+  return instantAfter({ start: registered.t, dayType: 'calendar' }, ctx.settings.petition.acceptDays, ctx)
+}
+
+function replyClock(accepted: TimedEvent): ClockSpec {
+  return { start: accepted.t, dayType: 'calendar' }
+}
+
 function deadlines(events: readonly TimedEvent[], ctx: RuleContext, out: Candidate[]): void {
   const s = ctx.settings.petition
   const registered = firstOf(events, 'registered')
   if (registered) {
-    const x = instantAfter({ start: registered.t, dayType: 'calendar' }, s.acceptDays, ctx)
+    const x = acceptDue(registered, ctx)
     if (x !== null && !anyBefore(events, ANSWERS, x)) {
       out.push({ rule: 'petition.accept_overdue', level: 'red', at: x, causes: [registered.ev.id] })
     }
   }
   const accepted = firstOf(events, 'accepted')
   if (accepted) {
-    const spec: ClockSpec = { start: accepted.t, dayType: 'calendar' }
+    const spec = replyClock(accepted)
     const soon = extendedDeadline(events, spec, s.replyDays, s.dueSoonMarginDays, ctx)
     if (soon && !anyBefore(events, REPLIES, soon.at)) {
       out.push({ rule: 'petition.reply_due_soon', level: 'yellow', at: soon.at, causes: [accepted.ev.id, ...soon.causes] })

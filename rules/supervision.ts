@@ -15,11 +15,16 @@ export const supervision: KindRules = {
 /** supervisionRules derives every card of one supervised task. */
 export const supervisionRules = allRules(supervision)
 
+/** supervisionDue gives the `dueAt` in force for a task (supervision.overdue fires there), or null when it was never assigned one. */
+export function supervisionDue(events: readonly TimedEvent[]): number | null {
+  return dueInForce(events)?.due ?? null
+}
+
 /**
- * overdue: a task passes `dueAt` without `completed`. A later `assigned` that
- * arrives before the due time in force resets the due time (re-assignment).
+ * dueInForce reads a task's due time and the `assigned` that set it. A later `assigned`
+ * that arrives before the due time in force resets the due time (re-assignment).
  */
-function overdue(events: readonly TimedEvent[], _ctx: RuleContext, out: Candidate[]): void {
+function dueInForce(events: readonly TimedEvent[]): { due: number; cause: string } | null {
   let due: number | null = null
   let cause: string | null = null
   for (const e of events) {
@@ -30,6 +35,12 @@ function overdue(events: readonly TimedEvent[], _ctx: RuleContext, out: Candidat
     due = t
     cause = e.ev.id
   }
-  if (due === null || cause === null || anyBefore(events, DONE, due)) return
-  out.push({ rule: 'supervision.overdue', level: 'red', at: due, causes: [cause] })
+  return due === null || cause === null ? null : { due, cause }
+}
+
+/** overdue: a task passes the `dueAt` in force without `completed`. */
+function overdue(events: readonly TimedEvent[], _ctx: RuleContext, out: Candidate[]): void {
+  const d = dueInForce(events)
+  if (!d || anyBefore(events, DONE, d.due)) return
+  out.push({ rule: 'supervision.overdue', level: 'red', at: d.due, causes: [d.cause] })
 }

@@ -1,8 +1,8 @@
 /** `jiancha replay FILE --until T`: the rules over a file of events, in event time, no server (contract §5). */
-import { createReadStream, statSync } from 'node:fs'
-import { defaultContext, inEventTime, LineParser, runSorted, toLine, Utf8Text } from '../../rules/index.ts'
+import { defaultContext, inEventTime, runSorted, toLine } from '../../rules/index.ts'
 import { DEFAULT_ZONE, parseInstant } from '../../common/time/index.ts'
 import type { Command } from '../command.ts'
+import { readEventFile } from './eventFile.ts'
 
 export const replayCommand: Command = {
   summary: 'run the rules over a JSON Lines file of events and print every alert',
@@ -27,14 +27,7 @@ export const replayCommand: Command = {
       onUncovered: (y) => process.stderr.write(`replay: warning: the calendar has no official schedule for ${y}; counting Monday–Friday for it\n`),
     })
     const t0 = performance.now()
-    if (file !== '-') {
-      try {
-        if (!statSync(file).isFile()) throw new Error('not a file')
-      } catch (e) {
-        throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
-      }
-    }
-    const { events, errors } = await readEvents(file)
+    const { events, errors } = await readEventFile(file)
     const t1 = performance.now()
     const sorted = inEventTime(events, until)
     const t2 = performance.now()
@@ -54,22 +47,4 @@ export const replayCommand: Command = {
     }
     return errors.length ? 1 : 0
   },
-}
-
-/**
- * readEvents parses the file ("-": stdin) as it is read, so the raw text is never held
- * in memory whole. Like readline, which read it before, it decodes UTF-8 as StringDecoder
- * does and drops an incomplete character at the very end.
- */
-async function readEvents(file: string): Promise<LineParser> {
-  const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 })
-  const parser = new LineParser()
-  const text = new Utf8Text()
-  try {
-    for await (const chunk of input) parser.write(text.decode(chunk as Buffer))
-  } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`)
-  }
-  parser.end()
-  return parser
 }
