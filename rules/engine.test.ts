@@ -134,4 +134,15 @@ describe('RuleEngine', () => {
     const fires = e.ingest(reg('P-2', '12')).filter((f) => f.alert.rule === 'petition.repeat')
     expect(fires.map((f) => f.alert.caseId)).toEqual(['P-3'])
   })
+
+  it('raises the repeat of a registration reloaded before the ones that make it three (a restart loads them in any order)', () => {
+    // Found by the fault suite: after kill -9 the worker reloaded P-3, then P-1, then P-2;
+    // P-2's load made P-3 a repeat but left it unscheduled, and the card never fired.
+    const e = new RuleEngine(ctx)
+    const reg = (id: string, day: string) => te('petition', 'registered', id, `2026-08-${day}T09:00:00+08:00`, { petitionerId: 'p-1', subject: 's' }, `r-${id}`)
+    const replied = (id: string, day: string) => te('petition', 'replied', id, `2026-08-${day}T10:00:00+08:00`, undefined, `x-${id}`)
+    const fires = [...e.load([reg('P-3', '20'), replied('P-3', '21')], []), ...e.load([reg('P-1', '03')], []), ...e.load([reg('P-2', '12')], [])]
+    fires.push(...e.advance(at('2026-09-30T00:00:00+08:00')))
+    expect(fires.filter((f) => f.alert.rule === 'petition.repeat').map((f) => f.alert.caseId)).toEqual(['P-3'])
+  })
 })

@@ -247,7 +247,11 @@ export class RuleEngine {
       if (te.ev.kind === 'petition' && te.ev.type === 'registered') {
         for (const reg of this.petitioners.add(caseKey(c.kind, c.caseId), te)) {
           const other = this.byKind.petition.get(reg.event.ev.caseId)
-          if (other) other.repeat = this.petitioners.repeatOf(reg)
+          if (!other) continue
+          other.repeat = this.petitioners.repeatOf(reg)
+          // Another case loaded before this one may become a repeat only now: schedule it
+          // too, or its card would wait for an event of its own that may never come.
+          if (other !== c) this.settle(other, out)
         }
       }
     }

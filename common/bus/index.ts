@@ -4,5 +4,5 @@
 export { Bus, type ConsumerState, type Delivery, NotConnectedError, PayloadTooLargeError, type PublishOptions, type PublishResult } from './bus.ts'
 export { DEAD_HEADERS, RECEIVED_HEADER } from './headers.ts'
 export { DEAD_STREAM, EVENTS_STREAM } from './streams.ts'
-export { type NatsServer, startNatsServer } from './natsServer.ts'
+export { findNatsServer, type NatsServer, startNatsServer } from './natsServer.ts'
 export { alertSubject, deadSubject, eventSubject } from './subjects.ts'
