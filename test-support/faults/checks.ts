@@ -7,28 +7,60 @@ import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
-import type pg from 'pg'
+import pg from 'pg'
+import type { Bus } from '../../common/bus/index.ts'
 import type { CaseEvent } from '../../common/contract/index.ts'
 
 const BIN = fileURLToPath(new URL('../../bin/jiancha.js', import.meta.url))
 
-/** waitSettled waits until all `n` events are stored and the cards and the outbox have stopped moving. */
-export async function waitSettled(db: pg.Client, n: number, timeoutMs = 180_000): Promise<void> {
+/** Probe reads the platform's state: the database by URL (a new connection each time, so a restarted server is fine) and the consumers' backlogs. */
+export interface Probe {
+  query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>
+  /** backlog is what the durable consumers still have to finish: undelivered and unacked */
+  backlog(): Promise<number>
+}
+
+/** probeOf opens what waitSettled and check read through. */
+export function probeOf(url: string, bus: Pick<Bus, 'backlog'>): Probe {
+  return {
+    async query(sql, params) {
+      const c = new pg.Client({ connectionString: url })
+      c.on('error', () => {})
+      await c.connect()
+      try {
+        return await c.query(sql, params)
+      } finally {
+        await c.end().catch(() => {})
+      }
+    },
+    async backlog() {
+      return (await bus.backlog('JIANCHA_EVENTS', 'rules')) + (await bus.backlog('JIANCHA_ALERTS', 'alerts'))
+    },
+  }
+}
+
+/**
+ * waitSettled waits until all `n` events are stored, both consumers have nothing left
+ * (a message a killed process held comes back only after its ack wait), and the cards
+ * and the outbox have stopped moving.
+ */
+export async function waitSettled(p: Probe, n: number, timeoutMs = 240_000): Promise<void> {
   const end = Date.now() + timeoutMs
   let last = ''
   let sameSince = Date.now()
   for (;;) {
-    const r = await db.query<{ events: number; alerts: number; outbox: number; pending: number }>(
+    const r = await p.query<{ events: number; alerts: number; outbox: number; pending: number }>(
       `SELECT (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM alerts) AS alerts,
               (SELECT count(*)::int FROM sms_outbox) AS outbox, (SELECT count(*)::int FROM sms_outbox WHERE status IN ('pending', 'sending')) AS pending`,
     ).catch(() => null)
-    const now = r ? JSON.stringify(r.rows[0]) : 'down'
+    const backlog = await p.backlog().catch(() => -1)
+    const now = r ? JSON.stringify({ ...r.rows[0], backlog }) : 'database down'
     if (now !== last) {
       last = now
       sameSince = Date.now()
     }
     const row = r?.rows[0]
-    if (row && row.events === n && row.pending === 0 && Date.now() - sameSince > 4000) return
+    if (row && row.events === n && row.pending === 0 && backlog === 0 && Date.now() - sameSince > 4000) return
     if (Date.now() > end) throw new Error(`not settled after ${timeoutMs} ms: ${now} (want ${n} events)`)
     await new Promise((res) => setTimeout(res, 500))
   }
@@ -59,7 +91,7 @@ export interface Verdict {
  * compared for instants before `until` (a deadline later than that is not due yet on
  * either side), case cards only (数据中断 and the calendar's are the platform's).
  */
-export async function check(db: pg.Client, events: readonly CaseEvent[], replayed: Map<string, number>, until: number, smsSent: ReadonlyArray<{ to: string; body: string }>): Promise<Verdict> {
+export async function check(db: Probe, events: readonly CaseEvent[], replayed: Map<string, number>, until: number, smsSent: ReadonlyArray<{ to: string; body: string }>): Promise<Verdict> {
   const problems: string[] = []
   const stored = await db.query<{ n: number; distinct: number }>('SELECT count(*)::int AS n, count(DISTINCT (source, id))::int AS distinct FROM events')
   const s = stored.rows[0]!

@@ -10,11 +10,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeTwilio, type FakeTwilio } from '../../demo/index.ts'
 import type { CaseEvent } from '../../common/contract/index.ts'
-import { check, replayCards, waitSettled } from './checks.ts'
+import { check, probeOf, replayCards, waitSettled, type Probe } from './checks.ts'
+import { Bus } from '../../common/bus/index.ts'
 import { startComponent, type Component } from './components.ts'
 import { faultEvents, sendAll } from './load.ts'
 import { freePort, startKillableNats, startPrivatePostgres, type KillableNats, type PrivatePostgres } from './services.ts'
@@ -25,7 +25,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 interface Rig {
   dir: string
-  db: pg.Client
+  db: Probe
   nats: KillableNats
   twilio: FakeTwilio
   collector: Component
@@ -59,9 +59,8 @@ describe('the pipeline under faults', () => {
     const collector = await startComponent('collector', env, join(dir, 'collector.log'))
     const rules = await startComponent('rules', env, join(dir, 'rules.log'))
     const alerts = await startComponent('alerts', env, join(dir, 'alerts.log'))
-    const db = new pg.Client({ connectionString: url })
-    await db.connect()
-    db.on('error', () => {}) // PostgreSQL stops on purpose in one scenario
+    const bus = await Bus.connect({ url: nats.url, name: 'fault-probe', log: () => {} })
+    const db = probeOf(url, bus)
     for (const [i, dept] of ['market', 'housing', 'tax', 'health'].entries()) {
       await db.query(`INSERT INTO contacts (dept, role, name, phone) VALUES ($1, 'duty', $2, $3) ON CONFLICT DO NOTHING`, [dept, `值班${i}`, `+8613800000${100 + i}`])
     }
@@ -70,7 +69,7 @@ describe('the pipeline under faults', () => {
       dir, db, nats, twilio, collector, rules, alerts, collectorUrl: `http://127.0.0.1:${port}`, events,
       async stop() {
         for (const c of [collector, rules, alerts]) await c.stop().catch(() => {})
-        await db.end().catch(() => {})
+        await bus.close().catch(() => {})
         await twilio.close()
         await nats.dispose()
       },
