@@ -1,2 +1,3 @@
 /** The benchmarks (npm run bench:…): jiancha bench runs them from here. */
 export { benchRules } from './rules.ts'
+export { benchSms, type BenchSmsOptions } from './sms.ts'

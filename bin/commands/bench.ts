@@ -1,16 +1,40 @@
-/** `jiancha bench rules`: speed and memory of the rules engine (see bench/rules.ts). */
+/** `jiancha bench rules|sms`: speed and memory of the rules engine (bench/rules.ts), the SMS outbox's rate (bench/sms.ts). */
 import type { Command } from '../command.ts'
 
 export const benchCommand: Command = {
-  summary: 'measure speed and memory (bench rules)',
-  usage: 'jiancha bench rules [--events 1000000] [--cases 200000]',
+  summary: 'measure speed and memory (bench rules, bench sms)',
+  usage: 'jiancha bench rules [--events 1000000] [--cases 200000] | jiancha bench sms [--messages 5000] [--concurrency 8] [--batch 64] [--latency-ms 0]',
   options: {
-    events: { type: 'string', help: 'number of synthetic events (default 1000000)' },
-    cases: { type: 'string', help: 'number of cases they belong to (default 200000)' },
+    events: { type: 'string', help: 'rules: number of synthetic events (default 1000000)' },
+    cases: { type: 'string', help: 'rules: number of cases they belong to (default 200000)' },
+    messages: { type: 'string', help: 'sms: messages to enqueue and send (default 5000)' },
+    concurrency: { type: 'string', help: 'sms: requests in flight, for the sender and the raw POSTs alike (default 8)' },
+    batch: { type: 'string', help: 'sms: rows the sender claims at a time (default 64)' },
+    'latency-ms': { type: 'string', help: 'sms: how long the fake Twilio takes to answer each request (default 0)' },
   },
   async run(values, positionals) {
-    if (positionals[0] !== 'rules') throw new Error('usage: jiancha bench rules')
-    const { benchRules } = await import('../../bench/index.ts')
-    return benchRules({ events: Number(values.events ?? 1_000_000), cases: Number(values.cases ?? 200_000) })
+    const which = positionals[0]
+    if (which === 'rules') {
+      const { benchRules } = await import('../../bench/index.ts')
+      return benchRules({ events: count(values.events, 1_000_000, 'events'), cases: count(values.cases, 200_000, 'cases') })
+    }
+    if (which === 'sms') {
+      const { benchSms } = await import('../../bench/index.ts')
+      return benchSms({
+        messages: count(values.messages, 5000, 'messages'),
+        concurrency: count(values.concurrency, 8, 'concurrency'),
+        batch: count(values.batch, 64, 'batch'),
+        latencyMs: count(values['latency-ms'], 0, 'latency-ms', 0),
+      })
+    }
+    throw new Error('usage: jiancha bench rules | jiancha bench sms')
   },
+}
+
+/** count reads a whole-number option, naming it when it is not one. */
+function count(v: unknown, fallback: number, name: string, min = 1): number {
+  if (v === undefined) return fallback
+  const n = Number(v)
+  if (!Number.isSafeInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`)
+  return n
 }
