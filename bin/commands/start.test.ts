@@ -26,7 +26,7 @@ interface Run {
 function start(port: number): Run {
   let out = ''
   const child = spawn('node', [`${root}bin/jiancha.js`, 'start', '--port', String(port)], {
-    env: { ...process.env, JIANCHA_DATA_DIR: dataDir, COLLECTOR_PORT: String(port + 1), SIM_SPEED: '86400', LOG_LEVEL: 'info' },
+    env: { ...process.env, JIANCHA_DATA_DIR: dataDir, COLLECTOR_PORT: String(port + 1), ALERTS_PORT: String(port + 2), SIM_SPEED: '86400', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()))
@@ -69,7 +69,7 @@ async function wallCards(url: string, cookie: string): Promise<number> {
 }
 
 describe('jiancha start', () => {
-  const port = 18000 + Math.floor(Math.random() * 1000) * 2
+  const port = 18000 + Math.floor(Math.random() * 1000) * 3
   const url = `http://127.0.0.1:${port}`
   let run: Run | undefined
 

@@ -89,6 +89,11 @@ export class Bus {
     }
   }
 
+  /** connected tells whether the connection is up now (false while reconnecting, and once closed). */
+  get connected(): boolean {
+    return !this.nc.isClosed() && this.gate.isConnected()
+  }
+
   /** maxPayload is the largest message the server takes, in bytes (1 MiB unless the server says otherwise). */
   get maxPayload(): number {
     return this.nc.info?.max_payload ?? 1024 * 1024
