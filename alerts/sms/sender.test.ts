@@ -5,7 +5,7 @@ import { startFakeTwilio, type FakeTwilio, type FakeTwilioOptions } from '../../
 import { enqueue, failedMessages, outboxMessages } from './outbox.ts'
 import { verifyAudit } from '../../common/audit/index.ts'
 import { backoff, SEND_BUDGET_MS, startSmsSender, type SmsSender, type SmsSenderOptions } from './sender.ts'
-import { ManualClock, memoryLog } from './testdata/support.ts'
+import { flakyDb, ManualClock, memoryLog } from './testdata/support.ts'
 import { createTwilioClient } from './twilioClient.ts'
 import { twilioGateway } from './twilioGateway.ts'
 
@@ -22,17 +22,6 @@ function overlap(reqs: { at: number; answeredAt?: number }[]): number {
   return most
 }
 
-/** flaky is the database, unreachable while down() says so: every query and transaction fails as a lost connection does. */
-function flaky(db: Db, down: () => boolean, calls: { n: number }): Db {
-  const lost = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'))
-  return {
-    backend: db.backend,
-    timescale: db.timescale,
-    query: (sql, params) => (calls.n++, down() ? lost() : db.query(sql, params)),
-    transaction: (fn) => (calls.n++, down() ? lost() : db.transaction(fn)),
-    close: () => db.close(),
-  }
-}
 
 describe('backoff', () => {
   it('doubles from the base up to the cap', () => {
@@ -285,7 +274,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
     const calls = { n: 0 }
     const client = createTwilioClient({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url, timeoutMs: 300 })
     const errors: Error[] = []
-    sender = startSmsSender({ db: flaky(db, () => down, calls), gateway: twilioGateway(client, { from: FROM }), clock, log, pollMs: 50, onError: (e) => errors.push(e) })
+    sender = startSmsSender({ db: flakyDb(db, () => down, calls), gateway: twilioGateway(client, { from: FROM }), clock, log, pollMs: 50, onError: (e) => errors.push(e) })
     await new Promise((r) => setTimeout(r, 1500))
     // 50 ms polls would be 30 tries; doubling waits (100, 200, 400, 800 ms) make about five
     expect(calls.n).toBeGreaterThanOrEqual(2)
