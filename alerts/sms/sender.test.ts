@@ -269,6 +269,20 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
     expect((await outboxMessages(db)).map((r) => [r.status, r.attempts])).toEqual(Array(4).fill(['sent', 1]))
   })
 
+  it('leaves a batch that only failed for the next poll, even on a clock that races ahead', async () => {
+    const down = await otherFake({})
+    down.failNext(100, 500)
+    await many(3)
+    // A demo clock: every retry is already due when asked again.
+    let t = clock.now()
+    const racing = { now: () => (t += 3_600_000) }
+    const client = createTwilioClient({ accountSid: down.accountSid, authToken: down.authToken, baseUrl: down.url, timeoutMs: 300 })
+    sender = startSmsSender({ db, gateway: twilioGateway(client, { from: FROM }), clock: racing, log, pollMs: 3_600_000, batch: 3 })
+    await sender.tick()
+    expect(down.requests.map((r) => r.status)).toEqual([500, 500, 500])
+    expect((await outboxMessages(db)).map((r) => [r.status, r.attempts])).toEqual(Array(3).fill(['sending', 1]))
+  })
+
   it('survives losing the database: logs, backs off instead of hammering it, and resumes', async () => {
     let down = true
     const calls = { n: 0 }

@@ -127,8 +127,10 @@ async function drain(opts: SmsSenderOptions, state: SenderState): Promise<number
     const rows = await claimDue(opts.db, new Date(now), new Date(now + (opts.leaseMs ?? 60_000)), batch)
     if (!rows.length) break
     n += rows.length
-    await sendBatch(opts, state, rows)
-    if (rows.length < batch) break
+    const settled = await sendBatch(opts, state, rows)
+    // A batch that only failed waits for the next poll: the provider (or the network) is
+    // down, and on a fast demo clock the retries would be due again at once.
+    if (rows.length < batch || settled === 0) break
   }
   return n
 }
@@ -137,12 +139,13 @@ async function drain(opts: SmsSenderOptions, state: SenderState): Promise<number
  * sendBatch attempts the claimed rows with at most `concurrency` requests in flight and
  * records the results as they come, whatever has finished in one transaction. If
  * recording fails, nothing more is sent: the rows stay `sending` and are looked up
- * when their lease ends.
+ * when their lease ends. Returns how many rows it settled (sent or failed for good).
  */
-async function sendBatch(opts: SmsSenderOptions, state: SenderState, rows: Claimed[]): Promise<void> {
+async function sendBatch(opts: SmsSenderOptions, state: SenderState, rows: Claimed[]): Promise<number> {
   const claimedAt = Date.now()
   const leaseMs = opts.leaseMs ?? 60_000
   const recorder = new Recorder(opts)
+  let settled = 0
   let next = 0
   const worker = async () => {
     for (;;) {
@@ -156,11 +159,14 @@ async function sendBatch(opts: SmsSenderOptions, state: SenderState, rows: Claim
         recorder.add(row, { id: row.id, result: 'released', was: row.was })
         continue
       }
-      recorder.add(row, ...(await attempt(opts, state, row)))
+      const [result, audit] = await attempt(opts, state, row)
+      if (result.result === 'sent' || result.result === 'failed') settled++
+      recorder.add(row, result, audit)
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 8, rows.length)) }, worker))
   await recorder.done()
+  return settled
 }
 
 /** attempt makes one try at a claimed row and says what became of it, with the audit row that goes with it. */
