@@ -11,7 +11,13 @@ const events: CaseEvent[] = [
     attrs: { title: '老旧小区改造', dueAt: '2026-12-15T18:00:00+08:00' },
   },
   { id: 'flag-e2', source: 'hall', kind: 'supervision', type: 'progress', caseId: 'S-FLAG-1', dept: 'transport', at: '2026-10-19T09:00:00+08:00', attrs: { percent: 5 } },
+  {
+    id: 'flag-e3', source: 'hall', kind: 'supervision', type: 'assigned', caseId: 'S-FLAG-2', dept: 'transport', at: '2026-10-12T09:00:00+08:00',
+    attrs: { title: '背街小巷整治', dueAt: '2026-12-15T18:00:00+08:00' },
+  },
 ]
+// The hardest reason the validator passes: 500 characters, astral ones, quotes, a backslash, controls other than NUL.
+const HARD_REASON = `"整改"\\😀\n\t\u0001\u2028${'😀久'.repeat(244)}末尾`
 const KEY = 'inspection.flag:yellow:supervision:S-FLAG-1'
 
 describe.each(openTestDbs())('inspection.flag on $name', (backend) => {
@@ -37,8 +43,8 @@ describe.each(openTestDbs())('inspection.flag on $name', (backend) => {
     db = await backend.open()
     nats = await startTestServer('flag')
     platform = await startTestPlatform(db, nats, clock)
-    expect((await post(platform, events)).json).toMatchObject({ accepted: 2 })
-    await waitFor(async () => (await db.query("SELECT id FROM events WHERE case_id = 'S-FLAG-1'")).rows.length === 2, 'case events stored')
+    expect((await post(platform, events)).json).toMatchObject({ accepted: 3 })
+    await waitFor(async () => (await db.query("SELECT id FROM events WHERE case_id LIKE 'S-FLAG-%'")).rows.length === 3, 'case events stored')
   })
 
   afterAll(async () => {
@@ -85,9 +91,40 @@ describe.each(openTestDbs())('inspection.flag on $name', (backend) => {
     }
   })
 
+  it('refuses a NUL in the reason with 400, publishing nothing that the alert service could not store', async () => {
+    // Before, this answered 201 and the card was retried by the alert service for ever, never stored.
+    const r = await flag({ kind: 'supervision', caseId: 'S-FLAG-2', reason: '督办事项\u0000进度滞后', level: 'red' })
+    expect(r).toEqual({ status: 400, json: { error: 'reason contains a NUL character (U+0000)', field: 'reason' } })
+    const lone = await fetch(`${platform.dashboardUrl}/api/v1/flags`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INSPECTOR_TOKEN}` },
+      body: '{"kind":"supervision","caseId":"S-FLAG-2","reason":"督办事项进度滞后\\udc00","level":"red"}',
+    })
+    expect([lone.status, ((await lone.json()) as { field: string }).field]).toEqual([400, 'reason'])
+    expect((await flag({ kind: 'supervision', caseId: 'S-FLAG-2\u0007', reason: '督办事项进度滞后' })).json).toMatchObject({ field: 'caseId' })
+  })
+
+  it('stores what it accepts, however odd the text, and leaves nothing behind on the alerts stream', async () => {
+    expect([...HARD_REASON.trim()]).toHaveLength(500)
+    const r = await flag({ kind: 'supervision', caseId: 'S-FLAG-2', reason: HARD_REASON, level: 'red' })
+    expect(r).toEqual({ status: 201, json: { status: 'flagged', key: 'inspection.flag:red:supervision:S-FLAG-2' } })
+    await waitFor(async () => (await flagRows()).rows.some((x) => x.key === r.json.key), 'the odd flag stored')
+    const row = (await flagRows()).rows.find((x) => x.key === r.json.key)!
+    expect(row.note).toEqual({ reason: HARD_REASON.trim(), by: INSPECTOR })
+    // every card published was stored and acked: no poison waits on the stream
+    await waitFor(async () => (await platform.infra.bus.backlog('JIANCHA_ALERTS', 'alerts')) === 0, 'the alerts stream drained')
+  })
+
+  it('answers 400, not 500, to a flag nested 30 000 levels', async () => {
+    const deep = `{"kind":${'['.repeat(30_000)}${']'.repeat(30_000)},"caseId":"S-FLAG-1","reason":"督办事项进度滞后"}`
+    const res = await fetch(`${platform.dashboardUrl}/api/v1/flags`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INSPECTOR_TOKEN}` }, body: deep,
+    })
+    expect([res.status, await res.json()]).toEqual([400, { error: 'the body is nested deeper than 32 levels', field: '(body)' }])
+  })
+
   it('answers 400 naming the bad level', async () => {
     const r = await flag({ kind: 'supervision', caseId: 'S-FLAG-1', reason: '督办事项进度滞后', level: 'orange' })
     expect(r).toEqual({ status: 400, json: { error: 'level must be yellow or red, got "orange"', field: 'level' } })
-    expect((await flagRows()).rows).toHaveLength(1)
+    expect((await flagRows()).rows.filter((x) => x.key.includes('S-FLAG-1'))).toHaveLength(1)
   })
 })

@@ -66,6 +66,19 @@ describe('validateFlag', () => {
     expect(fieldOf({ ...ok, level: null }).field).toBe('level')
   })
 
+  it('refuses what the database could not store, and control characters in the case id', () => {
+    expect(fieldOf({ ...ok, reason: '督办事项\u0000滞后' })).toEqual({ field: 'reason', message: 'reason contains a NUL character (U+0000)' })
+    expect(fieldOf({ ...ok, reason: '督办事项滞后\ud800' })).toMatchObject({ field: 'reason', message: expect.stringContaining('unpaired surrogate (U+D800)') })
+    for (const caseId of ['P-0001\u0000', 'P-\n0001', 'P-0001\u007f', 'P-\u202e0001', 'P-\udfff']) {
+      expect(fieldOf({ ...ok, caseId }), JSON.stringify(caseId)).toMatchObject({ field: 'caseId', message: expect.stringContaining('control or bidirectional-override') })
+    }
+  })
+
+  it('passes text the database takes: astral characters, newlines and controls in the reason', () => {
+    const reason = '群众反映😀久拖不办\n第二行\t\u0001 "引号" \\'
+    expect(validateFlag({ ...ok, caseId: 'P-0001/群众·甲', reason }).reason).toBe(reason)
+  })
+
   it('accepts the longest case id and reason', () => {
     expect(() => validateFlag({ ...ok, caseId: 'x'.repeat(200), reason: '久'.repeat(500), level: 'red' })).not.toThrow()
   })

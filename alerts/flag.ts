@@ -4,7 +4,8 @@
  * alert service stores it once and announces it live. The rules engine never
  * withdraws it: no later event disproves an inspector's judgement.
  */
-import { alertKey, type CardMessage, type Kind, KINDS, type Level } from '../common/contract/index.ts'
+import { alertKey, type CardMessage, isPlainText, type Kind, KINDS, type Level } from '../common/contract/index.ts'
+import { textProblem } from '../common/http/index.ts'
 import { alertSubject, type Bus } from '../common/bus/index.ts'
 import type { Clock } from '../common/time/index.ts'
 import type { Queryable } from '../common/db/index.ts'
@@ -94,7 +95,12 @@ export function flagCard(input: {
   }
 }
 
-/** validateFlag checks a request and returns it cleaned (reason trimmed, level defaulted), or throws FlagError. */
+/**
+ * validateFlag checks a request and returns it cleaned (reason trimmed, level defaulted),
+ * or throws FlagError. What it passes is stored as it is: the card goes on the alerts
+ * stream after the 201, so anything the database would refuse there (a NUL, an unpaired
+ * surrogate) must be refused here, not retried by the alert service for ever.
+ */
 export function validateFlag(req: FlagRequest): FlagInput {
   const { kind, caseId, reason, level = 'yellow', inspector } = req
   if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) {
@@ -102,7 +108,13 @@ export function validateFlag(req: FlagRequest): FlagInput {
   }
   if (typeof caseId !== 'string' || !caseId.trim()) throw new FlagError('caseId', `caseId must be a non-empty string, got ${show(caseId)}`)
   if (caseId.length > MAX_CASE_ID) throw new FlagError('caseId', `caseId must be at most ${MAX_CASE_ID} characters, got ${caseId.length}`)
+  // The contract's rule for case ids: a case with anything else in its id cannot have reached us.
+  if (!isPlainText(caseId) || textProblem(caseId)) {
+    throw new FlagError('caseId', `caseId must not contain control or bidirectional-override characters, got ${show(caseId)}`)
+  }
   if (typeof reason !== 'string') throw new FlagError('reason', `reason must be a string of ${MIN_REASON} to ${MAX_REASON} characters, got ${show(reason)}`)
+  const unstorable = textProblem(reason)
+  if (unstorable) throw new FlagError('reason', `reason ${unstorable}`)
   const text = reason.trim()
   const n = [...text].length // characters, not UTF-16 units: 超期未办 is four
   if (n < MIN_REASON || n > MAX_REASON) {

@@ -36,7 +36,7 @@ describe.each(openTestDbs())('quiet hours and grouping on $name', (backend) => {
     await upsertContact(db, { dept: 'tax', role: 'head', name: '局长', phone: HEAD })
     const cfg = loadConfig({
       env: {},
-      overrides: { natsUrl: nats.url, collectorPort: 0, tickMs: 50, settleMs: 100, sources: [{ name: 'hall', token: TOKEN }], smsProvider: 'fake', twilioBaseUrl: twilio.url, logLevel: 'warn' },
+      overrides: { natsUrl: nats.url, collectorPort: 0, alertsPort: 0, tickMs: 50, settleMs: 100, sources: [{ name: 'hall', token: TOKEN }], smsProvider: 'fake', twilioBaseUrl: twilio.url, logLevel: 'warn' },
     })
     platform = await startPlatform(cfg, new Set(['collector', 'rules', 'alerts']), logger('test'), { db, clock })
   })
@@ -84,7 +84,7 @@ describe.each(openTestDbs())('the SMS loop on $name', (backend) => {
     const cfg = loadConfig({
       env: {},
       overrides: {
-        natsUrl: nats.url, collectorPort: 0, tickMs: 50, settleMs: 100, sources: [{ name: 'hall', token: TOKEN }],
+        natsUrl: nats.url, collectorPort: 0, alertsPort: 0, tickMs: 50, settleMs: 100, sources: [{ name: 'hall', token: TOKEN }],
         smsProvider: 'fake', twilioBaseUrl: twilio.url, logLevel: 'warn',
       },
     })
@@ -114,12 +114,13 @@ describe.each(openTestDbs())('the SMS loop on $name', (backend) => {
     const text = twilio.messages[0]!
     expect(text.body).toMatch(/^【电子监察】红牌：.*程序异常.*确认 [A-Z2-9]{4,6}/)
     expect(text.body).not.toMatch(/\+?86?1[3-9]\d{9}/)
-    expect(text.statusCallback).toContain(`${STATUS_PATH}?outbox=`)
+    // the fake Twilio calls the alerts server back, the address PUBLIC_BASE_URL defaults to for it
+    expect(text.statusCallback).toContain(`${platform.alertsUrl}${STATUS_PATH}?outbox=`)
 
     // Twilio reports delivery, signed; the report is checked and recorded
     expect(await twilio.deliver(text.sid)).toEqual([204, 204])
     await waitFor(async () => (await db.query<{ status: string }>('SELECT status FROM sms_outbox WHERE twilio_sid = $1', [text.sid])).rows[0]?.status === 'delivered', 'delivered')
-    const forged = await fetch(`${platform.collectorUrl}${STATUS_PATH}?outbox=1`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'bad' }, body: 'MessageStatus=failed' })
+    const forged = await fetch(`${platform.alertsUrl}${STATUS_PATH}?outbox=1`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'bad' }, body: 'MessageStatus=failed' })
     expect(forged.status).toBe(403)
     // the wall saw the message go out and arrive, number masked; another department saw nothing
     await waitFor(() => seen.leader.some((m) => m.status === 'delivered' && m.body === text.body), 'delivery on the wall')
@@ -129,11 +130,11 @@ describe.each(openTestDbs())('the SMS loop on $name', (backend) => {
 
     // a stranger cannot acknowledge; the duty contact can, by the code in the text
     const code = /确认 ([A-Z2-9]+)/.exec(text.body)![1]!
-    const stranger = await twilio.sendInbound({ from: '+8613900009999', body: `确认 ${code}`, url: `${platform.collectorUrl}${INBOUND_PATH}` })
+    const stranger = await twilio.sendInbound({ from: '+8613900009999', body: `确认 ${code}`, url: `${platform.alertsUrl}${INBOUND_PATH}` })
     expect(stranger.status).toBe(200)
     const state = async () => (await db.query<{ state: string }>("SELECT state FROM alert_threads WHERE case_id = 'A-9'")).rows[0]?.state
     expect(await state()).toBe('notified')
-    const reply = await twilio.sendInbound({ from: DUTY, body: `确认 ${code}`, url: `${platform.collectorUrl}${INBOUND_PATH}` })
+    const reply = await twilio.sendInbound({ from: DUTY, body: `确认 ${code}`, url: `${platform.alertsUrl}${INBOUND_PATH}` })
     expect(reply.contentType).toMatch(/xml/)
     expect(reply.body).toContain('<Response>')
     expect(await state()).toBe('acknowledged')

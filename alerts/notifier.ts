@@ -56,7 +56,15 @@ export interface Notifier {
   escalation: EscalationHandle
   /** sweep hands over open cards of the last day that no message covers yet (after a restart). */
   sweep(): Promise<number>
+  /** lastError is the latest failure of the pipeline or the sender (the database or Twilio gone), for /healthz; null if none yet. */
+  lastError(): NotifierError | null
   stop(): Promise<void>
+}
+
+/** NotifierError is a failure the notifier logged: when (ISO, wall time) and what. */
+export interface NotifierError {
+  at: string
+  message: string
 }
 
 /** ESCALATION_DEPTS name the contact lists that escalation steps beyond the department reach. */
@@ -74,6 +82,10 @@ export const ESCALATION_LIST_NAMES: Readonly<DeptNames> = {
 /** startNotifier wires the pipeline, the sender, the reply handler and escalation. */
 export function startNotifier(opts: NotifierOptions): Notifier {
   const { db, clock, log } = opts
+  let lastError: NotifierError | null = null
+  const failed = (e: unknown) => {
+    lastError = { at: new Date().toISOString(), message: (e as Error)?.message ?? String(e) }
+  }
   // A wall missing one change is not worth failing a send over.
   const changed = (id: number) => {
     try {
@@ -92,6 +104,7 @@ export function startNotifier(opts: NotifierOptions): Notifier {
     activeSilences: (t) => activeSilences(db, t),
     contacts: (dept) => contactsOf(db, dept),
     deptName: opts.deptName,
+    onError: failed,
     // A single card quotes its thread's code, so the reply acknowledges that thread.
     codeFor: async (ref, keys) => (keys.length === 1 ? ((await threads.threadByAlertKey(keys[0]!))?.shortCode ?? shortCode(ref, 0)) : shortCode(ref, 0)),
     enqueue: async (entry, covers) => {
@@ -109,7 +122,7 @@ export function startNotifier(opts: NotifierOptions): Notifier {
       }
     },
   })
-  const sender = startSmsSender({ db, gateway: opts.sms.gateway, clock, log: log.child('sms'), statusCallbackUrl: opts.sms.statusCallbackUrl, pollMs: opts.tickMs, onChange: changed })
+  const sender = startSmsSender({ db, gateway: opts.sms.gateway, clock, log: log.child('sms'), statusCallbackUrl: opts.sms.statusCallbackUrl, pollMs: opts.tickMs, onChange: changed, onError: failed })
   // Each step records a pending notice with its effect; at the end of each pass the
   // notices become one text per recipient and group (docs/lifecycle.md, Escalation).
   const escalationLog = log.child('escalation')
@@ -120,7 +133,10 @@ export function startNotifier(opts: NotifierOptions): Notifier {
     compose: (now) => composeNotices({ db, lists: ESCALATION_DEPTS, deptName: opts.deptName, log: escalationLog, onQueued: changed }, now),
   })
   const timer = setInterval(() => {
-    dispatcher.tick().catch((e: unknown) => log.error('notification run failed', { error: (e as Error).message }))
+    dispatcher.tick().catch((e: unknown) => {
+      failed(e)
+      log.error('notification run failed', { error: (e as Error).message })
+    })
   }, opts.tickMs ?? 2000)
   timer.unref()
 
@@ -143,12 +159,16 @@ export function startNotifier(opts: NotifierOptions): Notifier {
 
   return {
     push: (card) => {
-      dispatcher.push([card]).catch((e: unknown) => log.error('notification run failed', { key: card.key, error: (e as Error).message }))
+      dispatcher.push([card]).catch((e: unknown) => {
+        failed(e)
+        log.error('notification run failed', { key: card.key, error: (e as Error).message })
+      })
     },
     webhooks,
     threads,
     dispatcher,
     escalation,
+    lastError: () => lastError,
     async sweep() {
       const cards = await unnotifiedCards(db, clock.now() - 86_400_000)
       if (cards.length) await dispatcher.push(cards)

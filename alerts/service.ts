@@ -37,9 +37,30 @@ export interface AlertService {
   stop(): Promise<void>
 }
 
-/** startAlertService consumes the alerts stream with the durable consumer `alerts`. */
+/** RETRY_MS is the first wait after a card could not be stored; it doubles while storing fails, up to MAX_RETRY_MS. */
+const RETRY_MS = 1000
+/** MAX_RETRY_MS stays well below the consumer's ack wait (30 s), so that the messages pulled ahead are not redelivered meanwhile. */
+const MAX_RETRY_MS = 8000
+
+/**
+ * startAlertService consumes the alerts stream with the durable consumer `alerts`.
+ * While the database fails, it waits longer after each failure (1, 2, 4, 8 s) before
+ * the next card, instead of failing every card of the backlog at once; the card that
+ * failed comes back after that wait.
+ */
 export function startAlertService(opts: AlertServiceOptions): AlertService {
   const { bus, db, clock, log, threads } = opts
+  let failures = 0
+  let stopping = false
+  let wake = () => {}
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms)
+      wake = () => {
+        clearTimeout(t)
+        resolve()
+      }
+    })
   const consumer = bus.consume<CardMessage>('JIANCHA_ALERTS', 'alerts', undefined, async (d) => {
     const card = d.data
     let changed: boolean
@@ -58,9 +79,14 @@ export function startAlertService(opts: AlertServiceOptions): AlertService {
         return true
       })
     } catch (e) {
-      log.error('storing a card failed; will retry', { key: card.key, error: (e as Error).message })
-      return d.nak(1000)
+      const wait = Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** failures++)
+      log.error('storing a card failed; will retry', { key: card.key, error: (e as Error).message, failures, retryMs: wait })
+      d.nak(wait)
+      // Hold the next card back too: the database that failed this one would fail it.
+      if (!stopping) await pause(wait)
+      return
     }
+    failures = 0
     d.ack()
     if (!changed) return
     const label = card.level === 'red' ? '红牌' : '黄牌'
@@ -69,7 +95,17 @@ export function startAlertService(opts: AlertServiceOptions): AlertService {
     opts.onStored?.(card)
     // The card is safe; telling the walls is best effort (they resync on reconnect).
     const stored = await alertByKey(db, card.key, opts.format).catch(() => null)
-    if (stored) bus.publishLive(LIVE_ALERTS, stored)
+    try {
+      if (stored) bus.publishLive(LIVE_ALERTS, stored)
+    } catch (e) {
+      log.warn('announcing a stored card failed', { key: card.key, error: (e as Error).message })
+    }
   })
-  return consumer
+  return {
+    stop: () => {
+      stopping = true
+      wake()
+      return consumer.stop()
+    },
+  }
 }

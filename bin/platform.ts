@@ -11,7 +11,7 @@ import type { Config } from '../common/config/index.ts'
 import { type Db, keepState } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import { defaultContext, knownEventIds, latestEventAt, parseRulesFile, type RuleContext, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
-import { cardsOfCases, composeAlerts, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS } from '../alerts/index.ts'
+import { alertsHealth, cardsOfCases, composeAlerts, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, startAlertsServer } from '../alerts/index.ts'
 import { auditWriter, startDashboardServer, wallFeed } from '../dashboard/index.ts'
 import { clientAddress, SourceAuth, trustedProxies } from '../common/http/index.ts'
 import { BacklogGauge, busPublisher, startCollector } from '../collector/index.ts'
@@ -28,6 +28,8 @@ export interface Platform {
   clock: Clock
   collectorUrl?: string
   dashboardUrl?: string
+  /** the alerts server (Twilio's webhooks, /healthz), when the alerts run here */
+  alertsUrl?: string
   /** the demo's sign-ins, when the simulator runs beside the dashboard */
   demoAccounts?: DemoAccounts
   stop(): Promise<void>
@@ -85,14 +87,25 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     }
 
     // The alerts of this process, composed in alerts/: one thread store, audited, for
-    // the alert service, the notifier and the consoles alike. The notifier starts once
-    // the collector (which carries Twilio's webhooks) is up; cards stored before then
-    // are picked up by its start-up sweep.
+    // the alert service, the notifier and the consoles alike. Twilio's webhooks are
+    // served by the alerts' own server, whatever else runs here (and by the collector
+    // too when it shares the process). The notifier starts once the collector is up;
+    // cards stored before then are picked up by its start-up sweep.
     const alerts = composeAlerts({ db: infra.db, clock, ctx })
     const webhooks: Record<string, Handler> = {}
+    let notifier: Notifier | undefined
     if (parts.has('alerts')) {
       const s = alerts.startService({ bus: infra.bus, format, log: log.child('alerts') })
       stops.push(() => s.stop())
+      const srv = await startAlertsServer({
+        host: cfg.host,
+        port: cfg.alertsPort,
+        log: log.child('alerts'),
+        routes: webhooks,
+        health: () => alertsHealth({ db: infra.db, bus: infra.bus, notifier: () => notifier }),
+      })
+      platform.alertsUrl = srv.url
+      stops.push(() => srv.close())
     }
     if (parts.has('rules')) {
       const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, cardsOf: (cases) => cardsOfCases(infra.db, cases), tickMs: cfg.tickMs, settleMs: cfg.settleMs, allowedLatenessMs: cfg.allowedLatenessHours * 3_600_000, uncovered: notice,
@@ -125,11 +138,15 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     }
     if (parts.has('alerts')) {
       const demo = parts.has('simulator')
-      const sms = await gatewayFromEnv(smsEnv(cfg, demo, platform.collectorUrl), log.child('sms'), demoTwilio)
+      const sms = await gatewayFromEnv(smsEnv(cfg, demo, platform.alertsUrl), log.child('sms'), demoTwilio)
       if (demo) await seedDemoContacts(infra.db)
       const n = alerts.startNotifier({ log: log.child('notify'), sms, deptName: (code) => departments!.nameOf(code), onSmsChange: (id) => infra.bus.publishLive(LIVE_SMS, { id }) })
+      notifier = n
       Object.assign(webhooks, n.webhooks)
-      stops.push(() => n.stop())
+      stops.push(async () => {
+        notifier = undefined
+        await n.stop()
+      })
       await n.sweep()
     }
     if (parts.has('dashboard')) {
@@ -187,8 +204,8 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
   }
 }
 
-/** smsEnv gives the SMS settings; the demo texts through a built-in fake Twilio that calls back our collector. */
-function smsEnv(cfg: Config, demo: boolean, collectorUrl: string | undefined): Record<string, string | undefined> {
+/** smsEnv gives the SMS settings; the demo texts through a built-in fake Twilio that calls back our alerts server. */
+function smsEnv(cfg: Config, demo: boolean, alertsUrl: string | undefined): Record<string, string | undefined> {
   const provider = cfg.smsProvider ?? (demo ? 'fake' : 'console')
   return {
     SMS_PROVIDER: provider,
@@ -197,8 +214,8 @@ function smsEnv(cfg: Config, demo: boolean, collectorUrl: string | undefined): R
     TWILIO_AUTH_TOKEN: cfg.twilioAuthToken,
     TWILIO_FROM: cfg.twilioFrom,
     TWILIO_MESSAGING_SERVICE_SID: cfg.twilioMessagingServiceSid,
-    // A fake Twilio runs here, so it can call our collector back directly.
-    PUBLIC_BASE_URL: cfg.publicBaseUrl ?? (provider === 'fake' ? collectorUrl : undefined),
+    // A fake Twilio runs on this machine, so it can call our alerts server back directly.
+    PUBLIC_BASE_URL: cfg.publicBaseUrl ?? (provider === 'fake' ? alertsUrl : undefined),
   }
 }
 

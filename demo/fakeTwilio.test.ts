@@ -28,6 +28,27 @@ async function receiver(answer = () => ({ status: 204, body: '' })): Promise<{ u
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, got, server }
 }
 
+describe('fake Twilio as a distant, rate-limited API', () => {
+  it('answers after its latency, and refuses creations over its rate with 429 and Retry-After', async () => {
+    const fake = await startFakeTwilio({ latencyMs: 80, rateLimit: { perSecond: 3, retryAfterS: 2 } })
+    try {
+      const client = createTwilioClient({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url })
+      const send = (i: number) => client.messages.create({ to: '+8613800138000', from: '+15005550006', body: `m${i}` }).then(() => 201, (e: { status: number; retryAfterMs?: number }) => [e.status, e.retryAfterMs])
+      const t0 = Date.now()
+      const answers = await Promise.all([0, 1, 2, 3, 4].map(send))
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(80)
+      expect(answers.filter((a) => a === 201)).toHaveLength(3)
+      expect(answers.filter((a) => a !== 201)).toEqual([[429, 2000], [429, 2000]])
+      expect(fake.rateLimited).toBe(2)
+      expect(fake.messages).toHaveLength(3)
+      // reads are not rate limited
+      expect(await client.messages.list({ limit: 10 })).toHaveLength(3)
+    } finally {
+      await fake.close()
+    }
+  })
+})
+
 describe('fake Twilio', () => {
   let fake: FakeTwilio
   let hook: Awaited<ReturnType<typeof receiver>>
@@ -96,6 +117,13 @@ describe('fake Twilio', () => {
     await send()
     expect(fake.messages).toHaveLength(1)
     expect(fake.requests.map((r) => r.status)).toEqual([500, 429, 'hang', 201])
+  })
+
+  it('answers a 429 with the Retry-After it was told, which the SDK client keeps', async () => {
+    fake.failNext(1, { status: 429, code: 20429, message: 'Too Many Requests', retryAfter: '3' })
+    const err = await client.messages.create({ to: '+8613800138000', from: '+15005550006', body: 'x' }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ status: 429, code: 20429, retryAfterMs: 3000 })
+    expect(fake.requests[0]).toMatchObject({ status: 429, at: expect.any(Number), answeredAt: expect.any(Number) })
   })
 
   it('can create the message and then hang, as when the answer is lost', async () => {

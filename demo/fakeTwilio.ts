@@ -2,7 +2,8 @@
  * Test support: a fake Twilio, the part of the 2010-04-01 REST API the platform uses
  * (create, list and fetch Messages), on node:http. It checks basic auth and the
  * create parameters as Twilio does, records everything, can fail the next requests
- * (500, 429, a hang), and plays Twilio's side of the webhooks: status callbacks to a
+ * (500, 429, a hang), answer after a latency and rate-limit creations as Twilio does
+ * (429 with Retry-After), and plays Twilio's side of the webhooks: status callbacks to a
  * message's StatusCallback and inbound texts, signed with X-Twilio-Signature. For
  * demos it can also play the contacts, answering `确认 <code>` to some delivered texts.
  *
@@ -40,10 +41,16 @@ export interface RecordedRequest {
   query: Record<string, string>
   form: Record<string, string>
   status: number | 'hang'
+  /** when the request arrived and when it was answered (epoch ms; answeredAt unset while hanging) */
+  at: number
+  answeredAt?: number
 }
 
-/** Failure is how to fail a request: an HTTP status, a Twilio error, or a hang with or without creating the message first. */
-export type Failure = 500 | 503 | 429 | 'hang' | 'hang-after-create' | { status: number; code: number; message: string }
+/**
+ * Failure is how to fail a request: an HTTP status, a Twilio error (with a Retry-After
+ * header if given), or a hang with or without creating the message first.
+ */
+export type Failure = 500 | 503 | 429 | 'hang' | 'hang-after-create' | { status: number; code: number; message: string; retryAfter?: string }
 
 /** DeliveryStep is a status Twilio reports to a StatusCallback. */
 export type DeliveryStep = 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed'
@@ -69,6 +76,13 @@ export interface FakeTwilioOptions {
   proxy?: (url: string) => string
   /** how many messages and requests to remember, oldest dropped first (default 10 000: a demo may run for days) */
   keep?: number
+  /** answer each API request this long after it arrived, as a distant API does (default 0) */
+  latencyMs?: number
+  /**
+   * Twilio's rate limit: at most perSecond message creations in any second; the rest
+   * are refused with 429 code 20429 and `Retry-After: retryAfterS` (default 1)
+   */
+  rateLimit?: { perSecond: number; retryAfterS?: number }
 }
 
 /** WebhookAnswer is how our server answered a webhook the fake posted. */
@@ -89,6 +103,8 @@ export interface FakeTwilio {
   readonly requests: RecordedRequest[]
   /** replyFailures counts automatic replies that our server refused or did not take (they are not retried) */
   readonly replyFailures: number
+  /** rateLimited counts creations refused by the rateLimit option */
+  readonly rateLimited: number
   /** failNext fails the next n message creations (or, with on 'any', any API requests). */
   failNext(n: number, failure: Failure, on?: 'create' | 'any'): void
   /** deliver moves a message through steps, posting a signed callback for each; returns our answers' statuses. */
@@ -115,6 +131,9 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
   const timers = new Set<NodeJS.Timeout>()
   const answered = new WeakSet<FakeMessage>()
   let replyFailures = 0
+  let rateLimited = 0
+  /** arrival times of the creations in the last second, for the rateLimit option */
+  const recentCreates: number[] = []
   let closed = false
   const signature = (url: string, params: Record<string, string>) => sign(authToken, url, params)
   const keep = opts.keep ?? 10_000
@@ -136,9 +155,19 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const u = new URL(req.url ?? '/', 'http://fake')
     const form = req.method === 'POST' ? Object.fromEntries(new URLSearchParams(await readBody(req))) : {}
-    const rec: RecordedRequest = { method: req.method ?? '', path: u.pathname, query: Object.fromEntries(u.searchParams), form, status: 0 }
+    const rec: RecordedRequest = { method: req.method ?? '', path: u.pathname, query: Object.fromEntries(u.searchParams), form, status: 0, at: Date.now() }
     bounded(requests, rec)
+    const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      rec.status = status
+      rec.answeredAt = Date.now()
+      json(res, status, body, headers)
+    }
     const isCreate = req.method === 'POST' && /\/Messages\.json$/.test(u.pathname)
+    if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs))
+    if (isCreate && opts.rateLimit && overLimit(opts.rateLimit.perSecond)) {
+      rateLimited++
+      return answer(429, twilioError(429, 20429, 'Too Many Requests'), { 'retry-after': String(opts.rateLimit.retryAfterS ?? 1) })
+    }
     const i = failures.findIndex((f) => f.on === 'any' || isCreate)
     if (i >= 0) {
       const { failure } = failures.splice(i, 1)[0]!
@@ -148,12 +177,20 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
         return // the socket stays open until the client gives up or the fake closes
       }
       const e = typeof failure === 'number' ? { status: failure, code: failure === 429 ? 20429 : 20500, message: failure === 429 ? 'Too Many Requests' : 'Internal Server Error' } : failure
-      rec.status = e.status
-      return json(res, e.status, twilioError(e.status, e.code, e.message), e.status === 429 ? { 'retry-after': '1' } : {})
+      const retryAfter = typeof failure === 'object' ? failure.retryAfter : e.status === 429 ? '1' : undefined
+      return answer(e.status, twilioError(e.status, e.code, e.message), retryAfter ? { 'retry-after': retryAfter } : {})
     }
     const out = api.handle(req, u, form)
-    rec.status = out.status
-    json(res, out.status, out.body)
+    answer(out.status, out.body)
+  }
+
+  // A sliding one-second window: a creation over the limit is refused and does not count.
+  function overLimit(perSecond: number): boolean {
+    const now = Date.now()
+    while (recentCreates.length && recentCreates[0]! <= now - 1000) recentCreates.shift()
+    if (recentCreates.length >= perSecond) return true
+    recentCreates.push(now)
+    return false
   }
 
   function autoDeliver(m: FakeMessage): void {
@@ -216,6 +253,9 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     return (await post(m.statusCallback, params)).status
   }
 
+  // Idle connections outlive the client's own idle timeout (5 s in node's agent), as at a
+  // real API: otherwise both close at once and a request sent on a closing one is reset.
+  server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 
@@ -227,6 +267,9 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     requests,
     get replyFailures() {
       return replyFailures
+    },
+    get rateLimited() {
+      return rateLimited
     },
     failNext(n, failure, on = 'create') {
       for (let k = 0; k < n; k++) failures.push({ failure, on })

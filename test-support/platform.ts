@@ -5,7 +5,7 @@
  */
 import { startTestServer, type TestServer } from '../common/bus/testdata/harness.ts'
 import type { Clock } from '../common/time/index.ts'
-import { loadConfig, type SourceToken } from '../common/config/index.ts'
+import { type Config, loadConfig, type SourceToken } from '../common/config/index.ts'
 import type { CaseEvent } from '../common/contract/index.ts'
 import type { Db } from '../common/db/index.ts'
 import { logger } from '../common/log/index.ts'
@@ -36,9 +36,11 @@ export interface TestPlatformOptions {
   inspectors?: SourceToken[]
   /** JIANCHA_ZONE; the default zone by default. Open the db with the same zone. */
   zone?: string
+  /** more settings, e.g. `{ smsProvider: 'fake', twilioBaseUrl }` */
+  config?: Partial<Record<keyof Config, unknown>>
 }
 
-/** startTestPlatform starts collector, rules, alerts and dashboard over the given db and nats. */
+/** startTestPlatform starts the given parts (collector, rules, alerts and dashboard by default) over the given db and nats, every server on a free port. */
 export async function startTestPlatform(
   db: Db,
   nats: TestServer,
@@ -50,8 +52,9 @@ export async function startTestPlatform(
   const cfg = loadConfig({
     env: {},
     overrides: {
-      natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, tickMs: 50, settleMs: 300, sources: [{ name: 'hall', token: TOKEN }], inspectors, logLevel: 'warn', auditKey: TEST_AUDIT_KEY,
+      natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, alertsPort: 0, tickMs: 50, settleMs: 300, sources: [{ name: 'hall', token: TOKEN }], inspectors, logLevel: 'warn', auditKey: TEST_AUDIT_KEY,
       ...(opts.zone ? { zone: opts.zone } : {}),
+      ...opts.config,
     },
   })
   return startPlatform(cfg, new Set(parts), logger('test'), { db, clock })

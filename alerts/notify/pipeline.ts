@@ -126,6 +126,8 @@ export interface DispatcherOptions extends PipelineDeps {
   settings?: Partial<NotifySettings>
   /** told every decision, e.g. to store it for the inspectors' view */
   onDecision?: (d: Decision) => void
+  /** told each failure of the path (a database read), which the notices then retry; for health reports */
+  onError?: (e: Error) => void
 }
 
 /**
@@ -203,6 +205,7 @@ export class Dispatcher {
       out = await this.pipeline.exec(ctx, input)
     } catch (e) {
       this.opts.log.error('the notification path failed; will retry', { error: (e as Error).message })
+      this.opts.onError?.(e as Error)
       for (const n of input) this.retryLater(ctx, n)
     }
     for (const n of out) if (n.failed !== undefined) this.held.grouper.requeue(unsent(n), now + this.settings.retryMs)

@@ -25,12 +25,17 @@ export interface SmsGateway {
  */
 export type SendOutcome = 'permanent' | 'not_sent' | 'unknown'
 
-/** SmsSendError is a failed send, with what it means and the provider's error code when it gave one. */
+/**
+ * SmsSendError is a failed call, with what it means, the provider's error code when it
+ * gave one, and, when the provider is rate limiting us, how long it asks us to wait.
+ */
 export class SmsSendError extends Error {
   constructor(
     message: string,
     readonly outcome: SendOutcome,
     readonly code?: number,
+    /** set only on a rate limit (HTTP 429): the provider's Retry-After in ms, or the gateway's default wait */
+    readonly retryAfterMs?: number,
   ) {
     super(message)
     this.name = 'SmsSendError'
@@ -40,4 +45,9 @@ export class SmsSendError extends Error {
 /** outcomeOf reads a thrown value: an SmsSendError says; anything else may have reached the provider. */
 export function outcomeOf(err: unknown): SendOutcome {
   return err instanceof SmsSendError ? err.outcome : 'unknown'
+}
+
+/** retryAfterOf is how long (ms) a rate-limited provider asks every send to wait, or undefined when it is not rate limiting. */
+export function retryAfterOf(err: unknown): number | undefined {
+  return err instanceof SmsSendError ? err.retryAfterMs : undefined
 }

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../common/db/index.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
-import { applyDeliveryReport, claimNext, enqueue, failedMessages, messagesByIds, outboxMessages, recentMessages, recordFailed, recordSent, scheduleRetry } from './outbox.ts'
+import type { Queryable } from '../../common/db/index.ts'
+import { applyDeliveryReport, claimDue, enqueue, failedMessages, messagesByIds, outboxCounts, outboxMessages, recentMessages, recordAttempts } from './outbox.ts'
 
 const TO = '+8613800138000'
 const T0 = new Date('2026-10-20T02:00:00Z')
 const later = (ms: number) => new Date(T0.getTime() + ms)
+const claimNext = async (q: Queryable, now: Date, leaseUntil: Date) => (await claimDue(q, now, leaseUntil, 1))[0] ?? null
+const recordSent = (q: Queryable, id: number, sid: string) => recordAttempts(q, [{ id, result: 'sent', sid }])
 
 describe.each(openTestDbs())('sms outbox on $name', (backend) => {
   let db: Db
@@ -51,13 +54,50 @@ describe.each(openTestDbs())('sms outbox on $name', (backend) => {
     expect(await claimNext(db, later(60_000), later(120_000))).toMatchObject({ ref: 'k1', was: 'sending', attempts: 2 })
   })
 
+  it('claims a batch oldest first in one statement, and two claimers never share a row', async () => {
+    for (let i = 1; i <= 7; i++) await enqueue(db, `k${i}`, TO, `m${i}`)
+    const a = await claimDue(db, T0, later(60_000), 3)
+    expect(a.map((c) => c.ref)).toEqual(['k1', 'k2', 'k3'])
+    expect(a.every((c) => c.status === 'sending' && c.was === 'pending' && c.attempts === 1)).toBe(true)
+    // Two claims at once: whatever each takes, no row is taken twice.
+    const [b, c] = await Promise.all([claimDue(db, T0, later(60_000), 3), claimDue(db, T0, later(60_000), 3)])
+    const ids = [...b, ...c].map((x) => x.ref)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(ids.length).toBe(4)
+    expect(await claimDue(db, T0, later(60_000), 10)).toEqual([])
+    expect(await outboxCounts(db)).toEqual({ pending: 0, sending: 7, failed: 0 })
+  })
+
+  it('records a batch of results at once, each kind only on a row still sending', async () => {
+    for (const k of ['s', 'r', 'f', 'x', 'late']) await enqueue(db, k, TO, k)
+    const [s, r, f, x, late] = await claimDue(db, T0, later(60_000), 5)
+    await applyDeliveryReport(db, { sid: 'SM-late', id: late!.id, status: 'delivered' })
+    await recordAttempts(db, [
+      { id: s!.id, result: 'sent', sid: 'SM-s' },
+      { id: r!.id, result: 'retry', status: 'sending', at: later(4000), error: 'twilio 500' },
+      { id: f!.id, result: 'failed', error: 'twilio 400 code 21211' },
+      { id: x!.id, result: 'released', was: 'pending' },
+      // a report came first: the row stays delivered
+      { id: late!.id, result: 'failed', error: 'too late' },
+    ])
+    const by = Object.fromEntries((await outboxMessages(db)).map((m) => [m.ref, m]))
+    expect(by.s).toMatchObject({ status: 'sent', twilioSid: 'SM-s', nextAttemptAt: null, attempts: 1 })
+    expect(by.r).toMatchObject({ status: 'sending', nextAttemptAt: later(4000), error: 'twilio 500' })
+    expect(by.f).toMatchObject({ status: 'failed', error: 'twilio 400 code 21211', nextAttemptAt: null })
+    // given back untried: as it was, the attempt not counted, due at once
+    expect(by.x).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: null })
+    expect(by.late).toMatchObject({ status: 'delivered', error: null })
+    expect(await outboxCounts(db)).toEqual({ pending: 1, sending: 1, failed: 1 })
+    await recordAttempts(db, [])
+  })
+
   it('retries a row as pending or sending, then fails it for good', async () => {
     await enqueue(db, 'k1', TO, 'a')
     const c = (await claimNext(db, T0, later(60_000)))!
-    await scheduleRetry(db, c.id, 'pending', later(2000), 'twilio 429')
+    await recordAttempts(db, [{ id: c.id, result: 'retry', status: 'pending', at: later(2000), error: 'twilio 429' }])
     expect(await claimNext(db, later(1999), later(60_000))).toBeNull()
     expect(await claimNext(db, later(2000), later(60_000))).toMatchObject({ was: 'pending', attempts: 2 })
-    await recordFailed(db, c.id, 'twilio 400 code 21211: invalid')
+    await recordAttempts(db, [{ id: c.id, result: 'failed', error: 'twilio 400 code 21211: invalid' }])
     expect(await failedMessages(db)).toMatchObject([{ ref: 'k1', status: 'failed', error: 'twilio 400 code 21211: invalid', attempts: 2 }])
     expect(await claimNext(db, later(10 ** 9), later(10 ** 9))).toBeNull()
   })

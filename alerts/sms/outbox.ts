@@ -55,49 +55,91 @@ export async function enqueue(tx: Queryable, ref: string, recipient: string, bod
 }
 
 /**
- * claimNext takes the oldest due row (pending or sending, next_attempt_at passed),
- * marks it `sending` with one more attempt and leases it until leaseUntil: a sender
- * that dies holding it leaves it due again then, still `sending`.
+ * claimDue takes up to `limit` of the oldest due rows (pending or sending,
+ * next_attempt_at passed), marks each `sending` with one more attempt and leases it
+ * until leaseUntil: a sender that dies holding them leaves them due again then, still
+ * `sending`. Rows another sender holds are skipped, not waited for, so several
+ * processes share one outbox. The claim commits on its own, before anything is sent.
  */
-export async function claimNext(q: Queryable, now: Date, leaseUntil: Date): Promise<Claimed | null> {
+export async function claimDue(q: Queryable, now: Date, leaseUntil: Date, limit: number): Promise<Claimed[]> {
   const r = await q.query<Claimed>(
     `UPDATE sms_outbox o SET status = 'sending', attempts = o.attempts + 1, next_attempt_at = $2, updated_at = now()
      FROM (SELECT id, status AS was FROM sms_outbox
            WHERE status IN ('pending', 'sending') AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
-           ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) d
+           ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) d
      WHERE o.id = d.id
      RETURNING ${columns('o')}, d.was`,
-    [now, leaseUntil],
+    [now, leaseUntil, limit],
   )
-  return r.rows[0] ?? null
+  return r.rows.sort((a, b) => Number(a.id) - Number(b.id))
 }
 
-/** recordSent keeps the provider's id; the row becomes `sent` unless a callback already moved it further. */
-export async function recordSent(q: Queryable, id: number, sid: string): Promise<void> {
-  await q.query(
-    `UPDATE sms_outbox SET twilio_sid = $2, error = NULL, next_attempt_at = NULL, updated_at = now(),
-       status = CASE WHEN status IN ('pending', 'sending') THEN 'sent' ELSE status END
-     WHERE id = $1`,
-    [id, sid],
-  )
+/**
+ * Attempted is what became of a claimed row:
+ * `sent` — the provider has it (its id kept; the row becomes `sent` unless a callback moved it further);
+ * `retry` — back in the queue at `at`: `pending` if the provider surely lacks it, else `sending` (look first);
+ * `failed` — given up, not tried again;
+ * `released` — claimed but not attempted (the sender stopped): as it was, the attempt not counted.
+ */
+export type Attempted =
+  | { id: number; result: 'sent'; sid: string }
+  | { id: number; result: 'retry'; status: 'pending' | 'sending'; at: Date; error: string }
+  | { id: number; result: 'failed'; error: string }
+  | { id: number; result: 'released'; was: 'pending' | 'sending' }
+
+/**
+ * recordAttempts writes what became of a batch of claimed rows, one statement per
+ * kind of result. Every change but `sent` applies only to a row still `sending`, so
+ * a delivery report that came first is never undone.
+ */
+export async function recordAttempts(q: Queryable, list: readonly Attempted[]): Promise<void> {
+  const of = <K extends Attempted['result']>(k: K) => list.filter((a): a is Extract<Attempted, { result: K }> => a.result === k)
+  const sent = of('sent')
+  if (sent.length) {
+    await q.query(
+      `UPDATE sms_outbox o SET twilio_sid = v.sid, error = NULL, next_attempt_at = NULL, updated_at = now(),
+         status = CASE WHEN o.status IN ('pending', 'sending') THEN 'sent' ELSE o.status END
+       FROM unnest($1::bigint[], $2::text[]) AS v(id, sid)
+       WHERE o.id = v.id`,
+      [sent.map((a) => a.id), sent.map((a) => a.sid)],
+    )
+  }
+  const retry = of('retry')
+  if (retry.length) {
+    await q.query(
+      `UPDATE sms_outbox o SET status = v.status, next_attempt_at = v.at::timestamptz, error = v.error, updated_at = now()
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS v(id, status, at, error)
+       WHERE o.id = v.id AND o.status = 'sending'`,
+      [retry.map((a) => a.id), retry.map((a) => a.status), retry.map((a) => a.at.toISOString()), retry.map((a) => a.error)],
+    )
+  }
+  const failed = of('failed')
+  if (failed.length) {
+    await q.query(
+      `UPDATE sms_outbox o SET status = 'failed', next_attempt_at = NULL, error = v.error, updated_at = now()
+       FROM unnest($1::bigint[], $2::text[]) AS v(id, error)
+       WHERE o.id = v.id AND o.status = 'sending'`,
+      [failed.map((a) => a.id), failed.map((a) => a.error)],
+    )
+  }
+  const released = of('released')
+  if (released.length) {
+    await q.query(
+      `UPDATE sms_outbox o SET status = v.was, attempts = o.attempts - 1, next_attempt_at = NULL, updated_at = now()
+       FROM unnest($1::bigint[], $2::text[]) AS v(id, was)
+       WHERE o.id = v.id AND o.status = 'sending'`,
+      [released.map((a) => a.id), released.map((a) => a.was)],
+    )
+  }
 }
 
-/** scheduleRetry puts a row being sent back in the queue at `at`: `pending` if the provider surely lacks it, else `sending`. */
-export async function scheduleRetry(q: Queryable, id: number, status: 'pending' | 'sending', at: Date, error: string): Promise<void> {
-  await q.query(
-    `UPDATE sms_outbox SET status = $2, next_attempt_at = $3, error = $4, updated_at = now()
-     WHERE id = $1 AND status = 'sending'`,
-    [id, status, at, error],
+/** outboxCounts counts the rows waiting (pending), being sent (sending) and failed for good (failed or undelivered). */
+export async function outboxCounts(q: Queryable): Promise<{ pending: number; sending: number; failed: number }> {
+  const r = await q.query<{ status: string; n: number | string }>(
+    "SELECT status, count(*) AS n FROM sms_outbox WHERE status IN ('pending', 'sending', 'failed', 'undelivered') GROUP BY status",
   )
-}
-
-/** recordFailed stops a row being sent: it will not be tried again. */
-export async function recordFailed(q: Queryable, id: number, error: string): Promise<void> {
-  await q.query(
-    `UPDATE sms_outbox SET status = 'failed', next_attempt_at = NULL, error = $2, updated_at = now()
-     WHERE id = $1 AND status = 'sending'`,
-    [id, error],
-  )
+  const n = (s: string) => Number(r.rows.find((x) => x.status === s)?.n ?? 0)
+  return { pending: n('pending'), sending: n('sending'), failed: n('failed') + n('undelivered') }
 }
 
 /** DeliveryReport is one status callback: the message's SID, the outbox id from the callback URL if any, the new state. */

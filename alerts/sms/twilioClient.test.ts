@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeTwilio, type FakeTwilio } from '../../demo/index.ts'
-import { createTwilioClient, rewriteTwilioUrl } from './twilioClient.ts'
+import { createTwilioClient, DEFAULT_RETRY_AFTER_MS, retryAfterMs, rewriteTwilioUrl, TwilioHttpClient } from './twilioClient.ts'
 
 describe('rewriteTwilioUrl', () => {
   it('sends Twilio hosts to the base URL, keeping path and query', () => {
@@ -32,7 +32,31 @@ describe('createTwilioClient', () => {
 
   it('talks to Twilio itself without a base URL', () => {
     const client = createTwilioClient({ accountSid: fake.accountSid, authToken: fake.authToken })
-    expect(client.httpClient.constructor.name).toBe('RequestClient')
+    expect(client.httpClient).toBeInstanceOf(TwilioHttpClient)
+    expect((client.httpClient as TwilioHttpClient).baseUrl).toBeUndefined()
     expect(client.httpClient.defaultTimeout).toBe(10_000)
+  })
+
+  it('keeps the Retry-After of a 429, and a default wait without one', async () => {
+    const client = createTwilioClient({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url })
+    fake.failNext(1, { status: 429, code: 20429, message: 'Too Many Requests', retryAfter: '7' })
+    fake.failNext(1, { status: 429, code: 20429, message: 'Too Many Requests' })
+    const send = () => client.messages.create({ to: '+8613800138000', from: '+15005550006', body: 'x' }).catch((e: unknown) => e)
+    expect(await send()).toMatchObject({ status: 429, code: 20429, message: 'Too Many Requests', retryAfterMs: 7000 })
+    expect(await send()).toMatchObject({ status: 429, retryAfterMs: DEFAULT_RETRY_AFTER_MS })
+    expect(await send()).toMatchObject({ sid: expect.stringMatching(/^SM/) })
+  })
+})
+
+describe('retryAfterMs', () => {
+  it('reads seconds or an HTTP date, and nothing else', () => {
+    const now = Date.parse('2026-10-20T02:00:00Z')
+    expect(retryAfterMs('2', now)).toBe(2000)
+    expect(retryAfterMs('0.5', now)).toBe(500)
+    expect(retryAfterMs(['3'], now)).toBe(3000)
+    expect(retryAfterMs('Tue, 20 Oct 2026 02:00:05 GMT', now)).toBe(5000)
+    expect(retryAfterMs('Tue, 20 Oct 2026 01:00:00 GMT', now)).toBe(0)
+    expect(retryAfterMs(undefined, now)).toBeUndefined()
+    expect(retryAfterMs('soon', now)).toBeUndefined()
   })
 })

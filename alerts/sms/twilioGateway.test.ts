@@ -51,12 +51,19 @@ describe('twilioGateway', () => {
     fake.failNext(1, 500)
     fake.failNext(1, 'hang')
     const send = (to = TO) => g.send(to, 'x', {}).then(() => null, (e: unknown) => e as SmsSendError)
-    expect(await send()).toMatchObject({ outcome: 'not_sent', code: 20429 })
-    expect(await send()).toMatchObject({ outcome: 'unknown', code: 20500 })
+    expect(await send()).toMatchObject({ outcome: 'not_sent', code: 20429, retryAfterMs: 1000 })
+    expect(await send()).toMatchObject({ outcome: 'unknown', code: 20500, retryAfterMs: undefined })
     expect(await send()).toMatchObject({ outcome: 'unknown' })
     const bad = await send('+86123')
     expect(bad).toMatchObject({ outcome: 'permanent', code: 21211 })
     expect(bad?.message).toContain('21211')
+  })
+
+  it('classifies a failed look-up too, rate limit included', async () => {
+    fake.failNext(1, { status: 429, code: 20429, message: 'Too Many Requests', retryAfter: '2' }, 'any')
+    const err = await twilioGateway(client, { from: FROM }).find(TO, 'x', new Date(0)).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(SmsSendError)
+    expect(err).toMatchObject({ outcome: 'not_sent', retryAfterMs: 2000 })
   })
 
   it('counts a refused connection as not sent', () => {

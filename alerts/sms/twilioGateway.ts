@@ -4,6 +4,7 @@
  */
 import twilio from 'twilio'
 import { SmsSendError, type SendOptions, type SmsGateway } from './gateway.ts'
+import { DEFAULT_RETRY_AFTER_MS, RateLimited } from './twilioClient.ts'
 
 /** Sender is who a message comes from: one Twilio number, or a Messaging Service that picks one. */
 export type Sender = { from: string } | { messagingServiceSid: string }
@@ -30,7 +31,12 @@ export function twilioGateway(client: twilio.Twilio, sender: Sender): SmsGateway
     // Twilio has no date_sent yet, and a DateSent filter would miss exactly the
     // message a crash left behind. The creation time is checked here instead.
     async find(to: string, body: string, since: Date) {
-      const list = await client.messages.list({ to, ...('from' in sender ? { from: sender.from } : {}), limit: FIND_LIMIT })
+      let list: Awaited<ReturnType<typeof client.messages.list>>
+      try {
+        list = await client.messages.list({ to, ...('from' in sender ? { from: sender.from } : {}), limit: FIND_LIMIT })
+      } catch (err) {
+        throw toSendError(err)
+      }
       const m = list.find(
         (x) =>
           x.body === body &&
@@ -42,11 +48,14 @@ export function twilioGateway(client: twilio.Twilio, sender: Sender): SmsGateway
   }
 }
 
-/** toSendError classifies an SDK error: 429 not sent, other 4xx permanent, 5xx and network errors unknown. */
+/**
+ * toSendError classifies an SDK error: 429 not sent (with Twilio's Retry-After), other
+ * 4xx permanent, 5xx and network errors unknown.
+ */
 export function toSendError(err: unknown): SmsSendError {
   if (err instanceof twilio.RestException) {
     const text = `twilio ${err.status}${err.code ? ` code ${err.code}` : ''}: ${err.message}`
-    if (err.status === 429) return new SmsSendError(text, 'not_sent', err.code)
+    if (err.status === 429) return new SmsSendError(text, 'not_sent', err.code, err instanceof RateLimited ? err.retryAfterMs : DEFAULT_RETRY_AFTER_MS)
     if (err.status >= 400 && err.status < 500) return new SmsSendError(text, 'permanent', err.code)
     return new SmsSendError(text, 'unknown', err.code)
   }

@@ -26,7 +26,7 @@ interface Run {
 function start(port: number): Run {
   let out = ''
   const child = spawn('node', [`${root}bin/jiancha.js`, 'start', '--port', String(port)], {
-    env: { ...process.env, JIANCHA_DATA_DIR: dataDir, COLLECTOR_PORT: String(port + 1), SIM_SPEED: '86400', LOG_LEVEL: 'info' },
+    env: { ...process.env, JIANCHA_DATA_DIR: dataDir, COLLECTOR_PORT: String(port + 1), ALERTS_PORT: String(port + 2), SIM_SPEED: '86400', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()))
@@ -69,7 +69,7 @@ async function wallCards(url: string, cookie: string): Promise<number> {
 }
 
 describe('jiancha start', () => {
-  const port = 18000 + Math.floor(Math.random() * 1000) * 2
+  const port = 18000 + Math.floor(Math.random() * 1000) * 3
   const url = `http://127.0.0.1:${port}`
   let run: Run | undefined
 
@@ -124,12 +124,17 @@ describe('jiancha start', () => {
     expect(sms.some((m) => Object.values(names).some((n) => m.body.includes(n['zh-CN'])))).toBe(true)
     expect(sms.every((m) => /^\d{3}\*{4}\d{4}$/.test(m.to))).toBe(true)
     expect(run.out()).toMatch(/短信 → /)
+    // The delivery reports reached the alerts server (ALERTS_PORT), which also says how it is doing.
+    expect(run.out()).toContain(`Alerts server:   http://127.0.0.1:${port + 2}`)
+    const health = await fetch(`http://127.0.0.1:${port + 2}/healthz`)
+    expect([health.status, await health.json()]).toEqual([200, expect.objectContaining({ ok: true, db: { ok: true }, bus: { ok: true }, notifier: expect.objectContaining({ running: true }) })])
 
     run.child.kill('SIGINT')
     expect(await run.exit).toBe(0)
     expect(run.out()).toContain('stopped')
     if (natsPort) expect(await portOpen(natsPort)).toBe(false) // our nats-server is gone too
     expect(await portOpen(port)).toBe(false)
+    expect(await portOpen(port + 2)).toBe(false)
 
     run = start(port)
     await waitFor(() => run!.out().includes('Wall (大屏):'), 'the wall URL again', 60_000)

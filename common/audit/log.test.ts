@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../db/index.ts'
 import { openTestDbs } from '../db/testing.ts'
 import { GENESIS, hashEntry } from './chain.ts'
-import { appendAudit } from './log.ts'
+import { appendAudit, appendAudits } from './log.ts'
 import { appendAll, resetAudit, SAMPLE } from './testing.ts'
 import { verifyAudit } from './verify.ts'
 
@@ -77,6 +77,29 @@ describe.each(openTestDbs())('appendAudit on $name', (backend) => {
     await expect(db.query('DELETE FROM audit_head')).rejects.toThrow(/only advances by one row/)
     await expect(db.query('INSERT INTO audit_head (id, seq, hash) VALUES (2, 0, $1)', [GENESIS])).rejects.toThrow()
     expect((await head())[0]!.seq).toBe(2)
+  })
+
+  it('appends a batch as the same chain as one by one, between single appends', async () => {
+    const one = await appendAll(db, SAMPLE)
+    const oneByOne = (await rows()).map((x) => x.hash)
+    expect(oneByOne).toEqual(one)
+    await resetAudit(db)
+    await appendAll(db, SAMPLE.slice(0, 1))
+    await db.transaction((tx) => appendAudits(tx, SAMPLE.slice(1, -1)))
+    await db.transaction((tx) => appendAudits(tx, []))
+    await appendAll(db, SAMPLE.slice(-1))
+    expect((await rows()).map((x) => x.hash)).toEqual(oneByOne)
+    expect(await head()).toEqual([{ seq: SAMPLE.length, hash: oneByOne.at(-1) }])
+    expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: SAMPLE.length })
+  })
+
+  it('appends nothing of a batch whose transaction rolls back', async () => {
+    await expect(db.transaction(async (tx) => {
+      await appendAudits(tx, SAMPLE.slice(0, 3))
+      throw new Error('change failed')
+    })).rejects.toThrow('change failed')
+    expect(await rows()).toEqual([])
+    await expect(db.transaction((tx) => appendAudits(tx, [{ ...SAMPLE[0]!, at: Number.NaN }]))).rejects.toThrow(/needs a time/)
   })
 
   it('keeps the chain linear under 20 concurrent transactions', async () => {

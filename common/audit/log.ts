@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '../db/index.ts'
 import { hashEntry, jsonValue } from './chain.ts'
-import { appendRow, lockTrail, readHead } from './trail.ts'
+import { appendRow, appendRows, lockTrail, type NewRow, readHead } from './trail.ts'
 
 /** AUDIT_ACTIONS lists what the trail records; a module that audits something new adds its name here. */
 export const AUDIT_ACTIONS = [
@@ -68,4 +68,29 @@ export async function appendAudit(tx: Queryable, e: AuditInput): Promise<{ seq: 
   const hash = hashEntry(last.hash, { seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail })
   await appendRow(tx, { seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail, prevHash: last.hash, hash })
   return { seq, hash }
+}
+
+/**
+ * appendAudits appends several entries after the current head, in order, with one
+ * lock, one read of the head and one insert: the same chain as appending them one by
+ * one, for a caller that records a batch (the SMS sender). The head still moves one
+ * row per UPDATE, as its guard (migration 009) wants. Nothing happens for none.
+ */
+export async function appendAudits(tx: Queryable, entries: readonly AuditInput[]): Promise<void> {
+  if (!entries.length) return
+  for (const e of entries) if (!Number.isFinite(e.at)) throw new Error(`audit: ${e.action} needs a time, got ${e.at}`)
+  await lockTrail(tx)
+  const last = await readHead(tx, true)
+  if (!last) throw new Error('audit: audit_head is missing; the audit trail cannot be appended to (run jiancha audit verify)')
+  let seq = last.seq
+  let prev = last.hash
+  const rows: NewRow[] = entries.map((e) => {
+    const detail = jsonValue(e.detail ?? {})
+    seq++
+    const hash = hashEntry(prev, { seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail })
+    const row = { seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail, prevHash: prev, hash }
+    prev = hash
+    return row
+  })
+  await appendRows(tx, rows)
 }

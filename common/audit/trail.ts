@@ -61,6 +61,33 @@ export async function appendRow(tx: Queryable, row: NewRow): Promise<void> {
   await tx.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [row.seq, row.hash])
 }
 
+/**
+ * appendRows inserts several rows with one statement and moves the head over each in
+ * turn: its guard (migration 009) lets it move one row per UPDATE, and one DO block
+ * makes those UPDATEs in one round trip. A DO block takes no parameters: its values are
+ * our own integers and hex digests, checked before they are written into it.
+ */
+export async function appendRows(tx: Queryable, rows: readonly NewRow[]): Promise<void> {
+  if (!rows.length) return
+  const col = <K extends keyof NewRow>(k: K, f: (v: NewRow[K]) => unknown = (v) => v) => rows.map((r) => f(r[k]))
+  await tx.query(
+    `INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash)
+     SELECT seq, at::timestamptz, actor, action, subject, detail::jsonb, prev_hash, hash
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+       AS v(seq, at, actor, action, subject, detail, prev_hash, hash)`,
+    [col('seq'), col('at', (t) => new Date(t).toISOString()), col('actor'), col('action'), col('subject'), col('detail', (d) => JSON.stringify(d)), col('prevHash'), col('hash')],
+  )
+  if (rows.length === 1) {
+    await tx.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [rows[0]!.seq, rows[0]!.hash])
+    return
+  }
+  const steps = rows.map((r) => {
+    if (!Number.isSafeInteger(r.seq) || !/^[0-9a-f]{64}$/.test(r.hash)) throw new Error(`audit: bad head step ${r.seq} ${r.hash}`)
+    return `UPDATE audit_head SET seq = ${r.seq}, hash = '${r.hash}' WHERE id = 1;`
+  })
+  await tx.query(`DO $$ BEGIN ${steps.join(' ')} END $$`)
+}
+
 const ROW = 'SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log'
 
 /** rowsAfter reads up to `limit` rows after seq in seq order; from the very first row when seq is null. */

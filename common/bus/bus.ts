@@ -124,7 +124,7 @@ export class Bus {
     }
   }
 
-  /** connected tells whether the connection to the server is up now. */
+  /** connected tells whether the connection is up now (false while reconnecting, and once closed). */
   get connected(): boolean {
     return !this.nc.isClosed() && this.gate.isConnected()
   }

@@ -14,7 +14,7 @@ const file = (name: string, text: string) => {
 describe('loadConfig', () => {
   it('gives the documented defaults', () => {
     const c = loadConfig({ env: {} })
-    expect(c).toMatchObject({ dataDir: './data', databaseUrl: undefined, natsUrl: undefined, dashboardPort: 8080, collectorPort: 8090, zone: 'Asia/Shanghai', sources: [], settleMs: 5000, allowedLatenessHours: 72 })
+    expect(c).toMatchObject({ dataDir: './data', databaseUrl: undefined, natsUrl: undefined, dashboardPort: 8080, collectorPort: 8090, alertsPort: 8070, zone: 'Asia/Shanghai', sources: [], settleMs: 5000, allowedLatenessHours: 72 })
   })
 
   it('reads a YAML file, and the environment wins over it', () => {

@@ -21,6 +21,8 @@ export interface Config {
   host: string
   dashboardPort: number
   collectorPort: number
+  /** port of the alerts process's own server: Twilio's webhooks and /healthz */
+  alertsPort: number
   zone: string
   sources: SourceToken[]
   /** inspectors allowed to flag cases (主动巡检) through the API, until accounts arrive */
@@ -105,6 +107,7 @@ const SETTINGS: Array<Setting<keyof Config>> = [
   s('host', 'JIANCHA_HOST', 'host', 'address the HTTP servers listen on', '127.0.0.1', str),
   s('dashboardPort', 'DASHBOARD_PORT', 'dashboardPort', 'port of the dashboard (wall and consoles)', 8080, int(0, 65535)),
   s('collectorPort', 'COLLECTOR_PORT', 'collectorPort', 'port of the collector HTTP API', 8090, int(0, 65535)),
+  s('alertsPort', 'ALERTS_PORT', 'alertsPort', "port of the alerts server: Twilio's webhooks and /healthz (0 = a free port)", 8070, int(0, 65535)),
   s('zone', 'JIANCHA_ZONE', 'zone', 'time zone of all calendar reasoning', DEFAULT_ZONE, zoneName),
   s('sources', 'JIANCHA_SOURCES', 'sources', 'sources allowed to send events, as name:token,name:token (file: list of {name, token})', [], sources),
   s('inspectors', 'JIANCHA_INSPECTORS', 'inspectors', 'inspectors allowed to flag cases through the API, as name:token,… (file: list of {name, token})', [], sources),
@@ -119,7 +122,7 @@ const SETTINGS: Array<Setting<keyof Config>> = [
   s('twilioAuthToken', 'TWILIO_AUTH_TOKEN', 'twilioAuthToken', 'Twilio auth token; also checks the signatures of its webhooks', undefined, optStr),
   s('twilioFrom', 'TWILIO_FROM', 'twilioFrom', 'sending number (E.164), or use TWILIO_MESSAGING_SERVICE_SID', undefined, optStr),
   s('twilioMessagingServiceSid', 'TWILIO_MESSAGING_SERVICE_SID', 'twilioMessagingServiceSid', 'Twilio Messaging Service (MG…)', undefined, optStr),
-  s('publicBaseUrl', 'PUBLIC_BASE_URL', 'publicBaseUrl', 'public https:// address of the collector as Twilio reaches it (delivery reports, replies)', undefined, url(['https', 'http'])),
+  s('publicBaseUrl', 'PUBLIC_BASE_URL', 'publicBaseUrl', 'public https:// address of the alerts server (ALERTS_PORT) as Twilio reaches it (delivery reports, replies)', undefined, url(['https', 'http'])),
   s('twilioBaseUrl', 'TWILIO_BASE_URL', 'twilioBaseUrl', 'with SMS_PROVIDER=fake: a running fake Twilio to use instead of a built-in one', undefined, url(['http', 'https'])),
   s('secureCookies', 'SECURE_COOKIES', 'secureCookies', 'mark session cookies Secure (turn off only for plain-http development)', true, (raw, name) => {
     if (typeof raw === 'boolean') return raw

@@ -7,4 +7,4 @@
 export { type Alert, alertKey, type CardMessage, type Level, type ReplayLine } from './alert.ts'
 export * from './api.ts'
 export { type CaseEvent, caseKey, EVENT_TYPES, type Kind, KINDS, type TimedEvent } from './event.ts'
-export { validateEvent, type Invalid, type Valid } from './validate.ts'
+export { isPlainText, validateEvent, type Invalid, type Valid } from './validate.ts'

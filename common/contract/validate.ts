@@ -257,6 +257,11 @@ function surelyValid(v: Record<string, unknown>): boolean {
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/
 const PLAIN = /^[^\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]+$/
 
+/** isPlainText tells whether s meets the schema's pattern for ids and case ids: not empty, no control or bidirectional-override characters. */
+export function isPlainText(s: string): boolean {
+  return PLAIN.test(s)
+}
+
 /** fits tells whether a value surely meets an attribute's constraints. */
 function fits(f: AttrSpec, x: unknown): boolean {
   switch (f.type) {

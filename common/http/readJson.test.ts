@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sendJson } from './json.ts'
-import { isJsonType, readJson, type ReadJsonOptions } from './readJson.ts'
+import { isJsonType, jsonProblem, MAX_JSON_DEPTH, readJson, type ReadJsonOptions, textProblem } from './readJson.ts'
 
 describe('readJson', () => {
   let server: Server
@@ -68,6 +68,67 @@ describe('readJson', () => {
     expect((await post('null')).json.error).toBe('the body must be a JSON object, not null')
     expect((await post('"text"')).json.error).toBe('the body must be a JSON object, not a string')
     expect((await post('42')).json.error).toBe('the body must be a JSON object, not a number')
+  })
+})
+
+describe('readJson on deep and unstorable bodies', () => {
+  let server: Server
+  let url = ''
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      readJson(req, res, { maxBytes: 1024 * 1024 }).then((body) => body && sendJson(res, 200, { got: Object.keys(body) }), () => res.destroy())
+    })
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  })
+  afterAll(() => new Promise<void>((ok) => server.close(() => ok())))
+
+  const post = async (body: string) => {
+    const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    return { status: r.status, json: (await r.json()) as Record<string, unknown> }
+  }
+  const nested = (levels: number) => `{"a":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`
+
+  it('answers 400, not 500, to a body nested 30 000 levels', async () => {
+    // JSON.stringify of such a value overflows the stack: the bound must hold before anything recurses.
+    expect(() => JSON.stringify(JSON.parse(nested(30_000)))).toThrow(RangeError)
+    expect(await post(nested(30_000))).toEqual({ status: 400, json: { error: 'the body is nested deeper than 32 levels', field: '(body)' } })
+    expect(await post(`{"a":${'{"b":'.repeat(20_000)}1${'}'.repeat(20_000)}}`)).toMatchObject({ status: 400, json: { field: '(body)' } })
+  })
+
+  it('takes exactly MAX_JSON_DEPTH levels, the object itself counted', async () => {
+    expect(await post(nested(MAX_JSON_DEPTH))).toEqual({ status: 200, json: { got: ['a'] } })
+    expect(await post(nested(MAX_JSON_DEPTH + 1))).toMatchObject({ status: 400 })
+  })
+
+  it('answers 400 naming the string that holds a NUL or an unpaired surrogate', async () => {
+    expect(await post(JSON.stringify({ kind: 'petition', reason: '督办\u0000滞后' }))).toEqual({
+      status: 400, json: { error: 'reason contains a NUL character (U+0000)', field: 'reason' },
+    })
+    expect(await post('{"reason":"ok","items":[{"note":"x"},{"note":"\\ud800x"}]}')).toEqual({
+      status: 400, json: { error: 'items[1].note contains an unpaired surrogate (U+D800): it is not Unicode text', field: 'items[1].note' },
+    })
+    expect(await post('{"re\\u0000ason":"ok"}')).toMatchObject({ status: 400, json: { field: 're\u0000ason' } })
+  })
+
+  it('lets pass whatever the database stores: astral characters, controls other than NUL, escapes', async () => {
+    const body = { reason: '超期 😀 "引号" \\ 反斜杠\n\t\u0001\u2028', list: ['\ud83d\ude00'] }
+    expect(await post(JSON.stringify(body))).toEqual({ status: 200, json: { got: ['reason', 'list'] } })
+  })
+})
+
+describe('jsonProblem', () => {
+  it('counts the top level as level 1 and leaves scalars alone', () => {
+    expect(jsonProblem({ a: 1 }, 1)).toBeNull()
+    expect(jsonProblem({ a: {} }, 1)).toEqual({ field: '(body)', error: 'the body is nested deeper than 1 levels' })
+    expect(jsonProblem('text')).toBeNull()
+    expect(jsonProblem(null)).toBeNull()
+  })
+
+  it('textProblem names the surrogate it found', () => {
+    expect(textProblem('ok 😀')).toBeNull()
+    expect(textProblem('\udc00 low')).toMatch(/U\+DC00/)
+    expect(textProblem('high \ud83d')).toMatch(/U\+D83D/)
   })
 })
 
