@@ -102,6 +102,30 @@ describe('Bus.connect', () => {
   })
 })
 
+describe('Bus.connection', () => {
+  it('says since when the connection is down and why, and up again once it is back', async () => {
+    const bus = await Bus.connect({ url: server.url, name: 'test-connection', log })
+    try {
+      expect(bus.connection).toEqual({ up: true })
+      const t0 = Date.now()
+      await server.stop()
+      await waitFor(() => !bus.connected, 10_000, 'the disconnect')
+      const down = bus.connection
+      expect(down).toEqual({ up: false, since: expect.any(Number), error: expect.stringMatching(/^disconnected from /) })
+      expect(down.up === false && down.since).toBeGreaterThanOrEqual(t0)
+      await sleep(100)
+      // Since the loss, not since the question.
+      expect(bus.connection).toEqual(down)
+      await server.start()
+      await waitFor(() => bus.connected, 15_000, 'the reconnect')
+      expect(bus.connection).toEqual({ up: true })
+    } finally {
+      await bus.close()
+    }
+    expect(bus.connection).toEqual({ up: false, since: expect.any(Number), error: 'the connection is closed' })
+  })
+})
+
 describe('Bus.consumeBatches', () => {
   it('hands over what is waiting in batches, in stream order, with the headers and delivery info', async () => {
     const bus = await Bus.connect({ url: server.url, name: 'test-batches', log })
