@@ -526,14 +526,14 @@ export interface DeadLetterStream {
 /** MAX_RECENT_DEAD_LETTERS bounds the dead letters shown per stream. */
 export const MAX_RECENT_DEAD_LETTERS = 10
 
-/** MAX_STATUS_REPORTS bounds the component reports one answer lists (several processes may run one component). */
+/** MAX_STATUS_REPORTS bounds the processes the dashboard keeps the status of (several processes may run one component). */
 export const MAX_STATUS_REPORTS = 50
 
 /** PlatformStatus is GET /api/v1/admin/status: every component's latest status and the dead letters by stream. */
 export interface PlatformStatus {
   /** wall time of the answer */
   now: string
-  /** each component at least once (a component never heard from too), one entry per process heard */
+  /** each component at least once (a component never heard from too), one entry per process heard (at most MAX_STATUS_REPORTS) */
   components: ComponentReport[]
   /** null when the bus cannot be read now; deadLettersError says why */
   deadLetters: DeadLetterStream[] | null

@@ -48,11 +48,11 @@ describe('HealthBoard', () => {
     await db?.close()
   })
 
-  it('reports each component with the process, its details and its problems; the worst state is the report\'s', async () => {
+  it('reports each component, in the order the data flows, with the process, its details and its problems; the worst state is the report\'s', async () => {
     let backlog = 5
     const board = new HealthBoard({ db: flaky, bus, log: memoryLog() })
-    board.add(collector(() => backlog))
     const remove = board.add(dashboard(() => 3))
+    board.add(collector(() => backlog))
     const r = await board.report()
     expect(r.state).toBe('ok')
     expect(r.components).toEqual([

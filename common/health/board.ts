@@ -7,7 +7,7 @@
  * and the board notices by itself when it is back.
  */
 import type { BusConnection } from '../bus/index.ts'
-import type { ComponentDetails, ComponentName, ComponentStatus, HealthReport, StatusProblem } from '../contract/index.ts'
+import { type ComponentDetails, type ComponentName, COMPONENTS, type ComponentStatus, type HealthReport, type StatusProblem } from '../contract/index.ts'
 import type { Queryable } from '../db/index.ts'
 import type { Logger } from '../log/index.ts'
 import { ConnectionWatch } from './connection.ts'
@@ -64,9 +64,10 @@ export class HealthBoard {
     this.busWatch = new ConnectionWatch('the bus (NATS)', opts.log, impact, this.now)
   }
 
-  /** add reports a component of this process from now on; the function returned stops reporting it. */
+  /** add reports a component of this process from now on (in the order the data flows); the function returned stops reporting it. */
   add(probe: AnyProbe): () => void {
     this.probes.push(probe)
+    this.probes.sort((a, b) => COMPONENTS.indexOf(a.component) - COMPONENTS.indexOf(b.component))
     return () => {
       const i = this.probes.indexOf(probe)
       if (i >= 0) this.probes.splice(i, 1)
