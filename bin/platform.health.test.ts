@@ -68,10 +68,10 @@ describe('health of the components as separate processes', () => {
     const dashboard = platforms.get('dashboard')!
     const admin = await signInAs(dashboard, db, { username: 'health-admin', role: 'admin' })
     const read = async () => (await (await fetch(`${dashboard.dashboardUrl}/api/v1/admin/status`, { headers: { cookie: admin } })).json()) as PlatformStatus
-    const s = await waitFor(async () => {
+    const s = (await waitFor(async () => {
       const r = await read()
       return r.components.every((c) => c.reporting) ? r : null
-    }, 'every component reporting', 15_000)
+    }, 'every component reporting', 15_000))!
     expect(s.components.map((c) => [c.component, c.status?.state])).toEqual(PARTS.map((c) => [c, 'ok']))
     expect(s.deadLetters![0]).toMatchObject({ stream: EVENTS_STREAM, count: 1, recent: [{ id: 'ev-9', source: 'hall', tries: 5, consumer: 'rules', error: 'the database refused it: invalid byte sequence' }] })
 
