@@ -3,7 +3,7 @@
  * AlertView, SmsView), the consoles' API (docs/accounts.md, docs/lifecycle.md), and
  * the few limits both sides check. The web app imports this module and nothing else
  * of the server, so it holds no code that needs Node; instants are RFC 3339 strings
- * in the platform zone.
+ * in the platform zone (the platform status's are wall time, in UTC).
  */
 import type { Alert, Level } from './alert.ts'
 import type { Kind } from './event.ts'
