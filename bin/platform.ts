@@ -80,7 +80,8 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     // The health of this process's components: every server's /healthz, and their heartbeats on the bus.
     const board = new HealthBoard({ db: infra.db, bus: infra.bus, log: log.child('health') })
     const health = () => board.report()
-    const unlessStopped = (remove: () => void) => stops.push(async () => remove())
+    // A component stops reporting before it stops.
+    const untilStop = (remove: () => void) => stops.push(async () => remove())
 
     // The department registry names departments in texts, on the wall and in the consoles.
     if (parts.has('simulator')) await seedDemoDepartments(infra.db, clock.now())
@@ -104,7 +105,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     if (parts.has('alerts')) {
       const s = alerts.startService({ bus: infra.bus, format, log: log.child('alerts') })
       stops.push(() => s.stop())
-      unlessStopped(board.add(alertsProbe({ db: infra.db, notifier: () => notifier })))
+      untilStop(board.add(alertsProbe({ db: infra.db, notifier: () => notifier })))
       const srv = await startAlertsServer({ host: cfg.host, port: cfg.alertsPort, log: log.child('alerts'), routes: webhooks, health })
       platform.alertsUrl = srv.url
       stops.push(() => srv.close())
@@ -113,7 +114,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, cardsOf: (cases) => cardsOfCases(infra.db, cases), tickMs: cfg.tickMs, settleMs: cfg.settleMs, allowedLatenessMs: cfg.allowedLatenessHours * 3_600_000, uncovered: notice,
         silentHours: cfg.silentHours, rulesFile: rulesText === undefined ? undefined : { path: cfg.rulesFile!, text: rulesText }, log: log.child('rules') })
       stops.push(() => w.stop())
-      unlessStopped(board.add(rulesProbe(w)))
+      untilStop(board.add(rulesProbe(w)))
       const srv = await startHealthServer({ host: cfg.host, port: cfg.rulesPort, report: health, log: log.child('rules') })
       platform.rulesUrl = srv.url
       stops.push(() => srv.close())
@@ -142,7 +143,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       })
       platform.collectorUrl = c.url
       stops.push(() => c.close())
-      unlessStopped(board.add(collectorProbe({ backlog: () => backlog.current, maxBacklog: cfg.maxBacklog, refused: () => c.refused() })))
+      untilStop(board.add(collectorProbe({ backlog: () => backlog.current, maxBacklog: cfg.maxBacklog, refused: () => c.refused() })))
     }
     if (parts.has('alerts')) {
       const demo = parts.has('simulator')
@@ -193,7 +194,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       })
       platform.dashboardUrl = d.url
       stops.push(() => d.close())
-      unlessStopped(board.add(dashboardProbe(d)))
+      untilStop(board.add(dashboardProbe(d)))
       if (parts.has('simulator')) platform.demoAccounts = await ensureDemoAccounts(infra.db, cfg.dataDir)
     }
     if (parts.has('simulator')) {
