@@ -26,6 +26,7 @@ const TABLE: Record<Action, [boolean, boolean, boolean, boolean, boolean, boolea
   'rules.manage': [false, false, false, true, false, false],
   'sources.manage': [false, false, false, true, false, false],
   'personal.unmask': [false, true, false, false, false, false],
+  'platform.status': [false, false, false, true, false, false],
 }
 
 describe('access policy', () => {
@@ -77,6 +78,6 @@ describe('access policy', () => {
   it('lists what a user holds within their own scope', () => {
     expect(permissions(health)).toEqual(['alerts.read', 'alerts.acknowledge', 'alerts.rectify'])
     expect(permissions(unmasker)).toEqual(['alerts.read', 'alerts.review', 'cases.flag', 'silences.manage', 'rankings.read', 'personal.unmask'])
-    expect(permissions(admin)).toEqual(['alerts.read', 'silences.manage', 'rankings.read', 'users.manage', 'contacts.manage', 'departments.manage', 'rules.manage', 'sources.manage'])
+    expect(permissions(admin)).toEqual(['alerts.read', 'silences.manage', 'rankings.read', 'users.manage', 'contacts.manage', 'departments.manage', 'rules.manage', 'sources.manage', 'platform.status'])
   })
 })

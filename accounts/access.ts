@@ -34,6 +34,8 @@ const POLICY: Record<Action, Partial<Record<Role, Grant>>> = {
   'rules.manage': { admin: 'all' },
   'sources.manage': { admin: 'all' },
   'personal.unmask': { inspector: 'with unmask' },
+  // How the platform's processes are doing, and the events the database refused: running it is an administrator's job.
+  'platform.status': { admin: 'all' },
 }
 
 /** Principal is the part of a user the policy looks at. */

@@ -1,57 +1,38 @@
 /**
- * The health of the alerts process, for GET /healthz on its server: can it reach the
- * database and the bus, and how is the notifier doing (messages waiting, being sent,
- * failed for good, and the last failure it logged).
+ * The alerts' part of the status (common/health): the SMS outbox (messages waiting,
+ * being sent, failed for good) and the notifier (running, its last failure). It is
+ * degraded while the notifier is not running or failed within RECENT_ERROR_MS.
  */
-import type { Bus } from '../common/bus/index.ts'
-import type { Db } from '../common/db/index.ts'
+import type { AlertsDetails } from '../common/contract/index.ts'
+import type { Queryable } from '../common/db/index.ts'
+import { type ComponentProbe, isRecent, within } from '../common/health/index.ts'
 import type { NotifierError } from './notifier.ts'
 import { outboxCounts } from './sms/outbox.ts'
 
-/** AlertsHealth is the /healthz answer: ok when the database answers and the bus is connected. */
-export interface AlertsHealth {
-  ok: boolean
-  db: { ok: boolean; error?: string }
-  bus: { ok: boolean }
-  notifier: {
-    running: boolean
-    /** outbox rows not yet handed to the provider, being sent, failed or undelivered; absent when the database does not answer */
-    queued?: number
-    sending?: number
-    failed?: number
-    lastError: NotifierError | null
-  }
-}
-
-/** HealthDeps are what the report looks at; notifier() is the running notifier, if any. */
-export interface HealthDeps {
-  db: Db
-  bus: Pick<Bus, 'connected'>
+/** AlertsProbeOptions are what the alerts' status reads; notifier() is the running notifier, if any. */
+export interface AlertsProbeOptions {
+  db: Queryable
   notifier: () => { lastError(): NotifierError | null } | undefined
-  /** how long the database may take to answer (default 2000 ms) */
+  /** how long the outbox count may take (default 2000 ms); past it, the outbox is reported unknown */
   timeoutMs?: number
 }
 
-/** alertsHealth reports; a database that fails or does not answer in time is reported, not thrown. */
-export async function alertsHealth(deps: HealthDeps): Promise<AlertsHealth> {
-  const n = deps.notifier()
-  const notifier: AlertsHealth['notifier'] = { running: !!n, lastError: n?.lastError() ?? null }
-  let db: AlertsHealth['db']
-  try {
-    const c = await within(outboxCounts(deps.db), deps.timeoutMs ?? 2000)
-    Object.assign(notifier, { queued: c.pending, sending: c.sending, failed: c.failed })
-    db = { ok: true }
-  } catch (e) {
-    db = { ok: false, error: (e as Error).message }
+/** alertsProbe reports the alerts of a process; an outbox the database cannot count is null, not an error. */
+export function alertsProbe(opts: AlertsProbeOptions): ComponentProbe<'alerts'> {
+  return {
+    component: 'alerts',
+    async details(): Promise<AlertsDetails> {
+      const n = opts.notifier()
+      const notifier = { running: !!n, lastError: n?.lastError() ?? null }
+      const outbox = await within(outboxCounts(opts.db), opts.timeoutMs ?? 2000).then(
+        (c) => ({ queued: c.pending, sending: c.sending, failed: c.failed }),
+        () => null, // the database's own state is in the status already
+      )
+      return { outbox, notifier }
+    },
+    problems: (d, now) => [
+      ...(d.notifier.running ? [] : (['notifier_stopped'] as const)),
+      ...(isRecent(d.notifier.lastError, now) ? (['recent_error'] as const) : []),
+    ],
   }
-  const bus = { ok: deps.bus.connected }
-  return { ok: db.ok && bus.ok, db, bus, notifier }
-}
-
-function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([p, late]).finally(() => clearTimeout(timer))
 }

@@ -5,7 +5,7 @@ export { AttachmentError, type AttachmentLimits, AttachmentStore, DEFAULT_LIMITS
 export { type Action, type Actor, isRefusal, type Refusal, type RefusalReason, type State, STATES, transition } from './lifecycle/states.ts'
 export type { Rectification, StoredThread, StoredTransition, ThreadFilter, ThreadStore } from './lifecycle/threadStore.ts'
 export { ESCALATION_DEPTS, ESCALATION_LIST_NAMES, LIVE_SMS, type Notifier, type NotifierError } from './notifier.ts'
-export { type AlertsHealth, alertsHealth, type HealthDeps } from './health.ts'
+export { type AlertsProbeOptions, alertsProbe } from './health.ts'
 export { type AlertsServer, type AlertsServerOptions, startAlertsServer } from './server.ts'
 export { ContactError, contactsOf, listContacts, upsertContact } from './notify/contactStore.ts'
 export { createSilence, expireSilence, MIN_REASON, SilenceError, silencesSince } from './notify/silenceStore.ts'

@@ -36,7 +36,7 @@ describe.each(openTestDbs())('quiet hours and grouping on $name', (backend) => {
     await upsertContact(db, { dept: 'tax', role: 'head', name: '局长', phone: HEAD })
     const cfg = loadConfig({
       env: {},
-      overrides: { natsUrl: nats.url, collectorPort: 0, alertsPort: 0, tickMs: 50, settleMs: 100, sources: [{ name: 'hall', token: TOKEN }], smsProvider: 'fake', twilioBaseUrl: twilio.url, logLevel: 'warn' },
+      overrides: { natsUrl: nats.url, collectorPort: 0, alertsPort: 0, rulesPort: 0, tickMs: 50, settleMs: 100, sources: [{ name: 'hall', token: TOKEN }], smsProvider: 'fake', twilioBaseUrl: twilio.url, logLevel: 'warn' },
     })
     platform = await startPlatform(cfg, new Set(['collector', 'rules', 'alerts']), logger('test'), { db, clock })
   })
@@ -84,7 +84,7 @@ describe.each(openTestDbs())('the SMS loop on $name', (backend) => {
     const cfg = loadConfig({
       env: {},
       overrides: {
-        natsUrl: nats.url, collectorPort: 0, alertsPort: 0, tickMs: 50, settleMs: 100, sources: [{ name: 'hall', token: TOKEN }],
+        natsUrl: nats.url, collectorPort: 0, alertsPort: 0, rulesPort: 0, tickMs: 50, settleMs: 100, sources: [{ name: 'hall', token: TOKEN }],
         smsProvider: 'fake', twilioBaseUrl: twilio.url, logLevel: 'warn',
       },
     })

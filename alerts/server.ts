@@ -2,13 +2,14 @@
  * The alerts server: the alerts process's own HTTP server, so that Twilio's webhooks
  * (delivery reports, replies 确认 <code>) reach the notifier in every layout, whether
  * the alerts run beside the collector or alone (`jiancha alerts`). It serves
- * STATUS_PATH and INBOUND_PATH, and GET /healthz (alerts/health.ts).
+ * STATUS_PATH and INBOUND_PATH, and GET /healthz (the components of its process, common/health).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { HealthReport } from '../common/contract/index.ts'
+import { answerHealth, HEALTH_PATH } from '../common/health/index.ts'
 import { sendJson } from '../common/http/index.ts'
 import type { Logger } from '../common/log/index.ts'
-import type { AlertsHealth } from './health.ts'
 import { type Handler, INBOUND_PATH, STATUS_PATH } from './sms/webhooks.ts'
 
 /** AlertsServerOptions: where to listen, the webhooks (filled once the notifier runs) and the health report. */
@@ -19,7 +20,8 @@ export interface AlertsServerOptions {
   log: Logger
   /** Twilio's webhooks by path (the notifier's); the map may be filled after start */
   routes: Readonly<Record<string, Handler>>
-  health: () => Promise<AlertsHealth>
+  /** the health of the components of this process */
+  health: () => Promise<HealthReport>
 }
 
 /** AlertsServer is a listening alerts server. */
@@ -40,14 +42,7 @@ export async function startAlertsServer(opts: AlertsServerOptions): Promise<Aler
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!
-    if (path === '/healthz') {
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.setHeader('allow', 'GET, HEAD')
-        return sendJson(res, 405, { error: 'use GET' })
-      }
-      const h = await opts.health()
-      return sendJson(res, h.ok ? 200 : 503, h)
-    }
+    if (path === HEALTH_PATH) return answerHealth(req, res, opts.health)
     const hook = opts.routes[path]
     if (hook) return hook(req, res)
     if (path === STATUS_PATH || path === INBOUND_PATH) {

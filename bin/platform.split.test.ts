@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CaseEvent } from '../common/contract/index.ts'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
-import { type AlertsHealth, INBOUND_PATH, upsertContact } from '../alerts/index.ts'
+import { INBOUND_PATH, upsertContact } from '../alerts/index.ts'
+import type { HealthReport } from '../common/contract/index.ts'
 import { startFakeTwilio, type FakeTwilio } from '../demo/index.ts'
 import { ManualClock, post, startTestPlatform, startTestServer, waitFor } from '../test-support/platform.ts'
 import type { Platform } from './platform.ts'
@@ -27,7 +28,7 @@ describe.each(openTestDbs())('alerts in a platform of their own on $name', (back
 
   const health = async () => {
     const r = await fetch(`${alerts.alertsUrl}/healthz`)
-    return { status: r.status, body: (await r.json()) as AlertsHealth }
+    return { status: r.status, body: (await r.json()) as HealthReport }
   }
 
   beforeAll(async () => {
@@ -55,7 +56,17 @@ describe.each(openTestDbs())('alerts in a platform of their own on $name', (back
     expect(rest.alertsUrl).toBeUndefined()
     expect((await fetch(`${rest.collectorUrl}${STATUS_PATH}`, { method: 'POST' })).status).toBe(404)
     const h = await health()
-    expect(h).toEqual({ status: 200, body: { ok: true, db: { ok: true }, bus: { ok: true }, notifier: { running: true, queued: 0, sending: 0, failed: 0, lastError: null } } })
+    // The alerts process reports the alerts alone.
+    expect(h).toEqual({
+      status: 200,
+      body: {
+        state: 'ok',
+        components: [{
+          component: 'alerts', process: expect.any(Object), state: 'ok', problems: [], at: expect.any(String), db: { up: true }, bus: { up: true },
+          details: { outbox: { queued: 0, sending: 0, failed: 0 }, notifier: { running: true, lastError: null } },
+        }],
+      },
+    })
     // unsigned, a webhook is refused
     const forged = await fetch(`${alerts.alertsUrl}${STATUS_PATH}?outbox=1`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'bad' }, body: 'MessageStatus=failed' })
     expect(forged.status).toBe(403)
@@ -81,14 +92,14 @@ describe.each(openTestDbs())('alerts in a platform of their own on $name', (back
     expect(reply).toMatchObject({ status: 200, contentType: expect.stringMatching(/xml/) })
     expect(reply.body).toContain(`已确认（${code}）`)
     expect(await state()).toBe('acknowledged')
-    expect((await health()).body.notifier).toMatchObject({ queued: 0, sending: 0, failed: 0 })
+    expect((await health()).body.components[0]!.details).toMatchObject({ outbox: { queued: 0, sending: 0, failed: 0 } })
   })
 
   it('says on /healthz when the bus is gone, and recovers with it', async () => {
     await nats.stop()
     try {
       await waitFor(async () => (await health()).status === 503, '/healthz to notice', 10_000)
-      expect((await health()).body).toMatchObject({ ok: false, db: { ok: true }, bus: { ok: false } })
+      expect((await health()).body).toMatchObject({ state: 'down', components: [{ component: 'alerts', problems: ['bus_down'], db: { up: true }, bus: { up: false } }] })
     } finally {
       await nats.start()
     }

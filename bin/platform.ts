@@ -10,11 +10,12 @@ import { type Clock, DAY_MS, DemoClock, platformCalendarYears, systemClock } fro
 import type { Config } from '../common/config/index.ts'
 import { type Db, keepState } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
-import { defaultContext, knownEventIds, latestEventAt, parseRulesFile, type RuleContext, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
-import { alertsHealth, cardsOfCases, composeAlerts, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, startAlertsServer } from '../alerts/index.ts'
-import { auditWriter, startDashboardServer, wallFeed } from '../dashboard/index.ts'
+import { defaultContext, knownEventIds, latestEventAt, parseRulesFile, type RuleContext, rulesProbe, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
+import { alertsProbe, cardsOfCases, composeAlerts, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, startAlertsServer } from '../alerts/index.ts'
+import { auditWriter, dashboardProbe, platformStatusFeed, startDashboardServer, wallFeed } from '../dashboard/index.ts'
 import { clientAddress, SourceAuth, trustedProxies } from '../common/http/index.ts'
-import { BacklogGauge, busPublisher, startCollector } from '../collector/index.ts'
+import { BacklogGauge, busPublisher, collectorProbe, startCollector } from '../collector/index.ts'
+import { HealthBoard, startHealthServer } from '../common/health/index.ts'
 import { type DemoAccounts, demoTwilio, ensureDemoAccounts, seedDemoContacts, seedDemoDepartments, startSimulator } from '../demo/index.ts'
 import { DeptDirectory } from '../common/departments/index.ts'
 import { Sessions } from '../accounts/index.ts'
@@ -30,6 +31,8 @@ export interface Platform {
   dashboardUrl?: string
   /** the alerts server (Twilio's webhooks, /healthz), when the alerts run here */
   alertsUrl?: string
+  /** the rules' server (/healthz), when the rules run here */
+  rulesUrl?: string
   /** the demo's sign-ins, when the simulator runs beside the dashboard */
   demoAccounts?: DemoAccounts
   stop(): Promise<void>
@@ -74,6 +77,11 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     const anchor = parts.has('simulator') ? await simAnchor(infra, cfg) : 0
     const clock = opts.clock ?? (parts.has('simulator') ? await demoClock(infra, cfg, anchor, log) : systemClock)
     const platform: Platform = { infra, clock, stop }
+    // The health of this process's components: every server's /healthz, and their heartbeats on the bus.
+    const board = new HealthBoard({ db: infra.db, bus: infra.bus, log: log.child('health') })
+    const health = () => board.report()
+    // A component stops reporting before it stops.
+    const untilStop = (remove: () => void) => stops.push(async () => remove())
 
     // The department registry names departments in texts, on the wall and in the consoles.
     if (parts.has('simulator')) await seedDemoDepartments(infra.db, clock.now())
@@ -97,13 +105,8 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     if (parts.has('alerts')) {
       const s = alerts.startService({ bus: infra.bus, format, log: log.child('alerts') })
       stops.push(() => s.stop())
-      const srv = await startAlertsServer({
-        host: cfg.host,
-        port: cfg.alertsPort,
-        log: log.child('alerts'),
-        routes: webhooks,
-        health: () => alertsHealth({ db: infra.db, bus: infra.bus, notifier: () => notifier }),
-      })
+      untilStop(board.add(alertsProbe({ db: infra.db, notifier: () => notifier })))
+      const srv = await startAlertsServer({ host: cfg.host, port: cfg.alertsPort, log: log.child('alerts'), routes: webhooks, health })
       platform.alertsUrl = srv.url
       stops.push(() => srv.close())
     }
@@ -111,6 +114,10 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, cardsOf: (cases) => cardsOfCases(infra.db, cases), tickMs: cfg.tickMs, settleMs: cfg.settleMs, allowedLatenessMs: cfg.allowedLatenessHours * 3_600_000, uncovered: notice,
         silentHours: cfg.silentHours, rulesFile: rulesText === undefined ? undefined : { path: cfg.rulesFile!, text: rulesText }, log: log.child('rules') })
       stops.push(() => w.stop())
+      untilStop(board.add(rulesProbe(w)))
+      const srv = await startHealthServer({ host: cfg.host, port: cfg.rulesPort, report: health, log: log.child('rules') })
+      platform.rulesUrl = srv.url
+      stops.push(() => srv.close())
     }
     const auth = new SourceAuth(cfg.sources)
     const simToken = randomBytes(24).toString('hex')
@@ -125,6 +132,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
         maxBatch: cfg.maxBatch,
         log: log.child('collector'),
         routes: webhooks,
+        health,
         backpressure: cfg.maxBacklog ? { behind: () => backlog.current, bound: cfg.maxBacklog } : undefined,
         deps: {
           now: () => clock.now(),
@@ -135,6 +143,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       })
       platform.collectorUrl = c.url
       stops.push(() => c.close())
+      untilStop(board.add(collectorProbe({ backlog: () => backlog.current, maxBacklog: cfg.maxBacklog, refused: () => c.refused() })))
     }
     if (parts.has('alerts')) {
       const demo = parts.has('simulator')
@@ -152,6 +161,9 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     if (parts.has('dashboard')) {
       const proxies = cfg.trustedProxies.length ? trustedProxies(cfg.trustedProxies) : null
       const audit = auditWriter(infra.db, () => clock.now())
+      // Every component's heartbeat, for the admin page (platform status); this process's own asked directly.
+      const statuses = platformStatusFeed({ bus: infra.bus, local: health })
+      stops.push(async () => statuses.stop())
       const d = await startDashboardServer({
         host: cfg.host,
         port: cfg.dashboardPort,
@@ -161,6 +173,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
         deptNames: ESCALATION_LIST_NAMES,
         departments,
         log: (m) => log.child('dashboard').info(m),
+        health,
         flags: {
           auth: new SourceAuth(cfg.inspectors),
           flag: (req) => flagCase({ db: infra.db, bus: infra.bus, clock, format, settingsVersion: ctx.settings.version }, req),
@@ -176,10 +189,12 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
           zone: ctx.zone.name,
           clientIp: (req) => clientAddress(req, proxies),
           log: (m) => log.child('dashboard').info(m),
+          platformStatus: () => statuses.read(),
         },
       })
       platform.dashboardUrl = d.url
       stops.push(() => d.close())
+      untilStop(board.add(dashboardProbe(d)))
       if (parts.has('simulator')) platform.demoAccounts = await ensureDemoAccounts(infra.db, cfg.dataDir)
     }
     if (parts.has('simulator')) {
@@ -197,6 +212,9 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       })
       stops.push(() => sim.stop())
     }
+    // Stopped first: no heartbeat reads a component being stopped.
+    board.start()
+    stops.push(async () => board.stop())
     return platform
   } catch (e) {
     await stop()

@@ -11,7 +11,8 @@ import { Bus } from '../common/bus/index.ts'
 import { startTestServer, type TestServer } from '../common/bus/testdata/harness.ts'
 import { SourceAuth } from '../common/http/index.ts'
 import { logger } from '../common/log/index.ts'
-import type { Backpressure } from './server.ts'
+import type { HealthReport } from '../common/contract/index.ts'
+import type { Backpressure, Collector } from './server.ts'
 import { busPublisher } from './publisher.ts'
 import { startCollector } from './server.ts'
 
@@ -25,8 +26,9 @@ const event = (id: string, extra: Record<string, unknown> = {}) => ({
 describe('the collector', () => {
   let nats: TestServer
   let bus: Bus
-  let collector: { url: string; close(): Promise<void> }
+  let collector: Collector
   let seenFails = false
+  let health: HealthReport = { state: 'ok', components: [] }
   const pressure: Backpressure & { value: number } = { value: 0, bound: 1000, behind: () => pressure.value }
 
   beforeAll(async () => {
@@ -36,6 +38,7 @@ describe('the collector', () => {
       host: '127.0.0.1', port: 0, maxBatch: 100, log: logger('test').child('collector'),
       auth: new SourceAuth([{ name: 'hall', token: TOKEN }]),
       backpressure: pressure,
+      health: async () => health,
       deps: {
         now: () => NOW, maxFutureMs: 600_000, publish: busPublisher(bus),
         // What the database answers; a reset connection makes it throw.
@@ -66,6 +69,18 @@ describe('the collector', () => {
     expect(out).toMatchObject({ accepted: 1, rejected: 0, failed: 0 })
   })
 
+  it('answers /healthz with the report of its process: 200 when ok, 503 otherwise', async () => {
+    const r = await fetch(`${collector.url}/healthz`)
+    expect([r.status, await r.json()]).toEqual([200, health])
+    health = { state: 'down', components: [] }
+    try {
+      expect((await fetch(`${collector.url}/healthz`)).status).toBe(503)
+    } finally {
+      health = { state: 'ok', components: [] }
+    }
+    expect((await fetch(`${collector.url}/healthz`, { method: 'POST' })).status).toBe(405)
+  })
+
   it('reads NDJSON only under its media type, and refuses other types with 415', async () => {
     const lines = `${JSON.stringify(event('n1'))}\n${JSON.stringify(event('n2'))}\n`
     expect((await post(lines, 'application/x-ndjson')).json).toMatchObject({ accepted: 2 })
@@ -86,9 +101,12 @@ describe('the collector', () => {
 
   it('answers 503 with Retry-After, storing nothing, while the database cannot say what is new', async () => {
     seenFails = true
+    const before = collector.refused()
     try {
       const r = await post(JSON.stringify([event('db1'), event('db2')]))
       expect(r).toMatchObject({ status: 503, retryAfter: '5', json: { failed: 2, accepted: 0 } })
+      // Counted for the status: one request refused, whatever it carried.
+      expect(collector.refused()).toEqual({ ...before, unavailable: before.unavailable + 1 })
       expect(r.json.results[0].error).toMatchObject({ field: '(database)', message: expect.stringContaining('send again') })
     } finally {
       seenFails = false
@@ -97,9 +115,11 @@ describe('the collector', () => {
 
   it('pushes back with 429 and Retry-After while the pipeline lags beyond its bound', async () => {
     pressure.value = 1001
+    const before = collector.refused()
     try {
       const r = await post(JSON.stringify(event('bp')))
       expect(r).toMatchObject({ status: 429, retryAfter: '5', json: { error: expect.stringContaining('1001 events behind') } })
+      expect(collector.refused()).toEqual({ ...before, tooMany: before.tooMany + 1 })
     } finally {
       pressure.value = 0
     }

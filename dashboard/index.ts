@@ -2,4 +2,6 @@
 export { findChromium, launchChromium } from './server/chromium.ts'
 export { auditWriter, type ConsoleAudit } from './server/console/consoleAudit.ts'
 export { startDashboardServer } from './server/dashboardServer.ts'
+export { dashboardProbe } from './server/health.ts'
+export { type PlatformStatusFeed, platformStatusFeed } from './server/platformStatus.ts'
 export { wallFeed } from './server/wallFeed.ts'

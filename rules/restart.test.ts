@@ -61,7 +61,7 @@ describe.skipIf(!url)('a rules worker killed with SIGKILL', () => {
     nats = await startTestServer('restart')
     const cfg = loadConfig({
       env: {},
-      overrides: { natsUrl: nats.url, collectorPort: 0, alertsPort: 0, sources: [{ name: 'hall', token: TOKEN }], logLevel: 'error' },
+      overrides: { natsUrl: nats.url, collectorPort: 0, alertsPort: 0, rulesPort: 0, sources: [{ name: 'hall', token: TOKEN }], logLevel: 'error' },
     })
     platform = await startPlatform(cfg, new Set(['collector', 'alerts']), logger('test'), { db, clock: systemClock })
     startWorker()

@@ -39,7 +39,7 @@ describe.each(openTestDbs())('the live rules worker on $name', (backend) => {
     const cfg = loadConfig({
       env: {},
       overrides: {
-        natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, alertsPort: 0, tickMs: 50, settleMs: 200, allowedLatenessHours: 72,
+        natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, alertsPort: 0, rulesPort: 0, tickMs: 50, settleMs: 200, allowedLatenessHours: 72,
         sources: [{ name: 'hall', token: TOKEN }], rulesFile, silentHours: 4, logLevel: 'error',
       },
     })

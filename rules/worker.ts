@@ -238,7 +238,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
     await d.deadLetter(reason)
     deadLetters++
     const ev = d.data as Partial<CaseEvent> | null
-    log.error(`dead letter: event seq ${d.seq} after ${d.tries} ${d.tries === 1 ? 'try' : 'tries'}: ${reason}`, { id: typeof ev?.id === 'string' ? ev.id : undefined, source: typeof ev?.source === 'string' ? ev.source : undefined })
+    log.error(`dead letter: event seq ${d.seq} after ${d.tries} ${d.tries === 1 ? 'try' : 'tries'}: ${reason}`, { id: typeof ev?.id === 'string' ? ev.id : undefined, source: typeof ev?.source === 'string' ? ev.source : undefined, deadLetters })
   }
 
   /** raiseUncovered publishes one calendar.uncovered card per year the calendar lacked (its key makes it once forever). */

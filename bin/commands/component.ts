@@ -21,8 +21,8 @@ export function componentCommand(part: Exclude<Part, 'simulator'>, summary: stri
       }
       const log = logger(part)
       const platform = await startPlatform(cfg, new Set<Part>([part]), log)
-      const url = platform.collectorUrl ?? platform.dashboardUrl ?? platform.alertsUrl
-      log.info(`${part} running${url ? ` at ${url}` : ''}${platform.alertsUrl ? " (Twilio's webhooks and /healthz)" : ''}`)
+      const url = platform.collectorUrl ?? platform.dashboardUrl ?? platform.alertsUrl ?? platform.rulesUrl
+      log.info(`${part} running${url ? ` at ${url}` : ''}${platform.alertsUrl ? " (Twilio's webhooks and /healthz)" : ' (/healthz)'}`)
       await untilSignal()
       await platform.stop()
       return 0

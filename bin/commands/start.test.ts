@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findChromium, launchChromium } from '../../dashboard/index.ts'
+import type { HealthReport } from '../../common/contract/index.ts'
 import { waitFor } from '../../test-support/platform.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -26,7 +27,7 @@ interface Run {
 function start(port: number): Run {
   let out = ''
   const child = spawn('node', [`${root}bin/jiancha.js`, 'start', '--port', String(port)], {
-    env: { ...process.env, JIANCHA_DATA_DIR: dataDir, COLLECTOR_PORT: String(port + 1), ALERTS_PORT: String(port + 2), SIM_SPEED: '86400', LOG_LEVEL: 'info' },
+    env: { ...process.env, JIANCHA_DATA_DIR: dataDir, COLLECTOR_PORT: String(port + 1), ALERTS_PORT: String(port + 2), RULES_PORT: '0', SIM_SPEED: '86400', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()))
@@ -126,8 +127,15 @@ describe('jiancha start', () => {
     expect(run.out()).toMatch(/短信 → /)
     // The delivery reports reached the alerts server (ALERTS_PORT), which also says how it is doing.
     expect(run.out()).toContain(`Alerts server:   http://127.0.0.1:${port + 2}`)
-    const health = await fetch(`http://127.0.0.1:${port + 2}/healthz`)
-    expect([health.status, await health.json()]).toEqual([200, expect.objectContaining({ ok: true, db: { ok: true }, bus: { ok: true }, notifier: expect.objectContaining({ running: true }) })])
+    // Every server of the process answers /healthz for all its components, the rules' own server too.
+    const rulesUrl = /Rules server: +(http:\/\/\S+)/.exec(run.out())?.[1]
+    expect(rulesUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    for (const base of [url, `http://127.0.0.1:${port + 1}`, `http://127.0.0.1:${port + 2}`, rulesUrl!]) {
+      const health = await fetch(`${base}/healthz`)
+      const body = (await health.json()) as HealthReport
+      expect([base, health.status, body.state, body.components.map((c) => c.component)]).toEqual([base, 200, 'ok', ['collector', 'rules', 'alerts', 'dashboard']])
+      expect(body.components.find((c) => c.component === 'alerts')!.details).toMatchObject({ notifier: { running: true } })
+    }
 
     run.child.kill('SIGINT')
     expect(await run.exit).toBe(0)
@@ -135,6 +143,7 @@ describe('jiancha start', () => {
     if (natsPort) expect(await portOpen(natsPort)).toBe(false) // our nats-server is gone too
     expect(await portOpen(port)).toBe(false)
     expect(await portOpen(port + 2)).toBe(false)
+    expect(await portOpen(Number(new URL(rulesUrl!).port))).toBe(false)
 
     run = start(port)
     await waitFor(() => run!.out().includes('Wall (大屏):'), 'the wall URL again', 60_000)

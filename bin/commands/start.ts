@@ -31,13 +31,14 @@ export const startCommand: Command = {
 }
 
 /** banner is what `jiancha start` prints once everything runs: where to look and, in the demo, how to sign in. */
-export function banner(p: Pick<Platform, 'dashboardUrl' | 'collectorUrl' | 'alertsUrl' | 'demoAccounts'>, simulator: boolean): string {
+export function banner(p: Pick<Platform, 'dashboardUrl' | 'collectorUrl' | 'alertsUrl' | 'rulesUrl' | 'demoAccounts'>, simulator: boolean): string {
   const lines = [
     '',
     '  电子监察 Jiancha is running.',
     `  Wall (大屏):     ${p.dashboardUrl!.replace('127.0.0.1', 'localhost')}`,
     `  Collector API:   ${p.collectorUrl}/api/v1/events`,
     `  Alerts server:   ${p.alertsUrl} (Twilio's webhooks; /healthz)`,
+    `  Rules server:    ${p.rulesUrl} (/healthz; every server answers /healthz for the whole process)`,
     `  ${simulator ? 'Demo simulator:  on (simulated days pass in seconds)' : 'Demo simulator:  off'}`,
   ]
   const d = p.demoAccounts

@@ -102,6 +102,30 @@ describe('Bus.connect', () => {
   })
 })
 
+describe('Bus.connection', () => {
+  it('says since when the connection is down and why, and up again once it is back', async () => {
+    const bus = await Bus.connect({ url: server.url, name: 'test-connection', log })
+    try {
+      expect(bus.connection).toEqual({ up: true })
+      const t0 = Date.now()
+      await server.stop()
+      await waitFor(() => !bus.connected, 10_000, 'the disconnect')
+      const down = bus.connection
+      expect(down).toEqual({ up: false, since: expect.any(Number), error: expect.stringMatching(/^disconnected from /) })
+      expect(down.up === false && down.since).toBeGreaterThanOrEqual(t0)
+      await sleep(100)
+      // Since the loss, not since the question.
+      expect(bus.connection).toEqual(down)
+      await server.start()
+      await waitFor(() => bus.connected, 15_000, 'the reconnect')
+      expect(bus.connection).toEqual({ up: true })
+    } finally {
+      await bus.close()
+    }
+    expect(bus.connection).toEqual({ up: false, since: expect.any(Number), error: 'the connection is closed' })
+  })
+})
+
 describe('Bus.consumeBatches', () => {
   it('hands over what is waiting in batches, in stream order, with the headers and delivery info', async () => {
     const bus = await Bus.connect({ url: server.url, name: 'test-batches', log })
@@ -164,6 +188,8 @@ describe('Bus.consumeBatches', () => {
       await waitFor(() => seen.length === 3)
       await c.stop()
       expect(seen).toEqual([1, 2, 1])
+      // Given up by the handler, it is the handler's to log (once, knowing what it was), not the bus's too.
+      expect(logs.filter((m) => m.includes('dead letter'))).toEqual([])
       expect(await bus.deadLetters(EVENTS_STREAM)).toBe(before + 1)
       expect(await bus.deadLetters()).toBeGreaterThanOrEqual(before + 1)
       const nc = await connect({ servers: server.url })

@@ -8,6 +8,7 @@ import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } fr
 import { decodeJson, encodeJson } from './codec.ts'
 import { ConnectionGate } from './connectionGate.ts'
 import { runBatchConsumer, runConsumer, type ConsumeOptions, type ConsumerDeps, type ConsumerHandle, type DeadLetter, type Delivery } from './consumer.ts'
+import { recentDeadLetters, type StoredDeadLetter } from './deadLetters.ts'
 import { DEAD_HEADERS, headerValue, RECEIVED_HEADER } from './headers.ts'
 import { isTransientNatsError, withRetry } from './retry.ts'
 import { DEAD_STREAM, ensureStreams } from './streams.ts'
@@ -71,11 +72,16 @@ export interface ConsumerState {
   delivered: number
 }
 
+/** BusConnection is the connection's state: up, or down since when (epoch ms) and the last thing the client said about it. */
+export type BusConnection = { up: true } | { up: false; since: number; error: string }
+
 /** Bus is a connection to NATS with the Jiancha streams ensured. */
 export class Bus {
   private readonly consumers = new Set<ConsumerHandle>()
   private readonly gate = new ConnectionGate()
   private closing: Promise<void> | null = null
+  /** when the connection was lost, and what the client said since; for health reports */
+  private lost: { since: number; error: string } | null = null
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -127,6 +133,13 @@ export class Bus {
   /** connected tells whether the connection is up now (false while reconnecting, and once closed). */
   get connected(): boolean {
     return !this.nc.isClosed() && this.gate.isConnected()
+  }
+
+  /** connection tells whether the connection is up, or since when it is down and why (for health reports). */
+  get connection(): BusConnection {
+    if (this.connected) return { up: true }
+    if (this.nc.isClosed()) return { up: false, since: this.lost?.since ?? Date.now(), error: 'the connection is closed' }
+    return { up: false, since: this.lost?.since ?? Date.now(), error: this.lost?.error ?? 'disconnected' }
   }
 
   /** maxPayload is the largest message the server takes, in bytes (1 MiB unless the server says otherwise). */
@@ -196,6 +209,15 @@ export class Bus {
     const subject = deadSubject(stream)
     const info = await this.jsm.streams.info(DEAD_STREAM, { subjects_filter: subject })
     return info.state.subjects?.[subject] ?? 0
+  }
+
+  /**
+   * recentDeadLetters reads the newest `n` dead letters of `stream`, newest first: what
+   * befell each (error, consumer, tries, when) and the source and id its message names,
+   * never its content.
+   */
+  recentDeadLetters(stream: string, n: number): Promise<StoredDeadLetter[]> {
+    return recentDeadLetters(this.jsm, stream, n)
   }
 
   private consumerDeps(): ConsumerDeps {
@@ -324,6 +346,9 @@ export class Bus {
     void this.nc.closed().then(() => this.gate.release())
     for await (const s of this.nc.status()) {
       this.gate.observe(s)
+      if (s.type === 'disconnect') this.lost = { since: Date.now(), error: `disconnected from ${s.server}` }
+      else if (s.type === 'reconnect') this.lost = null
+      else if (s.type === 'error' && this.lost) this.lost.error = s.error.message
       if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error' || s.type === 'slowConsumer') {
         this.log(`connection ${s.type}${'server' in s ? ` ${s.server}` : ''}`)
       }

@@ -41,7 +41,7 @@ export interface Delivery<T> {
   nak(delayMs?: number): void
   /** term drops the message for good. */
   term(): void
-  /** deadLetter copies the message to the dead-letter stream with its reason, then terms it. */
+  /** deadLetter copies the message to the dead-letter stream with its reason, then terms it; the caller logs it. */
   deadLetter(reason: string): Promise<void>
   /** working tells the server the message is still being handled, restarting its ack_wait. */
   working(): void
@@ -347,9 +347,9 @@ function toDelivery<T>(m: JsMsg, spec: ConsumerSpec, deps: ConsumerDeps, name: s
     fn()
   }
   const info = m.info
+  // Logged by whoever gives the message up, once: the handler knows what the message is.
   const deadLetter = async (reason: string): Promise<void> => {
     if (settled) return
-    deps.log(`consumer ${name}: dead letter seq ${m.seq} (${m.subject}) after ${info.deliveryCount} ${info.deliveryCount === 1 ? 'try' : 'tries'}: ${reason}`)
     await deps.sendDead?.({
       stream: spec.stream, consumer: spec.durable, subject: m.subject, seq: m.seq, tries: info.deliveryCount, error: reason, data: m.data, headers: headersOf(m),
     })
@@ -362,6 +362,7 @@ function toDelivery<T>(m: JsMsg, spec: ConsumerSpec, deps: ConsumerDeps, name: s
   } catch (err) {
     // A poison message would otherwise be redelivered forever and block the order.
     const reason = `non-JSON message seq ${m.seq} on ${m.subject}: ${(err as Error).message}`
+    deps.log(`consumer ${name}: dead letter seq ${m.seq} (${m.subject}) after ${info.deliveryCount} ${info.deliveryCount === 1 ? 'try' : 'tries'}: ${reason}`)
     void deadLetter(reason).catch((e: unknown) => {
       deps.log(`consumer ${name}: could not store dead letter seq ${m.seq}: ${(e as Error).message}; it comes back`)
       once(() => m.nak(HANDLER_ERROR_NAK_MS))()

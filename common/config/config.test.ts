@@ -14,7 +14,7 @@ const file = (name: string, text: string) => {
 describe('loadConfig', () => {
   it('gives the documented defaults', () => {
     const c = loadConfig({ env: {} })
-    expect(c).toMatchObject({ dataDir: './data', databaseUrl: undefined, natsUrl: undefined, dashboardPort: 8080, collectorPort: 8090, alertsPort: 8070, zone: 'Asia/Shanghai', sources: [], settleMs: 5000, allowedLatenessHours: 72 })
+    expect(c).toMatchObject({ dataDir: './data', databaseUrl: undefined, natsUrl: undefined, dashboardPort: 8080, collectorPort: 8090, alertsPort: 8070, rulesPort: 8071, zone: 'Asia/Shanghai', sources: [], settleMs: 5000, allowedLatenessHours: 72 })
   })
 
   it('reads a YAML file, and the environment wins over it', () => {
@@ -32,6 +32,7 @@ describe('loadConfig', () => {
 
   it.each([
     [{ DASHBOARD_PORT: 'eighty' }, 'DASHBOARD_PORT must be an integer 0..65535, got "eighty"'],
+    [{ RULES_PORT: '70000' }, 'RULES_PORT must be an integer 0..65535, got "70000"'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must use postgres or postgresql://'],
     [{ NATS_URL: 'not a url' }, 'NATS_URL must be a URL'],
     [{ JIANCHA_ZONE: 'Mars/Base' }, 'JIANCHA_ZONE must be an IANA time zone'],

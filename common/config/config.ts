@@ -23,6 +23,8 @@ export interface Config {
   collectorPort: number
   /** port of the alerts process's own server: Twilio's webhooks and /healthz */
   alertsPort: number
+  /** port of the rules process's /healthz */
+  rulesPort: number
   zone: string
   sources: SourceToken[]
   /** inspectors allowed to flag cases (主动巡检) through the API, until accounts arrive */
@@ -108,6 +110,7 @@ const SETTINGS: Array<Setting<keyof Config>> = [
   s('dashboardPort', 'DASHBOARD_PORT', 'dashboardPort', 'port of the dashboard (wall and consoles)', 8080, int(0, 65535)),
   s('collectorPort', 'COLLECTOR_PORT', 'collectorPort', 'port of the collector HTTP API', 8090, int(0, 65535)),
   s('alertsPort', 'ALERTS_PORT', 'alertsPort', "port of the alerts server: Twilio's webhooks and /healthz (0 = a free port)", 8070, int(0, 65535)),
+  s('rulesPort', 'RULES_PORT', 'rulesPort', "port of the rules' server: /healthz, wherever the rules run (0 = a free port)", 8071, int(0, 65535)),
   s('zone', 'JIANCHA_ZONE', 'zone', 'time zone of all calendar reasoning', DEFAULT_ZONE, zoneName),
   s('sources', 'JIANCHA_SOURCES', 'sources', 'sources allowed to send events, as name:token,name:token (file: list of {name, token})', [], sources),
   s('inspectors', 'JIANCHA_INSPECTORS', 'inspectors', 'inspectors allowed to flag cases through the API, as name:token,… (file: list of {name, token})', [], sources),

@@ -3,7 +3,7 @@
  * AlertView, SmsView), the consoles' API (docs/accounts.md, docs/lifecycle.md), and
  * the few limits both sides check. The web app imports this module and nothing else
  * of the server, so it holds no code that needs Node; instants are RFC 3339 strings
- * in the platform zone.
+ * in the platform zone (the platform status's are wall time, in UTC).
  */
 import type { Alert, Level } from './alert.ts'
 import type { Kind } from './event.ts'
@@ -199,11 +199,12 @@ export type Permission =
   | 'rules.manage'
   | 'sources.manage'
   | 'personal.unmask'
+  | 'platform.status'
 
 /** PERMISSIONS lists every permission. */
 export const PERMISSIONS: readonly Permission[] = [
   'alerts.read', 'alerts.acknowledge', 'alerts.rectify', 'alerts.review', 'cases.flag', 'silences.manage', 'rankings.read',
-  'users.manage', 'contacts.manage', 'departments.manage', 'rules.manage', 'sources.manage', 'personal.unmask',
+  'users.manage', 'contacts.manage', 'departments.manage', 'rules.manage', 'sources.manage', 'personal.unmask', 'platform.status',
 ]
 
 /** UserView is the signed-in user (GET /api/v1/me). */
@@ -368,4 +369,173 @@ export interface NewAccount {
   role: Role
   dept?: string
   canUnmask?: boolean
+}
+
+/** ComponentName is a part of the platform that reports how it is doing. */
+export type ComponentName = 'collector' | 'rules' | 'alerts' | 'dashboard'
+
+/** COMPONENTS lists every component, in the order the data flows through them. */
+export const COMPONENTS: readonly ComponentName[] = ['collector', 'rules', 'alerts', 'dashboard']
+
+/**
+ * HealthState is how a component is doing: ok; degraded (its connections are up, but
+ * it has a problem of its own, such as refusing events or failing); down (its database
+ * or its bus cannot be reached, so it cannot do its work).
+ */
+export type HealthState = 'ok' | 'degraded' | 'down'
+
+/** HEALTH_STATES lists the states, best first. */
+export const HEALTH_STATES: readonly HealthState[] = ['ok', 'degraded', 'down']
+
+/** ConnectionStatus is a component's connection to the database or the bus: up, or down since when and why. */
+export type ConnectionStatus = { up: true } | { up: false; downSince: string; error: string }
+
+/** ProcessView names the process a component runs in; started is when the process started. */
+export interface ProcessView {
+  host: string
+  pid: number
+  started: string
+}
+
+/**
+ * StatusProblem is why a component is not ok, as a code the app puts in words: its
+ * database or bus is down, it failed within the last RECENT_ERROR_MS, the collector
+ * refuses events (back-pressure), the alerts' notifier is not running.
+ */
+export type StatusProblem = 'db_down' | 'bus_down' | 'recent_error' | 'backpressure' | 'notifier_stopped'
+
+/** RECENT_ERROR_MS is how long a component's last failure keeps it degraded. */
+export const RECENT_ERROR_MS = 30_000
+
+/** ErrorNote is a failure a component noted: when (wall time) and what. */
+export interface ErrorNote {
+  at: string
+  message: string
+}
+
+/** CollectorDetails: the rules' backlog the collector last saw (for back-pressure), its bound, and the requests refused since start. */
+export interface CollectorDetails {
+  backlog: number
+  /** 0 = no bound (COLLECTOR_MAX_BACKLOG=0) */
+  maxBacklog: number
+  /** requests answered 429 (back-pressure) and 503 (the bus or the database unreachable) since the process started */
+  refused: { tooMany: number; unavailable: number }
+}
+
+/** RulesDetails: the live rules worker's state (rules/worker.ts status()). */
+export interface RulesDetails {
+  /** events waiting for the worker, as last known */
+  backlog: number
+  /** how far (ms) the engine's clock is behind the platform clock */
+  watermarkLagMs: number
+  /** events applied since start */
+  applied: number
+  /** cases held in memory */
+  cases: number
+  /** dead letters of the events stream */
+  deadLetters: number
+  lastError: ErrorNote | null
+}
+
+/** AlertsDetails: the SMS outbox (null while the database does not answer) and the notifier. */
+export interface AlertsDetails {
+  outbox: { queued: number; sending: number; failed: number } | null
+  notifier: { running: boolean; lastError: ErrorNote | null }
+}
+
+/** DashboardDetails: the browsers connected (Socket.IO). */
+export interface DashboardDetails {
+  sockets: number
+}
+
+/** ComponentDetails maps each component to what it reports beyond its connections. */
+export interface ComponentDetails {
+  collector: CollectorDetails
+  rules: RulesDetails
+  alerts: AlertsDetails
+  dashboard: DashboardDetails
+}
+
+/**
+ * ComponentStatus is one component's status, the same shape from every component: on
+ * its /healthz, in its heartbeat on the bus (live topic `status`, every few seconds)
+ * and on the admin page. Its instants are wall time (RFC 3339, UTC), not the platform
+ * clock, which in the demo runs faster.
+ */
+export type ComponentStatus = {
+  [C in ComponentName]: {
+    component: C
+    process: ProcessView
+    state: HealthState
+    /** why it is not ok; empty when it is */
+    problems: StatusProblem[]
+    /** when this status was taken */
+    at: string
+    db: ConnectionStatus
+    bus: ConnectionStatus
+    details: ComponentDetails[C]
+  }
+}[ComponentName]
+
+/** HealthReport is GET /healthz on every server: the components of its process; HTTP 200 when state is ok, 503 otherwise. */
+export interface HealthReport {
+  /** the worst state of the components */
+  state: HealthState
+  components: ComponentStatus[]
+}
+
+/** STATUS_STALE_MS is how long a component may go unheard before the admin page shows it as not reporting (失联). */
+export const STATUS_STALE_MS = 30_000
+
+/** ComponentReport is a component as the admin page shows it: its latest status, or none heard. */
+export interface ComponentReport {
+  component: ComponentName
+  /** false when nothing was heard from it for STATUS_STALE_MS (or ever) */
+  reporting: boolean
+  /** when its latest status arrived; null when none ever did */
+  heardAt: string | null
+  status: ComponentStatus | null
+}
+
+/** DeadLetterView is one dead letter: an event (or card) a consumer gave up on, without its content. */
+export interface DeadLetterView {
+  /** the stream the message was on, e.g. JIANCHA_EVENTS */
+  stream: string
+  /** its sequence there */
+  seq: number
+  /** its subject there */
+  subject: string
+  consumer: string
+  tries: number
+  error: string
+  /** when it became a dead letter */
+  at: string
+  /** the event's source and id, when the message names them: what to send again */
+  source: string | null
+  id: string | null
+}
+
+/** DeadLetterStream is the dead letters of one stream: how many, and the newest, newest first. */
+export interface DeadLetterStream {
+  stream: string
+  count: number
+  /** at most MAX_RECENT_DEAD_LETTERS */
+  recent: DeadLetterView[]
+}
+
+/** MAX_RECENT_DEAD_LETTERS bounds the dead letters shown per stream. */
+export const MAX_RECENT_DEAD_LETTERS = 10
+
+/** MAX_STATUS_REPORTS bounds the processes the dashboard keeps the status of (several processes may run one component). */
+export const MAX_STATUS_REPORTS = 50
+
+/** PlatformStatus is GET /api/v1/admin/status: every component's latest status and the dead letters by stream. */
+export interface PlatformStatus {
+  /** wall time of the answer */
+  now: string
+  /** each component at least once (a component never heard from too), one entry per process heard (at most MAX_STATUS_REPORTS) */
+  components: ComponentReport[]
+  /** null when the bus cannot be read now; deadLettersError says why */
+  deadLetters: DeadLetterStream[] | null
+  deadLettersError?: string
 }

@@ -5,7 +5,8 @@
  * resubmit → approve between a department and an inspector in two browsers, a leader
  * who reads but cannot act, the English toggle, silences, contacts, account
  * administration, the wall's SMS panel, and the department registry: a department an
- * admin registers on #/departments is named at once on a wall already open. Skipped only when no Chromium binary
+ * admin registers on #/departments is named at once on a wall already open, and the
+ * platform status (#/status) with a dead letter put on JIANCHA_DEAD. Skipped only when no Chromium binary
  * exists (apt-get install -y chromium).
  */
 import { execFileSync } from 'node:child_process'
@@ -25,6 +26,8 @@ import { saveDepartments } from '../../common/departments/index.ts'
 import { logger } from '../../common/log/index.ts'
 import { ManualClock, post, startTestServer, TOKEN, waitFor } from '../../test-support/platform.ts'
 import { createUser } from '../../accounts/index.ts'
+import { EVENTS_STREAM, eventSubject } from '../../common/bus/index.ts'
+import { putDeadLetter } from '../../common/bus/testdata/deadLetter.ts'
 import { findChromium, launchChromium } from './chromium.ts'
 
 const repo = fileURLToPath(new URL('../..', import.meta.url))
@@ -63,7 +66,7 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
     const cfg = loadConfig({
       env: {},
       overrides: {
-        dataDir, natsUrl: nats.url, collectorPort: 0, dashboardPort: 0, alertsPort: 0, tickMs: 50, settleMs: 100,
+        dataDir, natsUrl: nats.url, collectorPort: 0, dashboardPort: 0, alertsPort: 0, rulesPort: 0, tickMs: 50, settleMs: 100,
         sources: [{ name: 'hall', token: TOKEN }], smsProvider: 'console', logLevel: 'warn', secureCookies: false,
       },
     })
@@ -465,6 +468,42 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
       await expect.poll(() => page.evaluate(() => location.hash)).not.toBe('#/users')
       expect(await page.locator('[data-testid="users"]').count()).toBe(0)
     }
+  })
+
+  it('shows an admin the platform status: every component, and a dead letter with its reason, in plain words', async () => {
+    await putDeadLetter(platform.infra.bus, {
+      stream: EVENTS_STREAM, seq: 77, subject: eventSubject('approval', 'market'), consumer: 'rules', tries: 5,
+      error: 'the database refused it: value too long for type character varying(200)', data: { id: 'ev-dead-77', source: 'hall', caseId: 'A-99' },
+    })
+    const admin = await signIn('zhao')
+    await admin.click('[data-testid="nav-status"]')
+    await admin.waitForSelector('[data-testid="platform-status"]')
+    expect(await text(admin, 'h1')).toBe('平台状态')
+    // One process runs them all here: each component is reporting, and ok.
+    const rows = admin.locator('[data-testid="status-row"]')
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-component')}:${e.getAttribute('data-state')}`))).toEqual(['collector:ok', 'rules:ok', 'alerts:ok', 'dashboard:ok'])
+    expect(await text(admin, '[data-testid="status-row"][data-component="rules"] [data-testid="status-state"]')).toBe('✓ 正常')
+    expect(await text(admin, '[data-testid="status-row"][data-component="rules"] [data-testid="status-db"]')).toBe('✓ 正常')
+    const events = admin.locator('[data-testid="dead-stream"][data-stream="JIANCHA_EVENTS"]')
+    await expect.poll(() => events.getAttribute('data-count')).toBe('1')
+    expect(await events.locator('[data-testid="dead-hint"]').textContent()).toBe('这些事件被数据库拒收，未进入平台；请修正来源系统的数据后重新发送。')
+    const dead = events.locator('[data-testid="dead-row"]')
+    expect(await dead.count()).toBe(1)
+    expect(await dead.locator('[data-testid="dead-id"]').textContent()).toBe('ev-dead-77')
+    expect(await dead.locator('[data-testid="dead-error"]').textContent()).toBe('the database refused it: value too long for type character varying(200)')
+    expect(await dead.locator('[data-testid="dead-tries"]').textContent()).toBe('5')
+    expect(await dead.textContent()).toMatch(/hall.*rules/s)
+    expect(await admin.locator('[data-testid="dead-stream"][data-stream="JIANCHA_ALERTS"]').getAttribute('data-count')).toBe('0')
+    await admin.click('[data-testid="lang-toggle"]')
+    await expect.poll(() => text(admin, 'h1')).toBe('Platform status')
+    expect(await events.locator('[data-testid="dead-hint"]').textContent()).toBe('These events were refused by the database and are not in the platform; fix the source and send them again.')
+    await admin.click('[data-testid="lang-toggle"]')
+    // Nobody else has the page.
+    const inspector = await signIn('wang')
+    expect(await inspector.locator('[data-testid="nav-status"]').count()).toBe(0)
+    await inspector.goto(`${url}/#/status`)
+    await inspector.waitForSelector('[data-testid="app-nav"]')
+    await expect.poll(() => inspector.evaluate(() => location.hash)).not.toBe('#/status')
   })
 
   it('shows a signed-in inspector the wall at / with its test ids', async () => {

@@ -36,7 +36,7 @@ describe.each(openTestDbs())('the console API on $name', (backend) => {
     const cfg = loadConfig({
       env: {},
       overrides: {
-        dataDir, natsUrl: nats.url, collectorPort: 0, dashboardPort: 0, alertsPort: 0, tickMs: 50, settleMs: 100,
+        dataDir, natsUrl: nats.url, collectorPort: 0, dashboardPort: 0, alertsPort: 0, rulesPort: 0, tickMs: 50, settleMs: 100,
         sources: [{ name: 'hall', token: TOKEN }], smsProvider: 'console', logLevel: 'warn',
       },
     })

@@ -34,8 +34,10 @@ describe('startDashboardServer', () => {
     expect(logs).toEqual([`dashboard: listening on ${server.url}`])
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
 
+    expect(server.sockets()).toBe(0)
     const client = socketOf(server.url, accounts.cookie('wang'))
     await new Promise((ok) => client.once('connect', () => ok(undefined)))
+    expect(server.sockets()).toBe(1)
     const got = new Promise<AlertView>((ok) => client.once('alert', ok))
     source.store(testCard('S-1', 'supervision.overdue', 'red', 'gov', '2026-03-02T09:00:00+08:00'))
     expect((await got).caseId).toBe('S-1')

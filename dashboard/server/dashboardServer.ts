@@ -12,7 +12,7 @@ import { consoleRoutes, type ConsoleDeps } from './console/consoleRoutes.ts'
 import { departmentRoutes } from './console/departmentRoutes.ts'
 import { handleRequest, type FlagRoute, type RouteDeps } from './httpRoutes.ts'
 import { startLiveRelay } from './liveRelay.ts'
-import type { DeptNames } from '../../common/contract/index.ts'
+import type { DeptNames, HealthReport } from '../../common/contract/index.ts'
 import type { DeptDirectory } from '../../common/departments/index.ts'
 import type { DashboardSource } from './source.ts'
 
@@ -43,6 +43,8 @@ export interface DashboardServerOptions {
   console?: Omit<ConsoleDeps, 'sessions'>
   /** How often sockets of ended sessions (signed out, expired, disabled) are dropped; 60 s by default. */
   sessionCheckMs?: number
+  /** The health of the components of this process, for GET /healthz. */
+  health?: () => Promise<HealthReport>
 }
 
 /** DashboardServer is a running dashboard server. */
@@ -50,6 +52,8 @@ export interface DashboardServer {
   url: string
   /** disconnectClients drops every Socket.IO client (they reconnect and resync). */
   disconnectClients(): void
+  /** sockets counts the Socket.IO clients connected now. */
+  sockets(): number
   close(): Promise<void>
 }
 
@@ -58,7 +62,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   const log = opts.log ?? ((m: string) => console.log(m))
   const fixed = opts.deptNames ?? {}
   const deptNames = opts.departments ? () => ({ ...opts.departments!.names(), ...fixed }) : () => fixed
-  const deps: RouteDeps = { source: opts.source, staticDir: opts.staticDir, deptNames, log, flags: opts.flags, sessions: opts.sessions }
+  const deps: RouteDeps = { source: opts.source, staticDir: opts.staticDir, deptNames, log, flags: opts.flags, sessions: opts.sessions, health: opts.health }
   if (opts.console) deps.console = mountConsole({ log, ...opts.console, sessions: opts.sessions }, opts.departments, fixed)
   const http = createServer((req, res) => void handleRequest(deps, req, res))
   // serveClient off: the wall bundles socket.io-client itself, nothing else needs it.
@@ -90,6 +94,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   return {
     url,
     disconnectClients: () => void io.disconnectSockets(true),
+    sockets: () => io.of('/').sockets.size,
     close: () =>
       (closing ??= (async () => {
         stopRelay()

@@ -10,7 +10,7 @@ import type { User } from '../../accounts/index.ts'
 import { handleRequest, MAX_FLAG_BODY, type RouteDeps } from './httpRoutes.ts'
 import { openTestAccounts, type TestAccounts } from './testdata/accounts.ts'
 import { MemorySource, testCard } from './testdata/cards.ts'
-import type { WallSnapshot } from '../../common/contract/index.ts'
+import type { HealthReport, WallSnapshot } from '../../common/contract/index.ts'
 
 describe('http routes', () => {
   const staticDir = mkdtempSync(join(tmpdir(), 'wall-routes-'))
@@ -18,6 +18,7 @@ describe('http routes', () => {
   const source = new MemorySource()
   const logs: string[] = []
   let failSnapshot = false
+  let health: HealthReport = { state: 'ok', components: [] }
   let accounts: TestAccounts
   let server: Server
   let base = ''
@@ -31,6 +32,7 @@ describe('http routes', () => {
       deptNames: () => ({ health: { 'zh-CN': '卫健委', en: 'Health Commission' } }),
       log: (m: string) => logs.push(m),
       sessions: accounts.sessions,
+      health: async () => health,
     }
     server = createServer((req, res) => void handleRequest(deps, req, res))
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
@@ -42,8 +44,15 @@ describe('http routes', () => {
     await accounts?.close()
   })
 
-  it('answers /healthz', async () => {
-    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true })
+  it('answers /healthz with the report of its process, without a session: 200 when ok, 503 otherwise', async () => {
+    const ok = await fetch(`${base}/healthz`)
+    expect([ok.status, await ok.json()]).toEqual([200, health])
+    health = { state: 'degraded', components: [] }
+    try {
+      expect((await fetch(`${base}/healthz`)).status).toBe(503)
+    } finally {
+      health = { state: 'ok', components: [] }
+    }
   })
 
   it('serves the wall snapshot newest first, to the signed in only', async () => {

@@ -2,16 +2,18 @@
  * HTTP routes of the dashboard: a small JSON API beside the SPA — the wall's snapshot
  * (signed in, cut to the reader's departments), inspectors' flags (POST
  * /api/v1/flags) and, when mounted, the consoles' API (console/consoleRoutes.ts).
- * Only /healthz and the SPA's files answer without a session.
+ * Only /healthz (the components of this process, common/health) and the SPA's files
+ * answer without a session.
  * Kept apart from the listener so it can be reasoned about as a request → answer map.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { CaseNotFound, FlagError, type FlagRequest, type FlagResult } from '../../alerts/index.ts'
+import { answerHealth, HEALTH_PATH } from '../../common/health/index.ts'
 import { readJson, sendJson, type SourceAuth } from '../../common/http/index.ts'
 import { alertScope, can, type Sessions } from '../../accounts/index.ts'
 import { boundSnapshot } from './snapshotBounds.ts'
 import { serveStatic } from './staticFiles.ts'
-import type { DeptNames, WallScope } from '../../common/contract/index.ts'
+import type { DeptNames, HealthReport, WallScope } from '../../common/contract/index.ts'
 import type { DashboardSource } from './source.ts'
 
 /**
@@ -38,6 +40,8 @@ export interface RouteDeps {
   console?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
   /** who is signed in: the wall and every API route need a session; inspectors may flag with it */
   sessions: Pick<Sessions, 'authenticate'>
+  /** the health of the components of this process, for GET /healthz; without it, an empty ok report */
+  health?: () => Promise<HealthReport>
 }
 
 /** MAX_FLAG_BODY is the largest flag request accepted; a reason is at most 500 characters. */
@@ -65,8 +69,8 @@ async function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse)
     return sendJson(res, 405, { error: 'method not allowed' })
   }
   switch (path) {
-    case '/healthz':
-      return sendJson(res, 200, { ok: true })
+    case HEALTH_PATH:
+      return answerHealth(req, res, deps.health ?? (async () => ({ state: 'ok', components: [] })))
     case '/api/v1/wall':
       return asReader(deps, req, res, async (scope) => sendJson(res, 200, boundSnapshot(await deps.source.snapshot(scope), scope)))
     case '/api/v1/depts':

@@ -52,7 +52,7 @@ describe('the pipeline under faults', () => {
     const twilio = await startFakeTwilio()
     const port = await freePort()
     const env = {
-      DATABASE_URL: url, NATS_URL: nats.url, JIANCHA_DATA_DIR: dir, COLLECTOR_PORT: String(port), DASHBOARD_PORT: '0', ALERTS_PORT: '0',
+      DATABASE_URL: url, NATS_URL: nats.url, JIANCHA_DATA_DIR: dir, COLLECTOR_PORT: String(port), DASHBOARD_PORT: '0', ALERTS_PORT: '0', RULES_PORT: '0',
       JIANCHA_SOURCES: `hall:${TOKEN}`, RULES_TICK_MS: '200', SMS_PROVIDER: 'fake', TWILIO_BASE_URL: twilio.url,
       AUDIT_KEY: 'fault-audit-key-0123456789abcdef0123456789',
     }

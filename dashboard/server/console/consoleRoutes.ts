@@ -1,12 +1,13 @@
 /**
  * The consoles' API, mounted as one handler: accounts' sign-in and account
  * administration, then one module per resource of the dashboard — alerts, cases,
- * threads, silences, contacts. Each resource signs its requests in by session and
+ * threads, silences, contacts, the platform's status. Each resource signs its requests in by session and
  * checks them with accounts' `can()`.
  */
 import type { IncomingMessage } from 'node:http'
 import { type AttachmentLimits, AttachmentStore, DEFAULT_LIMITS, type ThreadStore } from '../../../alerts/index.ts'
 import { type Sessions, signInRoutes, userRoutes } from '../../../accounts/index.ts'
+import type { PlatformStatus } from '../../../common/contract/index.ts'
 import type { Db } from '../../../common/db/index.ts'
 import { alertRoutes } from './alertRoutes.ts'
 import { caseRoutes } from './caseRoutes.ts'
@@ -14,6 +15,7 @@ import type { ConsoleAudit } from './consoleAudit.ts'
 import { contactRoutes } from './contactRoutes.ts'
 import type { ConsoleHandler } from './routeKit.ts'
 import { silenceRoutes } from './silenceRoutes.ts'
+import { statusRoutes } from './statusRoutes.ts'
 import { threadRoutes } from './threadRoutes.ts'
 
 /** ConsoleDeps is what the consoles' API needs; the platform wires it in bin/platform.ts. */
@@ -36,6 +38,8 @@ export interface ConsoleDeps {
   /** per-file and per-submission limits; DEFAULT_LIMITS (10 MB, 5 files) by default */
   limits?: AttachmentLimits
   log?: (m: string) => void
+  /** every component's latest status and the dead letters (platformStatus.ts); without it, GET /api/v1/admin/status is not mounted */
+  platformStatus?: () => Promise<PlatformStatus>
 }
 
 /** consoleRoutes builds the handler of the whole consoles' API; it resolves false for a path none of it owns. */
@@ -52,6 +56,7 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleHandler {
     threadRoutes({ threads, sessions, attachments: new AttachmentStore(deps.attachmentsDir, deps.limits ?? DEFAULT_LIMITS), now, format, log }),
     silenceRoutes({ db, sessions, audit, now, format, log }),
     contactRoutes({ db, sessions, audit, now, log }),
+    ...(deps.platformStatus ? [statusRoutes({ sessions, status: deps.platformStatus })] : []),
   ]
   return async (req, res) => {
     for (const h of handlers) if (await h(req, res)) return true

@@ -124,4 +124,13 @@ describe('api', () => {
       ['PUT', '/api/v1/departments/a.b%2Fc', { names, kind: 'service', active: false }],
     ])
   })
+
+  it('reads the platform status, and a refusal becomes an ApiError', async () => {
+    const status = { now: '2026-11-24T02:00:00.000Z', components: [], deadLetters: null, deadLettersError: 'the bus is not connected' }
+    const { sent, fetchFn } = fakeFetch(200, status)
+    expect(await createApi(fetchFn).platformStatus()).toEqual(status)
+    expect([sent[0]!.init.method, sent[0]!.url]).toEqual(['GET', '/api/v1/admin/status'])
+    const refused = fakeFetch(403, { error: 'a department may not read the platform status' })
+    await expect(createApi(refused.fetchFn).platformStatus()).rejects.toMatchObject({ status: 403, error: 'a department may not read the platform status' })
+  })
 })

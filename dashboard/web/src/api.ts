@@ -4,7 +4,7 @@
  * status and the server's `{error, field}`. A 401 on any call but sign-in means the
  * session ended: the handler set with onSignedOut sends the user to the login page.
  */
-import type { AccountView, CaseEvents, ContactRole, ContactView, DepartmentInput, DepartmentView, DeptNames, FlagAnswer, FlagInput, Kind, Me, NewAccount, SilenceInput, SilenceView, ThreadChange, ThreadDetail, ThreadQuery, ThreadView, Unregistered, WallSnapshot } from '../../../common/contract/api.ts'
+import type { AccountView, CaseEvents, ContactRole, ContactView, DepartmentInput, DepartmentView, DeptNames, FlagAnswer, FlagInput, Kind, Me, NewAccount, PlatformStatus, SilenceInput, SilenceView, ThreadChange, ThreadDetail, ThreadQuery, ThreadView, Unregistered, WallSnapshot } from '../../../common/contract/api.ts'
 
 /** ApiError is a call the server refused (or that never reached it: status 0). */
 export class ApiError extends Error {
@@ -114,6 +114,8 @@ export function createApi(fetchFn: Fetch) {
     createDepartment: (d: DepartmentInput & { code: string }) => call<{ department: DepartmentView; changed: boolean }>('POST', '/api/v1/departments', { ...d }),
     /** parent or active left out stay as they are */
     updateDepartment: (code: string, d: DepartmentInput) => call<{ department: DepartmentView; changed: boolean }>('PUT', `/api/v1/departments/${seg(code)}`, { ...d }),
+    /** every component's latest status and the dead letters (admins) */
+    platformStatus: () => call<PlatformStatus>('GET', '/api/v1/admin/status'),
     /** answers 204, no body */
     resetPassword: (username: string, password: string) => call<null>('POST', `/api/v1/users/${seg(username)}/password`, { password }),
   }

@@ -11,6 +11,7 @@ describe('router', () => {
     expect(parseHash('#/silences?x=1')).toEqual({ page: 'silences' })
     expect(parseHash('#/contacts')).toEqual({ page: 'contacts' })
     expect(parseHash('#/users')).toEqual({ page: 'users' })
+    expect(parseHash('#/status')).toEqual({ page: 'status' })
     expect(parseHash('#/login')).toEqual({ page: 'login' })
   })
 
@@ -19,7 +20,7 @@ describe('router', () => {
   })
 
   it('writes a route back as the hash it was read from', () => {
-    for (const h of ['#/wall', '#/console', '#/console/7', '#/silences', '#/contacts', '#/users', '#/departments', '#/login']) expect(toHash(parseHash(h)!)).toBe(h)
+    for (const h of ['#/wall', '#/console', '#/console/7', '#/silences', '#/contacts', '#/users', '#/departments', '#/status', '#/login']) expect(toHash(parseHash(h)!)).toBe(h)
   })
 
   it('lands a department on its console and everyone else on the wall', () => {
@@ -36,7 +37,7 @@ describe('router', () => {
   })
 
   it('lets only an admin manage accounts', () => {
-    expect(pagesFor('admin')).toEqual(['wall', 'console', 'silences', 'contacts', 'users', 'departments'])
+    expect(pagesFor('admin')).toEqual(['wall', 'console', 'silences', 'contacts', 'users', 'departments', 'status'])
     for (const role of ['inspector', 'leader', 'department'] as const) {
       expect(pagesFor(role)).not.toContain('users')
       expect(resolveRoute({ page: 'users' }, role)).toEqual({ page: homeOf(role) })
@@ -45,6 +46,14 @@ describe('router', () => {
     expect(resolveRoute({ page: 'departments' }, 'admin')).toEqual({ page: 'departments' })
     for (const role of ['inspector', 'leader', 'department'] as const) expect(resolveRoute({ page: 'departments' }, role)).toEqual({ page: homeOf(role) })
     expect(resolveRoute({ page: 'users' }, null)).toEqual({ page: 'login' })
+  })
+
+  it('shows the platform status to an admin only', () => {
+    expect(resolveRoute({ page: 'status' }, 'admin')).toEqual({ page: 'status' })
+    for (const role of ['inspector', 'leader', 'department'] as const) {
+      expect(pagesFor(role)).not.toContain('status')
+      expect(resolveRoute({ page: 'status' }, role)).toEqual({ page: homeOf(role) })
+    }
   })
 
   it('sends a signed-out visitor to the login page, whatever was asked', () => {

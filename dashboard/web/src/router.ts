@@ -6,7 +6,7 @@
 import type { Role } from '../../../common/contract/api.ts'
 
 /** Page is a screen of the app. */
-export type Page = 'login' | 'wall' | 'console' | 'silences' | 'contacts' | 'users' | 'departments'
+export type Page = 'login' | 'wall' | 'console' | 'silences' | 'contacts' | 'users' | 'departments' | 'status'
 
 /** NavPage is a page of the menu: every page but the login page. */
 export type NavPage = Exclude<Page, 'login'>
@@ -18,15 +18,15 @@ export interface Route {
   thread?: number
 }
 
-/** NAV_PAGES are the pages a signed-in user can open, in menu order, by role; only an admin manages accounts and departments. */
+/** NAV_PAGES are the pages a signed-in user can open, in menu order, by role; only an admin manages accounts and departments, and sees the platform's status. */
 const NAV_PAGES: Record<Role, readonly NavPage[]> = {
   inspector: ['wall', 'console', 'silences'],
   leader: ['wall', 'console'],
   department: ['console', 'wall'],
-  admin: ['wall', 'console', 'silences', 'contacts', 'users', 'departments'],
+  admin: ['wall', 'console', 'silences', 'contacts', 'users', 'departments', 'status'],
 }
 
-const PAGES: ReadonlySet<string> = new Set<Page>(['login', 'wall', 'console', 'silences', 'contacts', 'users', 'departments'])
+const PAGES: ReadonlySet<string> = new Set<Page>(['login', 'wall', 'console', 'silences', 'contacts', 'users', 'departments', 'status'])
 
 /** parseHash reads `#/page` or `#/console/<id>`; null for no hash or one it does not know. */
 export function parseHash(hash: string): Route | null {
