@@ -47,3 +47,15 @@ describe('the health server', () => {
     report = OK
   })
 })
+
+describe('answerHealth from afar', () => {
+  it('gives each component\'s state only to a caller not on this machine, or relayed by a proxy', async () => {
+    const { summaryOf, isLocal } = await import('./server.ts')
+    const report = { state: 'down' as const, components: [{ component: 'rules', state: 'down', process: { host: 'h', pid: 1, started: 'x' }, problems: ['db_down'], db: { up: false, error: 'connect ECONNREFUSED 10.0.0.5:5432' } }] }
+    expect(summaryOf(report as never)).toEqual({ state: 'down', components: [{ component: 'rules', state: 'down' }] })
+    expect(isLocal({ socket: { remoteAddress: '127.0.0.1' }, headers: {} } as never)).toBe(true)
+    expect(isLocal({ socket: { remoteAddress: '::ffff:127.0.0.1' }, headers: {} } as never)).toBe(true)
+    expect(isLocal({ socket: { remoteAddress: '127.0.0.1' }, headers: { 'x-forwarded-for': '203.0.113.9' } } as never)).toBe(false)
+    expect(isLocal({ socket: { remoteAddress: '10.1.2.3' }, headers: {} } as never)).toBe(false)
+  })
+})
