@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeJson } from './codec.ts'
-import { type DeadLetter, ensureConsumer, runConsumer, type ConsumeOptions, type Delivery } from './consumer.ts'
+import { type DeadLetter, ensureConsumer, runBatchConsumer, runConsumer, type ConsumeOptions, type Delivery } from './consumer.ts'
 import { EVENTS_STREAM, ensureStreams } from './streams.ts'
 import { eventSubject, eventsFilter } from './subjects.ts'
 import { sleep, startTestServer, waitFor, type TestServer } from './testdata/harness.ts'
@@ -187,4 +187,25 @@ describe.concurrent('runConsumer', () => {
     expect(first).toEqual([0])
     expect(second).toEqual([1, 2, 3, 4])
   })
+})
+
+describe('runBatchConsumer', () => {
+  it('takes a slow handler outliving its pull in its stride: every message handled, none left to wait out ack_wait', async () => {
+    for (let i = 0; i < 25; i++) await put('slow', { i })
+    const got: number[] = []
+    const deps = { js, jsm, log: (m: string) => logs.push(m), isClosed: () => nc.isClosed() }
+    const spec = { stream: EVENTS_STREAM, durable: 't_slow', filterSubject: eventsFilter('slow') }
+    const c = runBatchConsumer<{ i: number }>(deps, spec, async (batch) => {
+      // Longer than the pull (1 s) and two of its heartbeats: the server closed it meanwhile.
+      await sleep(1600)
+      for (const d of batch) {
+        got.push(d.data.i)
+        d.ack()
+      }
+    }, { batch: 10, ackWaitMs: 60_000 })
+    await waitFor(() => got.length === 25, 15_000, 'all 25, long before ack_wait')
+    await c.stop()
+    expect(got).toEqual(Array.from({ length: 25 }, (_, i) => i))
+    expect(logs.filter((m) => m.includes('t_slow'))).toEqual([])
+  }, 30_000)
 })

@@ -247,10 +247,10 @@ export function runBatchConsumer<T>(
   // the server too, so nothing is left behind.
   const pullOnce = async (consumer: Consumer): Promise<void> => {
     const leftovers: JsMsg[] = []
+    let buf: JsMsg[] = []
     try {
       const fetched = await consumer.fetch({ max_messages: max, expires: FETCH_EXPIRES_MS })
       const it = fetched[Symbol.asyncIterator]()
-      let buf: JsMsg[] = []
       // A next() that lost a race against the idle timer is still the next message.
       let next: Promise<IteratorResult<JsMsg>> | null = null
       for (;;) {
@@ -283,9 +283,14 @@ export function runBatchConsumer<T>(
         else leftovers.push(...buf)
       }
       failures = 0
+    } catch (err) {
+      // A pull that outlives a slow handler ends in "heartbeats missed" once the server
+      // has closed it: an end, not a fault, as long as what came is handed on.
+      if (!(err instanceof Error && err.message === 'heartbeats missed')) throw err
     } finally {
-      // Hand back what was pulled but not handled, now that no pull of ours is open.
-      for (const m of leftovers) nakQuietly(m)
+      // Hand back what was pulled but not handled (also when the pull failed midway:
+      // otherwise it would wait out ack_wait), now that no pull of ours is open.
+      for (const m of [...leftovers, ...buf]) nakQuietly(m)
     }
   }
 
