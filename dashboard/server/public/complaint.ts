@@ -34,7 +34,6 @@ export function readComplaint(body: Record<string, unknown>, depts: ReadonlySet<
     const s = v.trim()
     if (required && !s) throw new ComplaintError(field, `${field} is required`)
     if ([...s].length > COMPLAINT_LIMITS[field]) throw new ComplaintError(field, `${field} must be at most ${COMPLAINT_LIMITS[field]} characters`)
-    // eslint-disable-next-line no-control-regex -- control characters are what is refused
     if (/[\u0000-\u0008\u000b-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(s)) throw new ComplaintError(field, `${field} holds control characters`)
     return s || undefined
   }
