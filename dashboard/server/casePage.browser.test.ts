@@ -185,6 +185,15 @@ describe.skipIf(!chromiumPath)('the case page and the public page in a browser',
     await page.close()
   })
 
+  it('fits a phone: nothing overflows the public page at 390 × 844', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    await page.goto(`${url}/#/public`)
+    await page.waitForSelector('[data-testid="perf-empty"]')
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    if (SHOTS) await page.screenshot({ path: join(repo, 'docs/public-mobile.png'), fullPage: true })
+    await page.close()
+  })
+
   it('files a complaint that the inspector then opens as a petition, its phone masked', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
     await page.goto(`${url}/#/public`)
