@@ -63,7 +63,7 @@ describe.skipIf(!chromiumPath)('the case page and the public page in a browser',
     platform = await startPlatform(cfg, new Set(['collector', 'rules', 'alerts', 'dashboard']), logger('test'), { db, clock })
     url = platform.dashboardUrl!
     for (const u of [
-      { username: 'wang', role: 'inspector' }, { username: 'market-desk', role: 'department', dept: 'market' }, { username: 'health-desk', role: 'department', dept: 'health' },
+      { username: 'wang', role: 'inspector' }, { username: 'sun', role: 'inspector', canUnmask: true }, { username: 'market-desk', role: 'department', dept: 'market' }, { username: 'health-desk', role: 'department', dept: 'health' },
     ]) await createUser(db, { ...u, password: PW })
     const ev = (id: string, type: string, at: string, attrs?: Record<string, unknown>): CaseEvent => ({ id, source: 'hall', kind: 'approval', type, caseId: 'A-2026-0917', dept: 'market', at, ...(attrs ? { attrs } : {}) })
     expect((await post(platform, [
@@ -220,5 +220,16 @@ describe.skipIf(!chromiumPath)('the case page and the public page in a browser',
     const timeline = await text(inspector, '[data-testid="case-timeline"]')
     for (const s of ['窗口乱收费', '公众投诉（信息服务）', '张*', '139****2222']) expect(timeline).toContain(s)
     expect(timeline).not.toMatch(/张三|13900002222/)
+    expect(await inspector.locator('[data-testid="case-unmask"]').count()).toBe(0)
+
+    // An inspector who may unmask shows it in clear, with a reason the server audits first.
+    const sun = await signIn('sun', `/#/case/petition/${encodeURIComponent(tracking)}`)
+    await sun.click('[data-testid="case-unmask"]')
+    await sun.fill('[data-testid="case-unmask-reason"]', '核实投诉人身份')
+    await sun.click('[data-testid="case-unmask-submit"]')
+    await expect.poll(() => text(sun, '[data-testid="case-timeline"]')).toContain('13900002222')
+    expect(await text(sun, '[data-testid="case-mode"]')).toBe('原文显示（此次查看已记入审计）')
+    const audit = await db.query<{ actor: string }>("SELECT actor FROM audit_log WHERE action = 'data.unmasked' AND subject = $1", [`case:petition:${tracking}`])
+    expect(audit.rows).toEqual([{ actor: 'sun' }])
   })
 })
