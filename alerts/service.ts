@@ -20,7 +20,7 @@ import type { Clock } from '../common/time/index.ts'
 import { storeCards } from './cardBatch.ts'
 import { cardProblem } from './cardCheck.ts'
 import type { ThreadStore } from './lifecycle/threadStore.ts'
-import { alertByKey } from './store.ts'
+import { alertsByKeys, type StoredAlert } from './store.ts'
 
 /** LIVE_ALERTS is the live topic on which newly stored cards are announced. */
 export const LIVE_ALERTS = 'alerts'
@@ -110,17 +110,23 @@ export function startAlertService(opts: AlertServiceOptions): AlertService {
     log.error(`dead letter: card seq ${d.seq} after ${d.tries} ${d.tries === 1 ? 'try' : 'tries'}: ${reason}`, { key: typeof key === 'string' ? key : undefined, deadLetters })
   }
 
-  const announce = async (card: CardMessage): Promise<void> => {
-    const label = card.level === 'red' ? '红牌' : '黄牌'
-    if (card.withdrawn) log.info(`${label}撤销 ${card.rule}`, { case: card.caseId, dept: card.dept, by: card.withdrawn.by })
-    else log.info(`${label} ${card.rule}`, { case: card.caseId, dept: card.dept, at: card.at })
-    opts.onStored?.(card)
-    // The card is safe; telling the walls is best effort (they resync on reconnect).
-    const row = await alertByKey(db, card.key, opts.format).catch(() => null)
-    try {
-      if (row) bus.publishLive(LIVE_ALERTS, row)
-    } catch (e) {
-      log.warn('announcing a stored card failed', { key: card.key, error: (e as Error).message })
+  /** announce tells the notifier and the walls of the cards that changed the store, in order. */
+  const announce = async (cards: readonly CardMessage[]): Promise<void> => {
+    for (const card of cards) {
+      const label = card.level === 'red' ? '红牌' : '黄牌'
+      if (card.withdrawn) log.info(`${label}撤销 ${card.rule}`, { case: card.caseId, dept: card.dept, by: card.withdrawn.by })
+      else log.info(`${label} ${card.rule}`, { case: card.caseId, dept: card.dept, at: card.at })
+      opts.onStored?.(card)
+    }
+    // The cards are safe; telling the walls is best effort (they resync on reconnect).
+    const rows = await alertsByKeys(db, cards.map((c) => c.key), opts.format).catch(() => new Map<string, StoredAlert>())
+    for (const card of cards) {
+      const row = rows.get(card.key)
+      try {
+        if (row) bus.publishLive(LIVE_ALERTS, row)
+      } catch (e) {
+        log.warn('announcing a stored card failed', { key: card.key, error: (e as Error).message })
+      }
     }
   }
 
@@ -150,11 +156,9 @@ export function startAlertService(opts: AlertServiceOptions): AlertService {
     lastError = null
     // Acked only after the commit; refused cards are settled below.
     for (const [i, { d }] of items.entries()) if (!outcome.refused.has(i)) d.ack()
-    for (const [i, { card }] of items.entries()) {
-      if (!outcome.changed.has(i)) continue
-      stored++
-      await announce(card)
-    }
+    const changed = items.filter((_, i) => outcome.changed.has(i)).map((x) => x.card)
+    stored += changed.length
+    if (changed.length) await announce(changed)
     for (const [i, error] of outcome.refused) {
       const { d, card } = items[i]!
       if (d.tries >= maxTries) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { alertKey, type Alert, type Level } from '../common/contract/index.ts'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
-import { cursorOf, isStanding, listAlerts, openCardsSince, parseCursor, saveAlert, standingLevels, withdrawAlert } from './store.ts'
+import { alertByKey, alertsByKeys, cursorOf, isStanding, listAlerts, openCardsSince, parseCursor, saveAlert, standingLevels, withdrawAlert } from './store.ts'
 
 const T = Date.parse('2026-03-02T02:00:00Z')
 const iso = (t: number) => new Date(t).toISOString()
@@ -58,5 +58,13 @@ describe.each(openTestDbs())('the alert store on $name', ({ open }) => {
     expect(parseCursor(cursorOf(new Date(T), 'k:1'))).toEqual({ at: new Date(T), key: 'k:1' })
     expect(parseCursor('2026-03-02T10:00:00+08:00')).toEqual({ at: new Date(T) })
     expect(parseCursor('yesterday')).toBeNull()
+  })
+
+  it('reads many cards by key with one query, as alertByKey reads one', async () => {
+    const got = await alertsByKeys(db, [a.key, gone.key, 'nope'], iso)
+    expect([...got.keys()].sort()).toEqual([a.key, gone.key].sort())
+    expect(got.get(a.key)).toEqual(await alertByKey(db, a.key, iso))
+    expect(got.get(gone.key)!.status).toBe('withdrawn')
+    expect(await alertsByKeys(db, [], iso)).toEqual(new Map())
   })
 })

@@ -90,6 +90,13 @@ export async function alertByKey(db: Queryable, key: string, format: (t: number)
   return r.rows[0] ? alertFromRow(r.rows[0], format) : null
 }
 
+/** alertsByKeys returns the cards of these keys that are stored, by key, with one query. */
+export async function alertsByKeys(db: Queryable, keys: readonly string[], format: (t: number) => string): Promise<Map<string, StoredAlert>> {
+  if (!keys.length) return new Map()
+  const r = await db.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE key = ANY($1::text[])`, [keys])
+  return new Map(r.rows.map((row) => [row.key, alertFromRow(row, format)]))
+}
+
 /** openTallies counts open cards by department and level; given dept, that department's only. */
 export async function openTallies(db: Queryable, dept?: string): Promise<Array<{ dept: string; yellow: number; red: number }>> {
   const r = await db.query<{ dept: string; yellow: number; red: number }>(
