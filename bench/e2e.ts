@@ -12,10 +12,10 @@
  * same rows. The figures go to stdout and to a JSON file.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { startNatsServer } from '../common/bus/index.ts'
+import { Bus, startNatsServer } from '../common/bus/index.ts'
 import { type Db, openDb } from '../common/db/index.ts'
 import { setLogLevel } from '../common/log/index.ts'
 import { createUser } from '../accounts/index.ts'
@@ -60,6 +60,8 @@ export interface BackendReport {
   processes: string
   sustained: Omit<SustainedResult, 'events'> & { events: number }
   latency: LatencyResult
+  /** the most messages each consumer had not yet acked during each load: where the events wait */
+  backlog: { sustained: Backlog; latency: Backlog }
   /** resident memory per process at the end of the sustained load, and the peak over the run */
   memory: Record<string, Rss | null>
   /** rows in the database afterwards, of the bench's events and cards */
@@ -70,10 +72,35 @@ export interface BackendReport {
   skipped?: undefined
 }
 
+/** Backlog is the most messages the rules' and the alerts' consumers had waiting (pending + unacked). */
+export interface Backlog {
+  rules: number
+  alerts: number
+}
+
+/** watchBacklog samples the two consumers every 200 ms until stopped; their maxima. */
+function watchBacklog(bus: Bus): { stop(): Backlog } {
+  const max: Backlog = { rules: 0, alerts: 0 }
+  const read = async () => {
+    for (const [k, stream] of [['rules', 'JIANCHA_EVENTS'], ['alerts', 'JIANCHA_ALERTS']] as const) {
+      const c = await bus.consumerState(stream, k).catch(() => null)
+      if (c) max[k] = Math.max(max[k], c.pending + c.ackPending)
+    }
+  }
+  const timer = setInterval(() => void read(), 200)
+  return {
+    stop() {
+      clearInterval(timer)
+      return max
+    },
+  }
+}
+
 /** E2eReport is the whole JSON file. */
 export interface E2eReport {
   at: string
-  machine: { cpus: number; cpu: string; memoryMiB: number; node: string }
+  /** loadAverage: the 1-minute load when the run started and when it ended; other work on the machine skews every figure */
+  machine: { cpus: number; cpu: string; memoryMiB: number; node: string; loadAverage: { start: number; end: number } }
   options: BenchE2eOptions
   targets: typeof TARGETS
   raw: { events: number; publish: { seconds: number; eventsPerSecond: number }; consume: { seconds: number; eventsPerSecond: number } } | null
@@ -89,7 +116,7 @@ export async function benchE2e(opts: BenchE2eOptions): Promise<number> {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? DEFAULT_URL
   const report: E2eReport = {
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryMiB: Math.round(totalmem() / 2 ** 20), node: process.version },
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryMiB: Math.round(totalmem() / 2 ** 20), node: process.version, loadAverage: { start: round2(loadavg()[0]!), end: 0 } },
     options: opts,
     targets: TARGETS,
     raw: null,
@@ -135,7 +162,9 @@ export async function benchE2e(opts: BenchE2eOptions): Promise<number> {
       const targets = { copyRatioMet: ratios.ofCopy >= TARGETS.copyRatio, p99Met: lat.eventToCard.p99 < TARGETS.p99Ms && lat.missing <= lat.events * 0.01 }
       report.backends.push({ ...r.partial, ratios, targets })
     }
+    report.machine.loadAverage.end = round2(loadavg()[0]!)
     say('')
+    say(`machine: ${report.machine.cpus} × ${report.machine.cpu}, load average ${report.machine.loadAverage.start} at the start, ${report.machine.loadAverage.end} at the end (above ${report.machine.cpus}, other work competes for the CPUs and every figure is low)`)
     for (const b of report.backends) say(summaryLine(b, opts))
     const out = resolve(opts.out)
     mkdirSync(dirname(out), { recursive: true })
@@ -191,20 +220,27 @@ async function runBackend(backend: 'pg' | 'pglite', dir: string, url: string, op
       ...(backend === 'pg' ? { DATABASE_URL: withSearchPath(url, schema) } : {}),
     }
     const parts: ProcessPart[] = backend === 'pg' ? ['rules', 'alerts', 'dashboard', 'collector'] : ['start']
-    for (const part of parts) comps.push(await startComponent(part, env, join(dir, `${part}.log`)))
+    // Together: each waits for the bus and the database on its own.
+    comps.push(...(await Promise.all(parts.map((part) => startComponent(part, env, join(dir, `${part}.log`))))))
     say(`${name}: ${parts.map((p) => `jiancha ${p}${p === 'start' ? ' --no-simulator' : ''}`).join(', ')} running${backend === 'pglite' ? ' (one process: PGlite is embedded, it has one owner)' : ''}`)
     const target: Target = { collectorUrl: `http://127.0.0.1:${collectorPort}`, token: TOKEN, dashboardUrl: `http://127.0.0.1:${dashboardPort}` }
     const watch = await CardWatch.open(target.dashboardUrl, await signIn(target.dashboardUrl, USER, PASSWORD))
+    const probe = await Bus.connect({ url: nats.url, name: 'bench-probe', log: () => {} })
     try {
       // Warm up (JIT, pools, first statements), not counted.
       await sustained(target, watch, { prefix: 'warm', seconds: Math.min(2, opts.seconds), batch: opts.batch, concurrency: 1, window: opts.batch * 2, waitSeconds: opts.waitSeconds })
+      let b = watchBacklog(probe)
       const s = await sustained(target, watch, { prefix: 's', seconds: opts.seconds, batch: opts.batch, concurrency: opts.concurrency, window: opts.window, waitSeconds: opts.waitSeconds })
       say(
         `${name}: sustained ${s.events.length} events posted → ${s.cards} cards announced in ${s.seconds.toFixed(2)} s = ${s.eventsPerSecond} events/s (${s.requests} requests, ${s.refused} refused for back-pressure)` +
           (s.missing ? `; ${s.missing} cards had not come ${opts.waitSeconds} s after the last post` : ''),
       )
+      const backlog = { sustained: b.stop(), latency: { rules: 0, alerts: 0 } }
       const memory = memoryOf(comps, join(dir, 'nats'))
+      b = watchBacklog(probe)
       const latency = await atRate(target, watch, { prefix: 'l', rate: opts.rate, seconds: opts.latencySeconds, waitSeconds: opts.waitSeconds })
+      backlog.latency = b.stop()
+      say(`${name}: most events waiting (sustained / at ${opts.rate} events/s): for the rules ${backlog.sustained.rules} / ${backlog.latency.rules}, cards for the alerts ${backlog.sustained.alerts} / ${backlog.latency.alerts}`)
       const l = latency.eventToCard
       say(`${name}: at ${latency.offeredPerSecond} events/s offered (${latency.postedPerSecond} posted) for ${opts.latencySeconds} s, event → card on the socket: p50 ${l.p50} ms, p90 ${l.p90} ms, p99 ${l.p99} ms, max ${l.max} ms over ${l.count} cards of ${latency.events} events${latency.missing ? ` (${latency.missing} had not come ${opts.waitSeconds} s after the last post)` : ''}; collector answer p50 ${latency.collectorAnswer.p50} ms, p99 ${latency.collectorAnswer.p99} ms`)
       // The peak over the whole run, beside the resident size under the sustained load.
@@ -214,16 +250,22 @@ async function runBackend(backend: 'pg' | 'pglite', dir: string, url: string, op
       for (const c of comps.splice(0).reverse()) await c.stop()
       if (!db) db = await openDb({ dataDir: join(dataDir, 'pg'), log: () => {} })
       const stored = await storedRows(db)
-      const copySeconds = backend === 'pg' ? await copyRows(url, schema, s.events) : await copyRowsPglite(join(dir, 'copy'), s.events)
+      if (backend === 'pglite') {
+        await db.close()
+        db = null
+      }
+      // Into a copy of the events table beside the platform's, on the same database.
+      const copySeconds = backend === 'pg' ? await copyRows(url, schema, s.events) : await copyRowsPglite(join(dataDir, 'pg'), s.events)
       const copy = { rows: s.events.length, seconds: copySeconds, rowsPerSecond: Math.round(s.events.length / copySeconds) }
       say(`${name}: COPY of the same ${copy.rows} rows into a copy of the events table in ${copySeconds.toFixed(3)} s = ${copy.rowsPerSecond} rows/s`)
       const { events: _, ...rest } = s
       return {
         s,
-        report: { backend, processes: parts.map((p) => `jiancha ${p}`).join(', '), sustained: { ...rest, events: s.events.length }, latency, memory, stored, copy },
+        report: { backend, processes: parts.map((p) => `jiancha ${p}`).join(', '), sustained: { ...rest, events: s.events.length }, latency, backlog, memory, stored, copy },
       }
     } finally {
       watch.close()
+      await probe.close()
     }
   } catch (e) {
     for (const c of comps) say(`--- ${c.name}, last lines of ${c.logFile}:\n${tail(c.logFile)}`)

@@ -14,7 +14,6 @@ import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { Bus, EVENTS_STREAM, eventSubject, RECEIVED_HEADER } from '../common/bus/index.ts'
 import type { CaseEvent } from '../common/contract/index.ts'
-import { openDb } from '../common/db/index.ts'
 
 /** Publishes in flight at once: enough to keep JetStream busy, few enough to stay in its limits. */
 export const WINDOW = 2000
@@ -92,20 +91,15 @@ export async function copyRows(url: string, schema: string, events: readonly Cas
 }
 
 /**
- * copyRowsPglite does the same on an embedded database of its own in dataDir (migrated
- * as the platform's, TimescaleDB loaded), through PGlite's COPY FROM '/dev/blob'; seconds taken.
+ * copyRowsPglite does the same on an embedded database in dataDir, migrated and closed
+ * (the platform's, once it stopped), through PGlite's COPY FROM '/dev/blob'; seconds taken.
  */
 export async function copyRowsPglite(dataDir: string, events: readonly CaseEvent[]): Promise<number> {
-  const db = await openDb({ dataDir, log: () => {} })
-  try {
-    await db.query('CREATE TABLE events_copy (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES)')
-  } finally {
-    await db.close()
-  }
   // The Db face has no COPY; the raw PGlite on the same directory has.
   const lite = await PGlite.create({ dataDir, extensions: { timescaledb } })
   try {
     await lite.exec(`LOAD 'timescaledb'`)
+    await lite.exec('CREATE TABLE events_copy (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES)')
     const blob = new Blob([...copyLines(events)])
     const t0 = performance.now()
     await lite.query(`COPY events_copy ${COPY_COLUMNS} FROM '/dev/blob'`, [], { blob })

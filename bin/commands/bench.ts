@@ -52,8 +52,7 @@ export const benchCommand: Command = {
     if (which === 'e2e') {
       const only = values.only as string | undefined
       if (only !== undefined && only !== 'pg' && only !== 'pglite') throw new Error('--only takes pg or pglite')
-      const { benchE2e } = await import('../../bench/index.ts')
-      return benchE2e({
+      const opts = {
         seconds: count(values.seconds, 15, 'seconds'),
         rate: count(values.rate, 2000, 'rate'),
         latencySeconds: count(values['latency-seconds'], 10, 'latency-seconds'),
@@ -61,9 +60,11 @@ export const benchCommand: Command = {
         batch: count(values.batch, 200, 'batch'),
         concurrency: count(values.concurrency, 4, 'concurrency'),
         window: count(values.window, 2000, 'window'),
-        only,
+        only: only as 'pg' | 'pglite' | undefined,
         out: (values.out as string | undefined) ?? `data/bench-e2e-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
-      })
+      }
+      const { benchE2e } = await import('../../bench/index.ts')
+      return benchE2e(opts)
     }
     throw new Error('usage: jiancha bench rules | jiancha bench worker | jiancha bench sms | jiancha bench e2e')
   },
