@@ -45,7 +45,7 @@ export async function startComponent(part: ProcessPart, env: Record<string, stri
       let seen = ''
       const timer = setTimeout(() => reject(new Error(`${part} did not start within 60 s; see ${logFile}`)), 60_000)
       const onData = (b: Buffer) => {
-        out?.write(b)
+        if (out && !out.writableEnded) out.write(b)
         if (seen !== null) {
           seen = (seen + b.toString()).slice(-4000)
           if (seen.includes(ready)) {
