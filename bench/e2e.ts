@@ -15,18 +15,22 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { Bus, startNatsServer } from '../common/bus/index.ts'
+import { jetstreamManager } from '@nats-io/jetstream'
+import { connect } from '@nats-io/transport-node'
+import { Bus, EVENTS_STREAM, startNatsServer } from '../common/bus/index.ts'
 import { type Db, openDb } from '../common/db/index.ts'
 import { setLogLevel } from '../common/log/index.ts'
 import { createUser } from '../accounts/index.ts'
 import { startComponent, type Component, type ProcessPart } from '../test-support/faults/components.ts'
 import { freePort } from '../test-support/faults/services.ts'
 import { atRate, CardWatch, signIn, sustained, type LatencyResult, type SustainedResult, type Target } from './e2eDriver.ts'
-import { BENCH_SOURCE } from './e2eLoad.ts'
+import { BENCH_SOURCE, cardEvents } from './e2eLoad.ts'
 import { consumeAll, copyRows, copyRowsPglite, dropSchema, publishAll, WINDOW } from './rawLimits.ts'
 import { pidWith, rssOf, type Rss } from './rss.ts'
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test'
+/** PGlite's COPY runs before the platform starts, so on rows of the same shape, not the very rows. */
+const PGLITE_COPY_ROWS = 20_000
 const TOKEN = 'bench-e2e-source-token-0123456789'
 const USER = 'bench-leader'
 const PASSWORD = 'bench e2e password, long enough'
@@ -64,7 +68,7 @@ export interface BackendReport {
   backlog: { sustained: Backlog; latency: Backlog }
   /** resident memory per process at the end of the sustained load, and the peak over the run */
   memory: Record<string, Rss | null>
-  /** rows in the database afterwards, of the bench's events and cards */
+  /** rows in the database afterwards, of the bench's events and cards (what the pipeline had not reached at the end was dropped) */
   stored: { events: number; cards: number }
   copy: { rows: number; seconds: number; rowsPerSecond: number }
   ratios: { ofCopy: number; ofPublish: number; ofConsume: number }
@@ -159,7 +163,8 @@ export async function benchE2e(opts: BenchE2eOptions): Promise<number> {
       }
       // Cards that never came are later than any percentile: past 1 % of them, the p99 is beyond the wait.
       const lat = r.partial.latency
-      const targets = { copyRatioMet: ratios.ofCopy >= TARGETS.copyRatio, p99Met: lat.eventToCard.p99 < TARGETS.p99Ms && lat.missing <= lat.events * 0.01 }
+      const late = lat.missing + lat.notTaken
+      const targets = { copyRatioMet: ratios.ofCopy >= TARGETS.copyRatio, p99Met: lat.eventToCard.p99 < TARGETS.p99Ms && late <= (lat.events + lat.notTaken) * 0.01 }
       report.backends.push({ ...r.partial, ratios, targets })
     }
     report.machine.loadAverage.end = round2(loadavg()[0]!)
@@ -186,7 +191,7 @@ function summaryLine(b: E2eReport['backends'][number], o: BenchE2eOptions): stri
   return (
     `${name}: end-to-end ${b.sustained.eventsPerSecond} events/s = ${pct(b.ratios.ofCopy)} of COPY (${b.copy.rowsPerSecond} rows/s), ${b.ratios.ofPublish}× publish, ${b.ratios.ofConsume}× consume;` +
     ` target ≥ ${pct(TARGETS.copyRatio)} of COPY ${b.targets.copyRatioMet ? 'met' : 'NOT met'}. At ${o.rate} events/s: p50 ${l.p50} ms, p99 ${l.p99} ms` +
-    `${b.latency.missing ? ` of the cards that came (${b.latency.missing} of ${b.latency.events} did not within ${o.waitSeconds} s)` : ''}; target p99 < ${TARGETS.p99Ms} ms${o.rate === TARGETS.atRate ? '' : ` (meant at ${TARGETS.atRate} events/s)`} ${b.targets.p99Met ? 'met' : 'NOT met'}`
+    `${b.latency.missing || b.latency.notTaken ? ` of the cards that came (${b.latency.missing} of ${b.latency.events} did not within ${o.waitSeconds} s, ${b.latency.notTaken} events not taken)` : ''}; target p99 < ${TARGETS.p99Ms} ms${o.rate === TARGETS.atRate ? '' : ` (meant at ${TARGETS.atRate} events/s)`} ${b.targets.p99Met ? 'met' : 'NOT met'}`
   )
 }
 
@@ -209,9 +214,12 @@ async function runBackend(backend: 'pg' | 'pglite', dir: string, url: string, op
   const comps: Component[] = []
   try {
     await createUser(db, { username: USER, password: PASSWORD, role: 'leader' })
+    let copySeconds = 0
     if (backend === 'pglite') {
       await db.close()
       db = null
+      // PGlite's COPY before the platform owns the directory, on rows of the same shape.
+      copySeconds = await copyRowsPglite(join(dataDir, 'pg'), cardEvents('copy', 0, PGLITE_COPY_ROWS, Date.now()))
     }
     const [collectorPort, dashboardPort] = [await freePort(), await freePort()]
     const env: Record<string, string> = {
@@ -242,12 +250,14 @@ async function runBackend(backend: 'pg' | 'pglite', dir: string, url: string, op
       backlog.latency = b.stop()
       say(`${name}: most events waiting (sustained / at ${opts.rate} events/s): for the rules ${backlog.sustained.rules} / ${backlog.latency.rules}, cards for the alerts ${backlog.sustained.alerts} / ${backlog.latency.alerts}`)
       const l = latency.eventToCard
-      say(`${name}: at ${latency.offeredPerSecond} events/s offered (${latency.postedPerSecond} posted) for ${opts.latencySeconds} s, event → card on the socket: p50 ${l.p50} ms, p90 ${l.p90} ms, p99 ${l.p99} ms, max ${l.max} ms over ${l.count} cards of ${latency.events} events${latency.missing ? ` (${latency.missing} had not come ${opts.waitSeconds} s after the last post)` : ''}; collector answer p50 ${latency.collectorAnswer.p50} ms, p99 ${latency.collectorAnswer.p99} ms`)
+      say(`${name}: at ${latency.offeredPerSecond} events/s offered (${latency.postedPerSecond} posted) for ${opts.latencySeconds} s, event → card on the socket: p50 ${l.p50} ms, p90 ${l.p90} ms, p99 ${l.p99} ms, max ${l.max} ms over ${l.count} cards of ${latency.events} events taken${latency.missing ? ` (${latency.missing} had not come ${opts.waitSeconds} s after the last post)` : ''}${latency.notTaken ? `, ${latency.notTaken} events not taken by the collector in time` : ''}; collector answer p50 ${latency.collectorAnswer.p50} ms, p99 ${latency.collectorAnswer.p99} ms`)
       // The peak over the whole run, beside the resident size under the sustained load.
       for (const [k, v] of Object.entries(memoryOf(comps, join(dir, 'nats')))) if (v && memory[k]) memory[k]!.peakMiB = v.peakMiB
       say(`${name}: memory (resident under load / peak, MiB): ${Object.entries(memory).map(([k, v]) => `${k} ${v ? `${v.rssMiB}/${v.peakMiB}` : '?'}`).join(', ')}`)
       watch.close()
-      for (const c of comps.splice(0).reverse()) await c.stop()
+      // What the pipeline did not get to is dropped, so that the components stop at once.
+      await purge(nats.url)
+      for (const c of comps.splice(0).reverse()) await stopSoon(c)
       if (!db) db = await openDb({ dataDir: join(dataDir, 'pg'), log: () => {} })
       const stored = await storedRows(db)
       if (backend === 'pglite') {
@@ -255,9 +265,10 @@ async function runBackend(backend: 'pg' | 'pglite', dir: string, url: string, op
         db = null
       }
       // Into a copy of the events table beside the platform's, on the same database.
-      const copySeconds = backend === 'pg' ? await copyRows(url, schema, s.events) : await copyRowsPglite(join(dataDir, 'pg'), s.events)
-      const copy = { rows: s.events.length, seconds: copySeconds, rowsPerSecond: Math.round(s.events.length / copySeconds) }
-      say(`${name}: COPY of the same ${copy.rows} rows into a copy of the events table in ${copySeconds.toFixed(3)} s = ${copy.rowsPerSecond} rows/s`)
+      const rows = backend === 'pg' ? s.events.length : PGLITE_COPY_ROWS
+      if (backend === 'pg') copySeconds = await copyRows(url, schema, s.events)
+      const copy = { rows, seconds: copySeconds, rowsPerSecond: Math.round(rows / copySeconds) }
+      say(`${name}: COPY of ${backend === 'pg' ? 'the same' : 'as many'} ${rows} rows into a copy of the events table in ${copySeconds.toFixed(3)} s = ${copy.rowsPerSecond} rows/s`)
       const { events: _, ...rest } = s
       return {
         s,
@@ -271,11 +282,31 @@ async function runBackend(backend: 'pg' | 'pglite', dir: string, url: string, op
     for (const c of comps) say(`--- ${c.name}, last lines of ${c.logFile}:\n${tail(c.logFile)}`)
     throw e
   } finally {
-    for (const c of comps.reverse()) await c.stop().catch(() => {})
+    for (const c of comps.reverse()) await stopSoon(c).catch(() => {})
     await nats.stop()
     await db?.close()
     if (backend === 'pg') await dropSchema(url, schema).catch(() => {})
   }
+}
+
+/** purge empties the private bus's events and alerts streams. */
+async function purge(natsUrl: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl })
+  try {
+    const jsm = await jetstreamManager(nc)
+    for (const stream of [EVENTS_STREAM, 'JIANCHA_ALERTS']) await jsm.streams.purge(stream)
+  } finally {
+    await nc.close()
+  }
+}
+
+/** stopSoon stops a component as Ctrl-C would, and kills it when it takes more than 30 s. */
+async function stopSoon(c: Component): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), 30_000)))
+  const r = await Promise.race([c.stop(), late])
+  clearTimeout(timer)
+  if (r === 'late') await c.kill9()
 }
 
 /** withSearchPath puts the throwaway schema first on the path of every connection the components open. */

@@ -65,6 +65,11 @@ export class CardWatch {
     return this.latencies.splice(0)
   }
 
+  /** unexpect drops events that were never taken: they have no card to wait for. */
+  unexpect(events: readonly CaseEvent[]): void {
+    for (const e of events) this.posted.delete(e.caseId)
+  }
+
   /** forget ends a load: cards of its events that come later are not counted in the next. */
   forget(): number {
     const n = this.posted.size
@@ -167,7 +172,7 @@ export async function sustained(t: Target, watch: CardWatch, o: { prefix: string
       const batch = cardEvents(o.prefix, events.length, o.batch, Date.now())
       events.push(...batch)
       watch.expect(batch, performance.now())
-      const r = await postAll(t, batch, stopAt + 60_000)
+      const r = await postAll(t, batch, stopAt + o.waitSeconds * 1000)
       requests += r.requests
       refused += r.refused
     }
@@ -190,6 +195,8 @@ export interface LatencyResult {
   cards: number
   /** events whose card did not come within the wait after the load: beyond every percentile below */
   missing: number
+  /** events the collector did not take (refused or unanswered until the wait ended): not counted in the rest */
+  notTaken: number
   /** post to Socket.IO announcement, ms, of the cards that came */
   eventToCard: Summary
   /** post to the collector's answer (stored on JetStream), ms */
@@ -208,6 +215,7 @@ export async function atRate(t: Target, watch: CardWatch, o: { prefix: string; r
   const answers: number[] = []
   const inFlight: Array<Promise<unknown>> = []
   let sent = 0
+  let notTaken = 0
   const t0 = performance.now()
   const end = t0 + o.seconds * 1000
   for (let now = t0; now < end; now = performance.now()) {
@@ -217,7 +225,15 @@ export async function atRate(t: Target, watch: CardWatch, o: { prefix: string; r
       sent += due
       const at = performance.now()
       watch.expect(batch, at)
-      inFlight.push(postAll(t, batch, end + 30_000).then(() => answers.push(performance.now() - at)))
+      inFlight.push(
+        postAll(t, batch, end + o.waitSeconds * 1000).then(
+          () => answers.push(performance.now() - at),
+          () => {
+            notTaken += batch.length
+            watch.unexpect(batch)
+          },
+        ),
+      )
     }
     await new Promise((r) => setTimeout(r, tick))
   }
@@ -229,9 +245,10 @@ export async function atRate(t: Target, watch: CardWatch, o: { prefix: string; r
   return {
     offeredPerSecond: o.rate,
     postedPerSecond: Math.round(sent / postedSeconds),
-    events: sent,
+    events: sent - notTaken,
     cards: watch.announced - before,
     missing,
+    notTaken,
     eventToCard: summarize(latencies),
     collectorAnswer: summarize(answers),
   }

@@ -6,7 +6,7 @@ export const benchCommand: Command = {
   usage:
     'jiancha bench rules [--events 1000000] [--cases 200000] | jiancha bench worker [--events 200000] [--cases 40000] [--batch 2000] [--only pg|pglite]' +
     ' | jiancha bench sms [--messages 5000] [--concurrency 8] [--batch 64] [--latency-ms 0]' +
-    ' | jiancha bench e2e [--seconds 15] [--rate 2000] [--latency-seconds 10] [--batch 200] [--concurrency 4] [--window 2000] [--wait-seconds 15] [--only pg|pglite] [--out FILE]',
+    ' | jiancha bench e2e [--seconds 15] [--rate 2000] [--latency-seconds 10] [--batch 200] [--concurrency 4] [--window 1000] [--wait-seconds 10] [--only pg|pglite] [--out FILE]',
   options: {
     events: { type: 'string', help: 'rules, worker: number of synthetic events (default 1000000 for rules, 200000 for worker)' },
     cases: { type: 'string', help: 'rules, worker: number of cases they belong to (default 200000 for rules, 40000 for worker)' },
@@ -18,8 +18,8 @@ export const benchCommand: Command = {
     seconds: { type: 'string', help: 'e2e: seconds of the sustained (as fast as it goes) load on each database (default 15)' },
     rate: { type: 'string', help: 'e2e: events/s offered for the event-to-card latency (default 2000)' },
     'latency-seconds': { type: 'string', help: 'e2e: seconds of the latency load on each database (default 10)' },
-    'wait-seconds': { type: 'string', help: 'e2e: how long each load waits for its last cards; those later count as missing (default 15)' },
-    window: { type: 'string', help: 'e2e: events at most awaiting their card in the sustained load (default 2000)' },
+    'wait-seconds': { type: 'string', help: 'e2e: how long each load waits for its last cards; those later count as missing (default 10)' },
+    window: { type: 'string', help: 'e2e: events at most awaiting their card in the sustained load (default 1000)' },
     out: { type: 'string', help: 'e2e: the JSON report (default data/bench-e2e-<time>.json)' },
   },
   more: () =>
@@ -56,10 +56,10 @@ export const benchCommand: Command = {
         seconds: count(values.seconds, 15, 'seconds'),
         rate: count(values.rate, 2000, 'rate'),
         latencySeconds: count(values['latency-seconds'], 10, 'latency-seconds'),
-        waitSeconds: count(values['wait-seconds'], 15, 'wait-seconds'),
+        waitSeconds: count(values['wait-seconds'], 10, 'wait-seconds'),
         batch: count(values.batch, 200, 'batch'),
         concurrency: count(values.concurrency, 4, 'concurrency'),
-        window: count(values.window, 2000, 'window'),
+        window: count(values.window, 1000, 'window'),
         only: only as 'pg' | 'pglite' | undefined,
         out: (values.out as string | undefined) ?? `data/bench-e2e-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
       }
