@@ -8,14 +8,17 @@ import type { DeptTally } from '../../../common/contract/api.ts'
 import { levelLabel, type Lang } from './i18n.ts'
 import { PALETTE } from './palette.ts'
 
-/** CHART_MAX_DEPTS bounds the bars on screen: the departments with most red cards, then most cards. */
+/** CHART_MAX_DEPTS bounds the bars on screen: the departments with most open cards. */
 export const CHART_MAX_DEPTS = 15
 
-/** topDepts picks the departments to draw, worst first. */
+/**
+ * topDepts picks the departments to draw as a ranking: most open cards first, so the
+ * bars shrink from top to bottom and read as one; more red cards break a tie, then the code.
+ */
 export function topDepts(byDept: readonly DeptTally[], n = CHART_MAX_DEPTS): DeptTally[] {
   return byDept
     .filter((d) => d.yellow + d.red > 0)
-    .sort((a, b) => b.red - a.red || b.red + b.yellow - (a.red + a.yellow) || a.dept.localeCompare(b.dept))
+    .sort((a, b) => b.red + b.yellow - (a.red + a.yellow) || b.red - a.red || a.dept.localeCompare(b.dept))
     .slice(0, n)
 }
 
@@ -52,7 +55,7 @@ export function chartFonts({ fontFamily, remPx }: Typography) {
     textStyle: { fontFamily },
     legend: { textStyle: { fontSize: size }, itemWidth: size, itemHeight: size },
     xAxis: { axisLabel: { fontSize: size } },
-    yAxis: { axisLabel: { fontSize: size, width: Math.round(remPx * 9) } },
+    yAxis: { axisLabel: { fontSize: size, width: Math.round(remPx * 11), lineHeight: Math.round(size * 1.15) } },
     series: [{ id: 'yellow' }, { id: 'red' }, { id: 'total', label: { fontSize: size } }],
   }
 }
@@ -79,7 +82,8 @@ export function chartBase(byDept: readonly DeptTally[], lang: Lang, name: (dept:
       ...update.yAxis,
       type: 'category' as const,
       inverse: true, // worst department on top, where the eye starts
-      axisLabel: { ...fonts.yAxis.axisLabel, color: PALETTE.text, overflow: 'truncate' as const },
+      // A long (English) name breaks onto a second line rather than losing its end.
+      axisLabel: { ...fonts.yAxis.axisLabel, color: PALETTE.text, overflow: 'break' as const },
       axisTick: { show: false },
       axisLine: { lineStyle: { color: PALETTE.panelEdge } },
     },
