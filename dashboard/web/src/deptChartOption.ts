@@ -55,7 +55,7 @@ export function chartFonts({ fontFamily, remPx }: Typography) {
     textStyle: { fontFamily },
     legend: { textStyle: { fontSize: size }, itemWidth: size, itemHeight: size },
     xAxis: { axisLabel: { fontSize: size } },
-    yAxis: { axisLabel: { fontSize: size, width: Math.round(remPx * 11), lineHeight: Math.round(size * 1.15) } },
+    yAxis: { axisLabel: { fontSize: size } },
     series: [{ id: 'yellow' }, { id: 'red' }, { id: 'total', label: { fontSize: size } }],
   }
 }
@@ -75,6 +75,7 @@ export function chartBase(byDept: readonly DeptTally[], lang: Lang, name: (dept:
     xAxis: {
       type: 'value' as const,
       minInterval: 1,
+      splitNumber: 4, // the names may take half the width: fewer, readable ticks
       axisLabel: { ...fonts.xAxis.axisLabel, color: PALETTE.textMuted },
       splitLine: { lineStyle: { color: PALETTE.panelEdge } },
     },
@@ -82,8 +83,8 @@ export function chartBase(byDept: readonly DeptTally[], lang: Lang, name: (dept:
       ...update.yAxis,
       type: 'category' as const,
       inverse: true, // worst department on top, where the eye starts
-      // A long (English) name breaks onto a second line rather than losing its end.
-      axisLabel: { ...fonts.yAxis.axisLabel, color: PALETTE.text, overflow: 'break' as const },
+      // Names are never cut ("Market Regulati…" tells no bureau apart): the grid makes room for the longest (containLabel).
+      axisLabel: { ...fonts.yAxis.axisLabel, color: PALETTE.text, overflow: 'none' as const },
       axisTick: { show: false },
       axisLine: { lineStyle: { color: PALETTE.panelEdge } },
     },
