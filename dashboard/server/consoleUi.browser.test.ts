@@ -112,6 +112,17 @@ describe.skipIf(!chromiumPath)('the consoles as a new user meets them', () => {
   /** overflow is how far the page is wider than the screen; 0 when nothing overflows. */
   const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
 
+  it('offers a sign-in page that passes an axe scan, on a phone too', async () => {
+    for (const opts of [DESK, PHONE]) {
+      const page = await (await browser.newContext(opts)).newPage()
+      await page.goto(url)
+      await page.waitForSelector('[data-testid="login-form"]')
+      expect(await axeViolations(page)).toEqual([])
+      expect(await overflow(page)).toBeLessThanOrEqual(0)
+      await page.context().close()
+    }
+  })
+
   it('starts an inspector with nothing to review on the open threads, saying so, and opens a thread from anywhere on its row', async () => {
     const page = await signIn('wang', '/#/console')
     await expect.poll(() => page.getAttribute('[data-testid="state-chip"][data-chip="open"]', 'aria-pressed')).toBe('true')
@@ -220,6 +231,10 @@ describe.skipIf(!chromiumPath)('the consoles as a new user meets them', () => {
     // 关闭详情 brings the list back.
     await page.locator('[data-testid="thread-close"]').tap()
     await expect.poll(() => row(page, 'A-88').isVisible()).toBe(true)
+    // The department's own wall, from the same menu, fits the phone too.
+    await page.locator('[data-testid="nav-wall"]').tap()
+    await page.waitForSelector('[data-testid="feed-row"]')
+    expect(await overflow(page)).toBeLessThanOrEqual(0)
   })
 
   it('lets an inspector review on a tablet, the open thread above the list', async () => {
