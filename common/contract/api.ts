@@ -29,7 +29,7 @@ export interface DeptTally {
 export interface WallSnapshot {
   /** Platform clock (may be a demo time-lapse clock), RFC 3339. */
   now: string
-  /** Newest first (by `at`), at most MAX_SNAPSHOT_ALERTS. */
+  /** Newest raised first (by `raisedAt`), at most MAX_SNAPSHOT_ALERTS. */
   alerts: AlertView[]
   /** Open cards by level. */
   counts: Record<Level, number>
