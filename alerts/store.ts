@@ -97,6 +97,12 @@ export async function alertsByKeys(db: Queryable, keys: readonly string[], forma
   return new Map(r.rows.map((row) => [row.key, alertFromRow(row, format)]))
 }
 
+/** alertsOfCase returns the cards of one case, withdrawn ones too (their status says so), newest first, at most `limit`. */
+export async function alertsOfCase(db: Queryable, kind: Kind, caseId: string, limit: number, format: (t: number) => string): Promise<StoredAlert[]> {
+  const r = await db.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE kind = $1 AND case_id = $2 ORDER BY at DESC, key DESC LIMIT $3`, [kind, caseId, limit])
+  return r.rows.map((row) => alertFromRow(row, format))
+}
+
 /** openTallies counts open cards by department and level; given dept, that department's only. */
 export async function openTallies(db: Queryable, dept?: string): Promise<Array<{ dept: string; yellow: number; red: number }>> {
   const r = await db.query<{ dept: string; yellow: number; red: number }>(

@@ -6,6 +6,7 @@
  */
 import type { DeptNames, Level } from '../../../common/contract/api.ts'
 import { EN_EVENTS, ZH_EVENTS } from './i18nCaseEvents.ts'
+import { EN_CASE, ZH_CASE } from './i18nCase.ts'
 import { EN_CONSOLE, ZH_CONSOLE } from './i18nConsole.ts'
 
 /** Lang is a language the wall can show. */
@@ -108,12 +109,12 @@ const EN_WALL: Record<keyof typeof ZH_WALL, string> = {
   'rule.calendar.uncovered': 'Calendar not covered',
 }
 
-const ZH = { ...ZH_WALL, ...ZH_CONSOLE, ...ZH_EVENTS }
+const ZH = { ...ZH_WALL, ...ZH_CONSOLE, ...ZH_EVENTS, ...ZH_CASE }
 
 /** MessageKey names one string. */
 export type MessageKey = keyof typeof ZH
 
-const EN: Record<MessageKey, string> = { ...EN_WALL, ...EN_CONSOLE, ...EN_EVENTS }
+const EN: Record<MessageKey, string> = { ...EN_WALL, ...EN_CONSOLE, ...EN_EVENTS, ...EN_CASE }
 
 /** MESSAGES holds every string by language; exported for the completeness test. */
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': ZH, en: EN }
