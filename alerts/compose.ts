@@ -33,6 +33,10 @@ export interface ServiceOptions {
   /** formats instants in the platform zone, for the live pushes */
   format: (t: number) => string
   log: Logger
+  /** cards stored in one transaction at most (see AlertServiceOptions.batch) */
+  batch?: number
+  /** deliveries of a card the database refuses before it becomes a dead letter (see AlertServiceOptions.maxTries) */
+  maxTries?: number
 }
 
 /** NotifierRunOptions are what the notifier needs beyond the composition's own. */

@@ -26,6 +26,20 @@ describe.each(openTestDbs())('the alerts status on $name', (backend) => {
     expect(p.problems(d, Date.now() + 31_000)).toEqual([])
   })
 
+  it('passes on the alert service\'s figures, and is degraded for a while after it failed to store', async () => {
+    const lastError = { at: new Date().toISOString(), message: 'connect ECONNREFUSED' }
+    let service = { stored: 12, deadLetters: 1, lastError: lastError as typeof lastError | null }
+    const p = alertsProbe({ db, notifier: () => ({ lastError: () => null }), service: () => service })
+    const d = await p.details()
+    expect(d.service).toEqual({ stored: 12, deadLetters: 1, lastError })
+    expect(p.problems(d, Date.now())).toEqual(['recent_error'])
+    expect(p.problems(d, Date.now() + 31_000)).toEqual([])
+    service = { ...service, lastError: null }
+    expect(p.problems(await p.details(), Date.now())).toEqual([])
+    // A process without the service says nothing of it.
+    expect('service' in (await alertsProbe({ db, notifier: () => undefined }).details())).toBe(false)
+  })
+
   it('says when no notifier runs', async () => {
     const p = alertsProbe({ db, notifier: () => undefined })
     const d = await p.details()

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { alertKey, type Alert, type Level } from '../common/contract/index.ts'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
-import { cursorOf, isStanding, listAlerts, openCardsSince, parseCursor, saveAlert, standingLevels, withdrawAlert } from './store.ts'
+import { alertByKey, alertsByKeys, cursorOf, isStanding, listAlerts, openCardsSince, parseCursor, recentAlerts, saveAlert, standingLevels, withdrawAlert } from './store.ts'
 
 const T = Date.parse('2026-03-02T02:00:00Z')
 const iso = (t: number) => new Date(t).toISOString()
@@ -35,6 +35,21 @@ describe.each(openTestDbs())('the alert store on $name', ({ open }) => {
     expect(await standingLevels(db, [])).toEqual([])
   })
 
+  it('lists the recent cards by when they were raised: one raised late for an older event leads', async () => {
+    const late = card('P-6', 'yellow', T - 7 * 86_400_000, 'transport')
+    await saveAlert(db, late, T + 7_200_000)
+    try {
+      // a, b and c were raised together, before it; the key breaks their tie.
+      const recent = await recentAlerts(db, 2, iso)
+      expect(recent.map((x) => x.key)).toEqual([late.key, a.key])
+      expect(recent[0]!.raisedAt).toBe(iso(T + 7_200_000))
+      expect((await recentAlerts(db, 10, iso, 'transport')).map((x) => x.key)).toEqual([late.key, c.key])
+    } finally {
+      await db.query('DELETE FROM alerts WHERE key = $1', [late.key])
+      await db.query('DELETE FROM alert_events WHERE alert_key = $1', [late.key])
+    }
+  })
+
   it('pages the open cards raised since an instant, oldest first, as the stream carried them', async () => {
     const since = T
     const first = await openCardsSince(db, since, 2)
@@ -58,5 +73,13 @@ describe.each(openTestDbs())('the alert store on $name', ({ open }) => {
     expect(parseCursor(cursorOf(new Date(T), 'k:1'))).toEqual({ at: new Date(T), key: 'k:1' })
     expect(parseCursor('2026-03-02T10:00:00+08:00')).toEqual({ at: new Date(T) })
     expect(parseCursor('yesterday')).toBeNull()
+  })
+
+  it('reads many cards by key with one query, as alertByKey reads one', async () => {
+    const got = await alertsByKeys(db, [a.key, gone.key, 'nope'], iso)
+    expect([...got.keys()].sort()).toEqual([a.key, gone.key].sort())
+    expect(got.get(a.key)).toEqual(await alertByKey(db, a.key, iso))
+    expect(got.get(gone.key)!.status).toBe('withdrawn')
+    expect(await alertsByKeys(db, [], iso)).toEqual(new Map())
   })
 })

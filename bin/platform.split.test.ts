@@ -63,7 +63,7 @@ describe.each(openTestDbs())('alerts in a platform of their own on $name', (back
         state: 'ok',
         components: [{
           component: 'alerts', process: expect.any(Object), state: 'ok', problems: [], at: expect.any(String), db: { up: true }, bus: { up: true },
-          details: { outbox: { queued: 0, sending: 0, failed: 0 }, notifier: { running: true, lastError: null } },
+          details: { outbox: { queued: 0, sending: 0, failed: 0 }, notifier: { running: true, lastError: null }, service: { stored: 0, deadLetters: 0, lastError: null } },
         }],
       },
     })

@@ -105,7 +105,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     if (parts.has('alerts')) {
       const s = alerts.startService({ bus: infra.bus, format, log: log.child('alerts') })
       stops.push(() => s.stop())
-      untilStop(board.add(alertsProbe({ db: infra.db, notifier: () => notifier })))
+      untilStop(board.add(alertsProbe({ db: infra.db, notifier: () => notifier, service: () => s.status() })))
       const srv = await startAlertsServer({ host: cfg.host, port: cfg.alertsPort, log: log.child('alerts'), routes: webhooks, health })
       platform.alertsUrl = srv.url
       stops.push(() => srv.close())

@@ -7,7 +7,7 @@
  * again as it is.
  */
 import type { TimedEvent } from '../common/contract/index.ts'
-import type { Db, Queryable } from '../common/db/index.ts'
+import { type Db, type Queryable, refusedForData } from '../common/db/index.ts'
 import { insertEvents } from './eventStore.ts'
 
 /** StoreOutcome tells what became of a batch: the keys of the events new to the store, and the refused ones by index. */
@@ -18,19 +18,8 @@ export interface StoreOutcome {
   refused: Map<number, Error>
 }
 
-/**
- * SQLSTATE classes that blame the data: data exception (22: a value the type cannot
- * hold, such as \u0000 in jsonb), integrity constraint (23) and program limit (54: an
- * index row too large). Anything else (a lost connection, 08; a shutdown, 57; a
- * deadlock, 40) is about the moment, not the rows.
- */
-const DATA_CLASSES = ['22', '23', '54']
-
-/** refusedForData tells whether an error says the rows themselves cannot be stored. */
-export function refusedForData(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code
-  return typeof code === 'string' && DATA_CLASSES.includes(code.slice(0, 2))
-}
+// Which errors blame the rows is common/db's call, shared with the alert service.
+export { refusedForData }
 
 /** storeBatch stores what it can of `events`; see the top of this file. */
 export async function storeBatch(db: Db, events: readonly TimedEvent[]): Promise<StoreOutcome> {

@@ -29,7 +29,7 @@ export interface DeptTally {
 export interface WallSnapshot {
   /** Platform clock (may be a demo time-lapse clock), RFC 3339. */
   now: string
-  /** Newest first (by `at`), at most MAX_SNAPSHOT_ALERTS. */
+  /** Newest raised first (by `raisedAt`), at most MAX_SNAPSHOT_ALERTS. */
   alerts: AlertView[]
   /** Open cards by level. */
   counts: Record<Level, number>
@@ -437,10 +437,12 @@ export interface RulesDetails {
   lastError: ErrorNote | null
 }
 
-/** AlertsDetails: the SMS outbox (null while the database does not answer) and the notifier. */
+/** AlertsDetails: the SMS outbox (null while the database does not answer), the notifier and the alert service. */
 export interface AlertsDetails {
   outbox: { queued: number; sending: number; failed: number } | null
   notifier: { running: boolean; lastError: ErrorNote | null }
+  /** the alert service, where the process runs it: cards stored since start, dead letters of the alerts stream, its last failure to store a batch */
+  service?: { stored: number; deadLetters: number; lastError: ErrorNote | null }
 }
 
 /** DashboardDetails: the browsers connected (Socket.IO). */

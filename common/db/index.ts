@@ -2,3 +2,4 @@
 export { type Db, openDb, type Queryable } from './db.ts'
 export { keepState, readState } from './platformState.ts'
 export { MigrationVarMismatch, recordedVars } from './migrate.ts'
+export { refusedForData } from './refused.ts'

@@ -52,6 +52,10 @@ describe('the platform status page', () => {
     expect(figures('zh-CN', bounded, ZONE)[0]!.value).toBe('5（上限 100）')
     const alerts: ComponentStatus = { ...base, component: 'alerts', details: { outbox: null, notifier: { running: false, lastError: null } } }
     expect(figures('zh-CN', alerts, ZONE).map((f) => f.value)).toEqual(['未知', '未知', '未知', '未运行', '—'])
+    const service = { stored: 40, deadLetters: 1, lastError: { at: '2026-11-24T01:59:50.000Z', message: 'connection terminated' } }
+    expect(figures('zh-CN', { ...alerts, details: { ...alerts.details, service } }, ZONE).slice(5).map((f) => [f.id, f.label, f.value])).toEqual([
+      ['stored', '已入库预警', '40'], ['deadLetters', '死信', '1'], ['storeError', '最近入库错误', 'connection terminated (2026-11-24 09:59)'],
+    ])
     expect(figures('en', { ...base, component: 'dashboard', details: { sockets: 4 } }, ZONE)).toEqual([{ id: 'sockets', label: 'Browsers connected', value: '4' }])
   })
 

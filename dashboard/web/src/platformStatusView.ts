@@ -81,12 +81,17 @@ export function figures(lang: Lang, s: ComponentStatus, zone: string): Figure[] 
     case 'alerts': {
       const o = s.details.outbox
       const unknown = t(lang, 'status.unknown')
+      const sv = s.details.service
       return [
         f('queued', o ? o.queued : unknown),
         f('sending', o ? o.sending : unknown),
         f('failed', o ? o.failed : unknown),
         f('notifier', t(lang, s.details.notifier.running ? 'status.running' : 'status.stopped')),
         error(s.details.notifier.lastError),
+        // The alert service's own figures, where the process runs it.
+        ...(sv
+          ? [f('stored', sv.stored), f('deadLetters', sv.deadLetters), { ...error(sv.lastError), id: 'storeError', label: t(lang, 'status.fig.storeError') }]
+          : []),
       ]
     }
     case 'dashboard':
