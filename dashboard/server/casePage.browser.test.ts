@@ -128,7 +128,8 @@ describe.skipIf(!chromiumPath)('the case page and the public page in a browser',
     expect(await text(page, '[data-testid="clock-paused"]')).toBe('6 小时')
     expect(await text(page, '[data-testid="clock-holidays"]')).toContain('2026-10-01')
     expect(await text(page, '[data-testid="clock-makeup"]')).toBe('2026-10-10')
-    const rules = await page.locator('[data-testid="case-card"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-rule')))
+    // A card raised and withdrawn while the backfill was split across batches is listed too, as withdrawn.
+    const rules = await page.locator('[data-testid="case-card"]:not([data-status="withdrawn"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-rule')))
     expect(rules.sort()).toEqual(['approval.due_soon', 'approval.overdue'])
     expect(await text(page, '[data-testid="case-card"][data-rule="approval.overdue"]')).toContain('依据规则“审批超期”于 2026-10-12 06:00 触发')
     expect(await page.locator('[data-testid="case-thread"] [data-testid="history-row"]').count()).toBeGreaterThan(0)

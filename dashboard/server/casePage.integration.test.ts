@@ -64,7 +64,7 @@ describe('the case page and the public service API on a whole platform', () => {
       ev('a3', 'suspended', '2026-10-09T09:00:00+08:00', { reason: 'correction' }),
       ev('a4', 'resumed', '2026-10-09T15:00:00+08:00'),
     ])).status).toBeLessThan(300)
-    await waitFor(async () => Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM alerts WHERE case_id = 'A-9'")).rows[0]!.n) === 2, 'both cards of A-9')
+    await waitFor(async () => Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM alerts WHERE case_id = 'A-9' AND status <> 'withdrawn'")).rows[0]!.n) === 2, 'both cards of A-9')
     await waitFor(async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM alert_threads')).rows[0]!.n) === 1, 'its thread')
   })
 
@@ -96,7 +96,8 @@ describe('the case page and the public service API on a whole platform', () => {
       const overdue = page.cards.find((c) => c.rule === 'approval.overdue')!
       expect(overdue.at).toBe(page.clock!.due)
       expect(overdue.causes).toEqual(['a2', 'a3'])
-      expect(page.cards.map((c) => c.rule).sort()).toEqual(['approval.due_soon', 'approval.overdue'])
+      // A card raised and withdrawn while the backfill was split across batches is listed too, as withdrawn.
+      expect(page.cards.filter((c) => c.status !== 'withdrawn').map((c) => c.rule).sort()).toEqual(['approval.due_soon', 'approval.overdue'])
       expect(page.threads).toHaveLength(1)
       expect(page.threads[0]!.history.length).toBeGreaterThan(0)
       expect(page.events.map((e) => e.event.type)).toEqual(['submitted', 'accepted', 'suspended', 'resumed'])
