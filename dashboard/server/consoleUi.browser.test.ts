@@ -133,6 +133,10 @@ describe.skipIf(!chromiumPath)('the consoles as a new user meets them', () => {
     await page.waitForSelector('[data-testid="thread-detail"] [data-testid="thread-case"]:has-text("A-88")')
     expect(await page.evaluate(() => location.hash)).toMatch(/^#\/console\/\d+$/)
     expect(await axeViolations(page)).toEqual([])
+    // By keyboard: the rule's name is a link; Enter on it opens the thread.
+    await row(page, 'H-12').locator('a').focus()
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('[data-testid="thread-detail"] [data-testid="thread-case"]:has-text("H-12")')
   })
 
   it('names the case events and their attributes in words, in Chinese and in English', async () => {
