@@ -212,6 +212,18 @@ describe.each(openTestDbs())('the alert service through outages on $name', (back
     expect(Number(n.rows[0]!.n)).toBe(5)
   })
 
+  it('stores the cards pulled with one the database refuses, before and after it', async () => {
+    const log = memoryLog()
+    service = composeAlerts({ db, clock, ctx }).startService({ bus, format, log })
+    const bad = { ...card('r2'), level: 'blue' } as unknown as CardMessage // the alerts table's CHECK refuses it
+    const cards = [card('r1'), bad, card('r3'), card('r4')]
+    await publish(cards)
+    const good = [cards[0]!, cards[2]!, cards[3]!].map((c) => c.key)
+    await waitFor(async () => (await stored(good)) === 3, 'the other cards stored', 15_000)
+    expect(await stored([bad.key])).toBe(0)
+    expect(log.lines.some((l) => l.level === 'error' && l.fields?.key === bad.key)).toBe(true)
+  })
+
   it('stops at once while it waits out a failure', async () => {
     const log = memoryLog()
     service = composeAlerts({ db: flakyDb(db, () => true), clock, ctx }).startService({ bus, format, log })

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { alertKey, type Alert, type Level } from '../common/contract/index.ts'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
-import { alertByKey, alertsByKeys, cursorOf, isStanding, listAlerts, openCardsSince, parseCursor, saveAlert, standingLevels, withdrawAlert } from './store.ts'
+import { alertByKey, alertsByKeys, cursorOf, isStanding, listAlerts, openCardsSince, parseCursor, recentAlerts, saveAlert, standingLevels, withdrawAlert } from './store.ts'
 
 const T = Date.parse('2026-03-02T02:00:00Z')
 const iso = (t: number) => new Date(t).toISOString()
@@ -33,6 +33,21 @@ describe.each(openTestDbs())('the alert store on $name', ({ open }) => {
       { key: a.key, level: 'red' }, { key: b.key, level: 'yellow' },
     ])
     expect(await standingLevels(db, [])).toEqual([])
+  })
+
+  it('lists the recent cards by when they were raised: one raised late for an older event leads', async () => {
+    const late = card('P-6', 'yellow', T - 7 * 86_400_000, 'transport')
+    await saveAlert(db, late, T + 7_200_000)
+    try {
+      // a, b and c were raised together, before it; the key breaks their tie.
+      const recent = await recentAlerts(db, 2, iso)
+      expect(recent.map((x) => x.key)).toEqual([late.key, a.key])
+      expect(recent[0]!.raisedAt).toBe(iso(T + 7_200_000))
+      expect((await recentAlerts(db, 10, iso, 'transport')).map((x) => x.key)).toEqual([late.key, c.key])
+    } finally {
+      await db.query('DELETE FROM alerts WHERE key = $1', [late.key])
+      await db.query('DELETE FROM alert_events WHERE alert_key = $1', [late.key])
+    }
   })
 
   it('pages the open cards raised since an instant, oldest first, as the stream carried them', async () => {

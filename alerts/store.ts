@@ -75,10 +75,10 @@ export interface AlertRow {
 /** ALERT_COLUMNS are the columns alertFromRow reads. */
 export const ALERT_COLUMNS = 'key, rule, level, kind, case_id, dept, at, raised_at, causes, settings_version, status, note'
 
-/** recentAlerts returns the newest cards by `at` that stand (not withdrawn), at most `limit`. */
+/** recentAlerts returns the cards raised last that stand (not withdrawn), at most `limit`: the wall's feed leads with what is new to the platform, whatever the event's instant. */
 export async function recentAlerts(db: Queryable, limit: number, format: (t: number) => string, dept?: string): Promise<StoredAlert[]> {
   const r = await db.query<AlertRow>(
-    `SELECT ${ALERT_COLUMNS} FROM alerts WHERE status <> 'withdrawn' AND ($2::text IS NULL OR dept = $2) ORDER BY at DESC, key LIMIT $1`,
+    `SELECT ${ALERT_COLUMNS} FROM alerts WHERE status <> 'withdrawn' AND ($2::text IS NULL OR dept = $2) ORDER BY raised_at DESC, key LIMIT $1`,
     [limit, dept ?? null],
   )
   return r.rows.map((row) => alertFromRow(row, format))
@@ -95,6 +95,12 @@ export async function alertsByKeys(db: Queryable, keys: readonly string[], forma
   if (!keys.length) return new Map()
   const r = await db.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE key = ANY($1::text[])`, [keys])
   return new Map(r.rows.map((row) => [row.key, alertFromRow(row, format)]))
+}
+
+/** alertsOfCase returns the cards of one case, withdrawn ones too (their status says so), newest first, at most `limit`. */
+export async function alertsOfCase(db: Queryable, kind: Kind, caseId: string, limit: number, format: (t: number) => string): Promise<StoredAlert[]> {
+  const r = await db.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE kind = $1 AND case_id = $2 ORDER BY at DESC, key DESC LIMIT $3`, [kind, caseId, limit])
+  return r.rows.map((row) => alertFromRow(row, format))
 }
 
 /** openTallies counts open cards by department and level; given dept, that department's only. */

@@ -12,25 +12,19 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { pipeline } from 'node:stream/promises'
-import { Readable } from 'node:stream'
-import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream'
-import { connect, headers } from '@nats-io/transport-node'
-import pg from 'pg'
-import { from as copyFrom } from 'pg-copy-streams'
-import { Bus, EVENTS_STREAM, eventSubject, RECEIVED_HEADER, startNatsServer } from '../common/bus/index.ts'
-import type { CaseEvent } from '../common/contract/index.ts'
+import { jetstreamManager } from '@nats-io/jetstream'
+import { connect } from '@nats-io/transport-node'
+import { Bus, EVENTS_STREAM, startNatsServer } from '../common/bus/index.ts'
 import { type Db, openDb } from '../common/db/index.ts'
 import { logger, setLogLevel } from '../common/log/index.ts'
 import { systemClock } from '../common/time/index.ts'
 import { cardsOfCases } from '../alerts/index.ts'
 import { defaultContext, startRulesWorker } from '../rules/index.ts'
+import { consumeAll, copyRows, dropSchema, publishAll, WINDOW } from './rawLimits.ts'
 import { syntheticCity } from './synthetic.ts'
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test'
 const GOAL = { pg: 20_000, pglite: 10_000 }
-/** Publishes in flight at once: enough to keep JetStream busy, few enough to stay in its limits. */
-const WINDOW = 2000
 
 /** BenchWorkerOptions sizes the run. */
 export interface BenchWorkerOptions {
@@ -93,52 +87,6 @@ export async function benchWorker(opts: BenchWorkerOptions): Promise<number> {
   }
 }
 
-/** publishAll puts the events on the stream with WINDOW async publishes in flight, as the collector would (message id, Jiancha-Received); seconds taken. */
-async function publishAll(url: string, events: readonly CaseEvent[]): Promise<number> {
-  const bus = await Bus.connect({ url, name: 'bench-setup', log: () => {} })
-  await bus.close() // the streams now exist
-  const nc = await connect({ servers: url })
-  const js = jetstream(nc)
-  const enc = new TextEncoder()
-  const t0 = performance.now()
-  const inFlight = new Set<Promise<unknown>>()
-  for (const ev of events) {
-    const h = headers()
-    h.set(RECEIVED_HEADER, new Date().toISOString())
-    const p = js.publish(eventSubject(ev.kind, ev.dept), enc.encode(JSON.stringify(ev)), { msgID: `${ev.source}/${ev.id}`, headers: h })
-    inFlight.add(p)
-    void p.finally(() => inFlight.delete(p))
-    if (inFlight.size >= WINDOW) await Promise.race(inFlight)
-  }
-  await Promise.all(inFlight)
-  const seconds = (performance.now() - t0) / 1000
-  await nc.close()
-  return seconds
-}
-
-/** consumeAll pulls and acks every message with a throwaway durable, batches of 2000; seconds taken. */
-async function consumeAll(url: string, n: number): Promise<number> {
-  const nc = await connect({ servers: url })
-  const jsm = await jetstreamManager(nc)
-  await jsm.consumers.add(EVENTS_STREAM, { durable_name: 'bench-raw', ack_policy: AckPolicy.Explicit, max_ack_pending: 10_000 })
-  const c = await jetstream(nc).consumers.get(EVENTS_STREAM, 'bench-raw')
-  const t0 = performance.now()
-  let got = 0
-  while (got < n) {
-    const batch = await c.fetch({ max_messages: 2000, expires: 1000 })
-    for await (const m of batch) {
-      JSON.parse(new TextDecoder().decode(m.data))
-      m.ack()
-      got++
-    }
-  }
-  await nc.flush()
-  const seconds = (performance.now() - t0) / 1000
-  await jsm.consumers.delete(EVENTS_STREAM, 'bench-raw')
-  await nc.close()
-  return seconds
-}
-
 /** drain runs the real rules worker over the stream from its start until every message is acked. */
 async function drain(url: string, db: Db, n: number, batch?: number): Promise<{ seconds: number; cards: number; stored: number }> {
   const bus = await Bus.connect({ url, name: 'bench-rules', log: (m) => process.stderr.write(`bus: ${m}\n`) })
@@ -177,37 +125,5 @@ async function countCards(url: string): Promise<number> {
     return (await (await jetstreamManager(nc)).streams.info('JIANCHA_ALERTS')).state.messages
   } finally {
     await nc.close()
-  }
-}
-
-/** copyRows loads the same rows into a copy of the events table with COPY … FROM STDIN; seconds taken. */
-async function copyRows(url: string, schema: string, events: readonly CaseEvent[]): Promise<number> {
-  const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema},public` })
-  await c.connect()
-  try {
-    await c.query('CREATE TABLE events_copy (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES)')
-    const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    const lines = function* () {
-      let seq = 0
-      for (const ev of events) {
-        const cols = [ev.id, ev.source, ev.kind, ev.type, ev.caseId, ev.dept, ev.at, ev.actor ?? '\\N', JSON.stringify(ev.attrs ?? {}), JSON.stringify(ev), String(++seq)]
-        yield cols.map((x) => (x === '\\N' ? x : esc(x))).join('\t') + '\n'
-      }
-    }
-    const t0 = performance.now()
-    await pipeline(Readable.from(lines()), c.query(copyFrom('COPY events_copy (id, source, kind, type, case_id, dept, at, actor, attrs, body, seq) FROM STDIN')))
-    return (performance.now() - t0) / 1000
-  } finally {
-    await c.end()
-  }
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url })
-  await c.connect()
-  try {
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-  } finally {
-    await c.end()
   }
 }

@@ -12,7 +12,7 @@ import { type Db, keepState } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import { defaultContext, knownEventIds, latestEventAt, parseRulesFile, type RuleContext, rulesProbe, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
 import { alertsProbe, cardsOfCases, composeAlerts, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, startAlertsServer } from '../alerts/index.ts'
-import { auditWriter, dashboardProbe, platformStatusFeed, startDashboardServer, wallFeed } from '../dashboard/index.ts'
+import { auditWriter, collectorSubmitter, dashboardProbe, PUBLIC_SOURCE, platformStatusFeed, startDashboardServer, wallFeed } from '../dashboard/index.ts'
 import { clientAddress, SourceAuth, trustedProxies } from '../common/http/index.ts'
 import { BacklogGauge, busPublisher, collectorProbe, startCollector } from '../collector/index.ts'
 import { HealthBoard, startHealthServer } from '../common/health/index.ts'
@@ -20,7 +20,7 @@ import { type DemoAccounts, demoTwilio, ensureDemoAccounts, seedDemoContacts, se
 import { DeptDirectory } from '../common/departments/index.ts'
 import { Sessions } from '../accounts/index.ts'
 import { readFileSync } from 'node:fs'
-import { openInfra, type Infra } from './infra.ts'
+import { auditKeyOf, openInfra, type Infra } from './infra.ts'
 
 export type Part = 'collector' | 'rules' | 'alerts' | 'dashboard' | 'simulator'
 
@@ -122,6 +122,9 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     const auth = new SourceAuth(cfg.sources)
     const simToken = randomBytes(24).toString('hex')
     if (parts.has('simulator')) auth.add({ name: 'simulator', token: simToken })
+    // Public complaints enter through the collector as source `public`: its configured token, else one of this process.
+    const publicToken = cfg.sources.find((x) => x.name === PUBLIC_SOURCE)?.token ?? randomBytes(24).toString('hex')
+    if (!cfg.sources.some((x) => x.name === PUBLIC_SOURCE)) auth.add({ name: PUBLIC_SOURCE, token: publicToken })
     if (parts.has('collector')) {
       const backlog = await new BacklogGauge(() => infra.bus.backlog('JIANCHA_EVENTS', 'rules'), 1000, (e) => log.child('collector').warn('cannot read the rules backlog', { error: e.message })).start()
       stops.push(async () => backlog.stop())
@@ -190,6 +193,9 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
           clientIp: (req) => clientAddress(req, proxies),
           log: (m) => log.child('dashboard').info(m),
           platformStatus: () => statuses.read(),
+          ctx,
+          secret: auditKeyOf(cfg, (m) => log.warn(m)),
+          complaints: platform.collectorUrl ? collectorSubmitter(platform.collectorUrl, publicToken) : undefined,
         },
       })
       platform.dashboardUrl = d.url

@@ -1,6 +1,7 @@
 /** The public face of rules: other components import from here, and only from here. */
 export type { RuleContext } from './candidate.ts'
 export { promisedTerm, type PromisedTerm } from './approval.ts'
+export { caseClock, type ClockReading, type SkippedDate, type Term } from './caseClock.ts'
 export { caseContext, defaultContext } from './context.ts'
 export type { ClockDeps } from './deadline.ts'
 export { driveReplay } from './driver.ts'

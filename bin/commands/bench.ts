@@ -1,20 +1,33 @@
-/** `jiancha bench rules|worker|sms`: speed and memory of the rules engine (bench/rules.ts), throughput of the live worker (bench/worker.ts), the SMS outbox's rate (bench/sms.ts). */
+/** `jiancha bench rules|worker|sms|e2e`: speed and memory of the rules engine (bench/rules.ts), throughput of the live worker (bench/worker.ts), the SMS outbox's rate (bench/sms.ts), the whole pipeline (bench/e2e.ts). */
 import type { Command } from '../command.ts'
 
 export const benchCommand: Command = {
-  summary: 'measure speed and memory (bench rules, bench worker, bench sms)',
+  summary: 'measure speed and memory (bench rules, bench worker, bench sms, bench e2e)',
   usage:
     'jiancha bench rules [--events 1000000] [--cases 200000] | jiancha bench worker [--events 200000] [--cases 40000] [--batch 2000] [--only pg|pglite]' +
-    ' | jiancha bench sms [--messages 5000] [--concurrency 8] [--batch 64] [--latency-ms 0]',
+    ' | jiancha bench sms [--messages 5000] [--concurrency 8] [--batch 64] [--latency-ms 0]' +
+    ' | jiancha bench e2e [--seconds 15] [--rate 2000] [--latency-seconds 10] [--batch 200] [--concurrency 4] [--window 1000] [--wait-seconds 10] [--only pg|pglite] [--out FILE]',
   options: {
     events: { type: 'string', help: 'rules, worker: number of synthetic events (default 1000000 for rules, 200000 for worker)' },
     cases: { type: 'string', help: 'rules, worker: number of cases they belong to (default 200000 for rules, 40000 for worker)' },
-    batch: { type: 'string', help: 'worker: messages per batch (default 2000); sms: rows the sender claims at a time (default 64)' },
-    only: { type: 'string', help: 'worker: run on one database only, pg or pglite' },
+    batch: { type: 'string', help: 'worker: messages per batch (default 2000); sms: rows the sender claims at a time (default 64); e2e: events per request of the sustained load (default 200)' },
+    only: { type: 'string', help: 'worker, e2e: run on one database only, pg or pglite' },
     messages: { type: 'string', help: 'sms: messages to enqueue and send (default 5000)' },
-    concurrency: { type: 'string', help: 'sms: requests in flight, for the sender and the raw POSTs alike (default 8)' },
+    concurrency: { type: 'string', help: 'sms: requests in flight, for the sender and the raw POSTs alike (default 8); e2e: requests in flight of the sustained load (default 4)' },
     'latency-ms': { type: 'string', help: 'sms: how long the fake Twilio takes to answer each request (default 0)' },
+    seconds: { type: 'string', help: 'e2e: seconds of the sustained (as fast as it goes) load on each database (default 15)' },
+    rate: { type: 'string', help: 'e2e: events/s offered for the event-to-card latency (default 2000)' },
+    'latency-seconds': { type: 'string', help: 'e2e: seconds of the latency load on each database (default 10)' },
+    'wait-seconds': { type: 'string', help: 'e2e: how long each load waits for its last cards; those later count as missing (default 10)' },
+    window: { type: 'string', help: 'e2e: events at most awaiting their card in the sustained load (default 1000)' },
+    out: { type: 'string', help: 'e2e: the JSON report (default data/bench-e2e-<time>.json)' },
   },
+  more: () =>
+    'bench e2e runs the platform as separate processes (jiancha rules, alerts, dashboard, collector) on PostgreSQL\n' +
+    '(BENCH_DATABASE_URL or DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, in a throwaway schema) and as\n' +
+    'one process (jiancha start) on embedded PGlite, each on a nats-server of its own, with RULES_SETTLE_MS=0. Every event\n' +
+    'raises a card at once; a signed-in socket.io-client times it from the post to the announcement. Beside it, on the\n' +
+    'same events: raw JetStream publish and consume, and a COPY of the same rows. About 2 minutes with the defaults.',
   async run(values, positionals) {
     const which = positionals[0]
     if (which === 'rules') {
@@ -36,7 +49,24 @@ export const benchCommand: Command = {
         latencyMs: count(values['latency-ms'], 0, 'latency-ms', 0),
       })
     }
-    throw new Error('usage: jiancha bench rules | jiancha bench worker | jiancha bench sms')
+    if (which === 'e2e') {
+      const only = values.only as string | undefined
+      if (only !== undefined && only !== 'pg' && only !== 'pglite') throw new Error('--only takes pg or pglite')
+      const opts = {
+        seconds: count(values.seconds, 15, 'seconds'),
+        rate: count(values.rate, 2000, 'rate'),
+        latencySeconds: count(values['latency-seconds'], 10, 'latency-seconds'),
+        waitSeconds: count(values['wait-seconds'], 10, 'wait-seconds'),
+        batch: count(values.batch, 200, 'batch'),
+        concurrency: count(values.concurrency, 4, 'concurrency'),
+        window: count(values.window, 1000, 'window'),
+        only: only as 'pg' | 'pglite' | undefined,
+        out: (values.out as string | undefined) ?? `data/bench-e2e-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+      }
+      const { benchE2e } = await import('../../bench/index.ts')
+      return benchE2e(opts)
+    }
+    throw new Error('usage: jiancha bench rules | jiancha bench worker | jiancha bench sms | jiancha bench e2e')
   },
 }
 

@@ -29,7 +29,7 @@ export interface DeptTally {
 export interface WallSnapshot {
   /** Platform clock (may be a demo time-lapse clock), RFC 3339. */
   now: string
-  /** Newest first (by `at`), at most MAX_SNAPSHOT_ALERTS. */
+  /** Newest raised first (by `raisedAt`), at most MAX_SNAPSHOT_ALERTS. */
   alerts: AlertView[]
   /** Open cards by level. */
   counts: Record<Level, number>
@@ -541,3 +541,119 @@ export interface PlatformStatus {
   deadLetters: DeadLetterStream[] | null
   deadLettersError?: string
 }
+
+// ---- the case page (案件详情) and the public service page (信息服务) ----
+
+/** CaseClockView is a case's deadline clock read at `readAt` (rules' caseClock), instants in the platform zone. */
+export interface CaseClockView {
+  /** approval.accept, approval.promised, petition.accept, petition.reply, enforcement.limit, supervision.due */
+  term: string
+  dayType: 'working' | 'calendar' | 'instant'
+  /** the term in days, extensions included; null for an instant term (督办) */
+  days: number | null
+  startedBy: { id: string; type: string; at: string }
+  countFrom: string
+  /** null when the term is never used up (suspended for good) */
+  due: string | null
+  stoppedBy: { id: string; type: string; at: string } | null
+  readAt: string
+  usedMs: number
+  /** negative once overdue; null when the term has no length */
+  remainingMs: number | null
+  paused: boolean
+  pausedMs: number
+  pauses: Array<{ from: string; to: string | null }>
+  countedDates: number
+  makeUpDates: string[]
+  /** the dates not counted (working-day terms only), at most MAX_CLOCK_DATES */
+  skipped: Array<{ date: string; why: 'weekend' | 'holiday' }>
+}
+
+/** MAX_CLOCK_DATES bounds the skipped dates a case page lists. */
+export const MAX_CLOCK_DATES = 400
+
+/** CasePageCard is a card a case raised, with why: its rule, its instant and the events that caused it. */
+export interface CasePageCard {
+  key: string
+  rule: string
+  level: Level
+  at: string
+  raisedAt: string
+  status: string
+  causes: string[]
+  note?: { reason: string; by: string }
+}
+
+/** CasePage is GET /api/v1/cases/:kind/:caseId: everything the case page shows, personal data masked. */
+export interface CasePage extends CaseEvents {
+  /** the platform clock when read */
+  now: string
+  /** null when no clock runs yet (no starting event) */
+  clock: CaseClockView | null
+  /** newest first, at most MAX_CASE_CARDS */
+  cards: CasePageCard[]
+  /** the case's supervision threads with their histories, newest first */
+  threads: Array<{ thread: ThreadView; history: TransitionView[] }>
+  /** when the public check code was issued; null when none was */
+  checkCode: { issuedAt: string; issuedBy: string } | null
+  /** whether this reader may issue the check code (the case's own department, or an admin) */
+  canIssueCode: boolean
+  /** whether this reader may unmask personal data */
+  canUnmask: boolean
+}
+
+/** MAX_CASE_CARDS bounds the cards of one case page. */
+export const MAX_CASE_CARDS = 200
+
+/** IssuedCheckCode is POST /api/v1/cases/:kind/:caseId/check-code: the code in clear, shown once. */
+export interface IssuedCheckCode {
+  code: string
+  issuedAt: string
+}
+
+/** PublicStage is one stage of a case as the public sees it: the event type and its local date. */
+export interface PublicStage {
+  stage: string
+  date: string
+}
+
+/** PublicCaseProgress is GET /api/v1/public/cases/:caseId?code=: stages and dates only. */
+export interface PublicCaseProgress {
+  caseId: string
+  kind: Kind
+  stages: PublicStage[]
+  finished: boolean
+}
+
+/** ComplaintInput is POST /api/v1/public/complaints. */
+export interface ComplaintInput {
+  dept: string
+  subject: string
+  details: string
+  name?: string
+  phone?: string
+}
+
+/** ComplaintReceipt answers a complaint: its tracking number and the check code to follow it with. */
+export interface ComplaintReceipt {
+  trackingNumber: string
+  checkCode: string
+}
+
+/** PublicPerformanceRow is one department's official result of the last frozen period. */
+export interface PublicPerformanceRow {
+  dept: string
+  /** 0..1 */
+  onTimeRate: number
+  grade: string
+}
+
+/** PublicPerformance is GET /api/v1/public/performance: empty while no period is frozen. */
+export interface PublicPerformance {
+  /** e.g. 2026-10; null when no period is frozen yet */
+  period: string | null
+  departments: PublicPerformanceRow[]
+}
+
+/** PublicDepts is GET /api/v1/public/depts: the active departments' names, for the complaint form. */
+export type PublicDepts = DeptNames

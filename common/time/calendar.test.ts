@@ -45,4 +45,8 @@ describe('WorkCalendar with the official 2025 and 2026 schedules', () => {
     expect(cal.describe(d('2026-10-10'))).toBe('2026-10-10 调休上班')
     expect(cal.describe(d('2026-10-01'))).toBe('2026-10-01 法定节假日')
   })
+
+  it('tells the kind of a date: working, make-up, holiday (a weekend inside one too), weekend', () => {
+    expect(['2026-10-09', '2026-10-10', '2026-10-01', '2026-10-03', '2026-10-17'].map((x) => cal.kindOf(d(x)))).toEqual(['working', 'makeup', 'holiday', 'holiday', 'weekend'])
+  })
 })

@@ -107,6 +107,13 @@ export class WorkCalendar {
     this.onUncovered?.(y)
   }
 
+  /** kindOf says what a date is to the calendar: a working day, a make-up working day (调休上班), a holiday or a weekend. */
+  kindOf(d: Day): 'working' | 'makeup' | 'holiday' | 'weekend' {
+    if (this.workdays.has(d)) return 'makeup'
+    if (this.holidays.has(d)) return 'holiday'
+    return weekdayOf(d) % 6 === 0 ? 'weekend' : 'working'
+  }
+
   /** describe names what a date is, for explanations: 工作日, 周末, 调休上班 or the holiday. */
   describe(d: Day): string {
     if (this.workdays.has(d)) return `${isoFromDay(d)} 调休上班`

@@ -5,4 +5,4 @@ export { listCalendarImports, loadCalendarYears, overlay, platformCalendarYears,
 export { bundledYears } from './calendars/bundled.ts'
 export { type Clock, DemoClock, systemClock } from './clock.ts'
 export { afterWorkingHours, OFFICE } from './officeHours.ts'
-export { DAY_MS, dayFromIso, DEFAULT_ZONE, parseInstant, weekdayOf, yearOf, Zone } from './zone.ts'
+export { DAY_MS, dayFromIso, DEFAULT_ZONE, isoFromDay, parseInstant, weekdayOf, yearOf, Zone } from './zone.ts'

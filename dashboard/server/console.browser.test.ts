@@ -275,7 +275,7 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
     await openThread(wang, 'A-77')
     await wang.click('[data-testid="events-load"]')
     await expect.poll(() => text(wang, '[data-testid="events-mode"]')).toBe('个人信息已脱敏显示')
-    expect(await text(wang, '[data-testid="case-event"]')).toContain('completed')
+    expect(await text(wang, '[data-testid="case-event"]')).toContain('办结')
     expect(await wang.locator('[data-testid="unmask"]').count()).toBe(0)
 
     const sun = await signIn('sun', '/#/console')

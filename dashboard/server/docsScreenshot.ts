@@ -1,8 +1,9 @@
 /**
  * docsScreenshot takes the pictures of docs/ from a running demo: the wall as a
  * leader sees it (wall.png), a department's console with one of its threads open
- * (console-department.png), the inspector's console (console-inspector.png) and the
- * sign-in page (login.png). Start the demo first, with a CJK font installed so the
+ * (console-department.png), the same console on a phone, its list and a thread
+ * (mobile-department.png, mobile-department-thread.png), the inspector's console
+ * (console-inspector.png) and on a tablet (tablet-inspector.png), and the sign-in page (login.png). Start the demo first, with a CJK font installed so the
  * Chinese renders, and Chromium's translations so its own controls (the file
  * picker) speak Chinese too (apt-get install -y fonts-noto-cjk chromium-l10n):
  *
@@ -97,7 +98,13 @@ await shoot('wall.png', new URL('#/wall', base).href, {
 const market = await firstThread(as('demo-market'), 'state=acknowledged,returned', 'open=true')
 await shoot('console-department.png', consoleUrl(market), { width: 1440, height: 900, signIn: as('demo-market'), waitFor: consoleReady(market) })
 
+// The phone: the list as cards, then the same thread alone with its actions.
+await shoot('mobile-department.png', consoleUrl(null), { width: 390, height: 844, mobile: true, signIn: as('demo-market'), waitFor: consoleReady(null) })
+// (With a thread open the phone shows it alone: wait for the thread, not the list.)
+await shoot('mobile-department-thread.png', consoleUrl(market), { width: 390, height: 844, mobile: true, signIn: as('demo-market'), waitFor: consoleReady(market).slice(1) })
+
 const review = await firstThread(as('demo-inspector'), 'state=rectification_submitted')
 await shoot('console-inspector.png', consoleUrl(review), { width: 1440, height: 900, signIn: as('demo-inspector'), waitFor: consoleReady(review) })
+await shoot('tablet-inspector.png', consoleUrl(review), { width: 820, height: 1180, mobile: true, signIn: as('demo-inspector'), waitFor: consoleReady(review) })
 
 await shoot('login.png', base, { width: 960, height: 600, waitFor: '[data-testid=login-submit]' })

@@ -20,6 +20,8 @@ export interface ScreenshotOptions {
   waitFor?: string | readonly string[]
   /** Extra settle time after waitFor, for chart animations; 800 ms by default. */
   settleMs?: number
+  /** Shoot as a phone or tablet: touch, a mobile viewport, twice the pixels. */
+  mobile?: boolean
 }
 
 /**
@@ -31,7 +33,8 @@ export interface ScreenshotOptions {
 export async function screenshot(url: string, file: string, opts: ScreenshotOptions = { width: 1920, height: 1080 }): Promise<void> {
   const browser = await launchChromium()
   try {
-    const page = await browser.newPage({ viewport: { width: opts.width, height: opts.height } })
+    const device = opts.mobile ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}
+    const page = await browser.newPage({ viewport: { width: opts.width, height: opts.height }, ...device })
     if (opts.signIn) {
       const r = await page.request.post(new URL('/api/v1/login', url).href, { data: { ...opts.signIn } })
       if (!r.ok()) throw new Error(`sign-in as ${opts.signIn.username} failed: ${r.status()} ${await r.text()}`)

@@ -17,7 +17,13 @@ const ALL = { all: true } as const
 const snap = (s: Partial<WallSnapshot>): WallSnapshot => ({ now: '', alerts: [], counts: { yellow: 0, red: 0 }, byDept: [], sms: [], scope: ALL, ...s })
 
 describe('boundSnapshot', () => {
-  it('sorts cards newest first by at, comparing instants not spellings', () => {
+  it('sorts cards by when they were raised: one raised now for an older event leads', () => {
+    const late = { ...card(9, '2026-01-01T00:00:00+08:00'), raisedAt: '2026-02-02T00:00:00+08:00' }
+    const s = boundSnapshot(snap({ alerts: [card(1, '2026-02-01T08:00:00+08:00'), late], counts: { yellow: 0, red: 2 } }), ALL)
+    expect(s.alerts.map((a) => a.key)).toEqual(['k9', 'k1'])
+  })
+
+  it('sorts cards newest first, comparing instants not spellings', () => {
     const s = boundSnapshot(
       snap({ alerts: [card(1, '2026-02-01T08:00:00+08:00'), card(2, '2026-02-01T01:00:00Z'), card(3, '2026-01-01T00:00:00+08:00')], counts: { yellow: 0, red: 3 } }),
       ALL,

@@ -7,9 +7,9 @@
 import { mayReadSms } from './smsView.ts'
 import { MAX_SNAPSHOT_ALERTS, MAX_SNAPSHOT_SMS, type AlertView, type WallScope, type WallSnapshot } from '../../common/contract/index.ts'
 
-/** byNewest orders cards by `at`, newest first; ties keep their order. */
+/** byNewest orders cards by when they were raised, newest first (a card raised now for an older event leads); ties keep their order. */
 export function byNewest(a: AlertView, b: AlertView): number {
-  return Date.parse(b.at) - Date.parse(a.at)
+  return Date.parse(b.raisedAt) - Date.parse(a.raisedAt)
 }
 
 /** boundSnapshot returns the snapshot cut to scope, alerts sorted newest first and capped, messages capped. */

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findChromium, launchChromium } from './chromium.ts'
 import { startDashboardServer, type DashboardServer } from './dashboardServer.ts'
 import { openTestAccounts, type TestAccounts } from './testdata/accounts.ts'
-import { MemorySource, testCard } from './testdata/cards.ts'
+import { axeViolations } from './testdata/axe.ts'
+import { MemorySource, testCard, testSms } from './testdata/cards.ts'
 
 const repo = fileURLToPath(new URL('../..', import.meta.url))
 const staticDir = fileURLToPath(new URL('../web/dist', import.meta.url))
@@ -39,6 +40,8 @@ describe.skipIf(!chromiumPath)('wall in a browser', () => {
       deptNames: {
         health: { 'zh-CN': '市卫生健康委', en: 'Health Commission' },
         env: { 'zh-CN': '市生态环境局', en: 'Ecology & Environment' },
+        market: { 'zh-CN': '市场监管局', en: 'Market Regulation Bureau' },
+        tax: { 'zh-CN': '税务局', en: 'Taxation Bureau' },
       },
       log: () => {},
     })
@@ -125,5 +128,64 @@ describe.skipIf(!chromiumPath)('wall in a browser', () => {
     await expect.poll(() => page.locator('[data-testid="feed-row"]').first().getAttribute('data-key')).toContain(':B-299')
     expect(await rows().count()).toBe(50)
     expect(Number(await counter('yellow').textContent())).toBe(before + 300)
+  })
+
+  it('puts a card raised now for an older event at the top, live and after a reload', async () => {
+    // Raised after every card so far (the burst's last was raised at 10:04:59), for an event weeks old.
+    const late = { ...testCard('A-LATE', 'approval.overdue', 'red', 'health', '2026-02-01T09:00:00+08:00'), raisedAt: '2026-03-02T12:00:00+08:00' }
+    source.store(late)
+    await expect.poll(() => rows().first().getAttribute('data-key')).toBe(late.key)
+    // The time shown is when it was raised (触发时间), not the event's.
+    expect(await rows().first().locator('.feed-time').textContent()).toBe('2026-03-02 12:00')
+    await page.reload()
+    await expect.poll(() => rows().first().getAttribute('data-key')).toBe(late.key)
+  })
+
+  it('ranks the department chart by open cards, most on top', async () => {
+    // tax: 2 red cards; health: hundreds of yellow and 2 red. Worst-red-first would put tax on top.
+    source.store(testCard('T-1', 'approval.overdue', 'red', 'tax', '2026-03-02T12:01:00+08:00'))
+    source.store(testCard('T-2', 'approval.fee_mismatch', 'red', 'tax', '2026-03-02T12:02:00+08:00'))
+    const ranking = () => page.locator('[data-testid="dept-rank"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-dept')))
+    await expect.poll(ranking).toEqual(['health', 'tax', 'env'])
+    expect(await page.locator('[data-testid="dept-rank"]').first().textContent()).toMatch(/市卫生健康委：共 \d+ 张，红牌 2 张/)
+  })
+
+  it('shows long English department names and long case numbers whole', async () => {
+    source.store(testCard('SIM-ENFORCEMENT-2026-000123', 'enforcement.due_soon', 'yellow', 'market', '2026-03-02T12:05:00+08:00'))
+    await page.goto(`${server.url}/?lang=en`)
+    const row = page.locator('[data-testid="feed-row"]:has-text("SIM-ENFORCEMENT-2026-000123")')
+    await expect.poll(() => row.count()).toBe(1)
+    for (const cell of ['.feed-dept', '.feed-case', '.feed-rule']) {
+      // Nothing wider than its column, and nothing taller clipped away (a wrapped name shows whole).
+      const box = await row.locator(cell).evaluate((el) => ({
+        wide: el.scrollWidth - el.clientWidth,
+        tall: el.scrollHeight - el.clientHeight,
+        clips: getComputedStyle(el).overflow !== 'visible' || getComputedStyle(el).textOverflow === 'ellipsis',
+      }))
+      expect(box.wide <= 0 && (box.tall <= 0 || !box.clips), `${cell} is cut off: ${JSON.stringify(box)}`).toBe(true)
+    }
+    expect(await row.locator('.feed-dept').textContent()).toBe('Market Regulation Bureau')
+    expect(await page.locator('[data-testid="dept-rank"][data-dept="market"]').textContent()).toContain('Market Regulation Bureau')
+  })
+
+  it('labels both clocks while the platform clock is a time-lapse, and neither once it is real time', async () => {
+    source.sendSms(testSms(1, 'market'))
+    await page.goto(`${server.url}/?lang=zh-CN`)
+    // The source's clock stands in 2026-03, months from the real one: the demo's time-lapse.
+    await expect.poll(() => page.textContent('[data-testid="platform-time-label"]')).toBe('模拟时间（演示加速）')
+    expect(await page.textContent('[data-testid="sms-note"]')).toContain('时间为实际发送时间')
+    source.clock = Date.now()
+    await page.reload()
+    await expect.poll(() => page.textContent('[data-testid="platform-time-label"]')).toBe('平台时间')
+    expect(await page.textContent('[data-testid="sms-note"]')).not.toContain('实际发送时间')
+  })
+
+  it('passes an axe scan (WCAG 2.1 AA, contrast included), in Chinese and in English', async () => {
+    await page.goto(`${server.url}/?lang=zh-CN`)
+    await page.waitForSelector('[data-testid="feed-row"]')
+    expect(await axeViolations(page)).toEqual([])
+    await page.click('[data-testid="lang-toggle"]')
+    await expect.poll(() => page.textContent('h1')).toBe('E-Supervision Live Alerts')
+    expect(await axeViolations(page)).toEqual([])
   })
 })

@@ -1,7 +1,8 @@
 /**
  * The platform's components as the separate processes an operator runs
  * (`jiancha collector|rules|alerts`), for tests that kill them with SIGKILL and start
- * them again. Each writes its log to a file, so a failing test can show it.
+ * them again, and for bench:e2e, which reads their memory. Each writes its log to a
+ * file, so a failing test can show it.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, type WriteStream } from 'node:fs'
@@ -20,16 +21,23 @@ export interface Component {
   stop(): Promise<void>
   /** log is what it wrote so far */
   logFile: string
+  /** pid is its process id while it runs */
+  pid(): number | undefined
 }
 
+/** ProcessPart is a component command, or `start` (all of them in one process, here without the simulator). */
+export type ProcessPart = 'collector' | 'rules' | 'alerts' | 'dashboard' | 'start'
+
 /** startComponent runs `jiancha <part>` with env on top of a clean environment, and waits for its "running" line. */
-export async function startComponent(part: 'collector' | 'rules' | 'alerts' | 'dashboard', env: Record<string, string>, logFile: string): Promise<Component> {
+export async function startComponent(part: ProcessPart, env: Record<string, string>, logFile: string): Promise<Component> {
+  const args = part === 'start' ? ['start', '--no-simulator'] : [part]
+  const ready = part === 'start' ? 'Jiancha is running' : `${part} running`
   let proc: ChildProcess | null = null
   let out: WriteStream | null = null
   const start = () =>
     new Promise<void>((resolve, reject) => {
       out = createWriteStream(logFile, { flags: 'a' })
-      const p = spawn(process.execPath, [BIN, part], {
+      const p = spawn(process.execPath, [BIN, ...args], {
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
@@ -37,10 +45,10 @@ export async function startComponent(part: 'collector' | 'rules' | 'alerts' | 'd
       let seen = ''
       const timer = setTimeout(() => reject(new Error(`${part} did not start within 60 s; see ${logFile}`)), 60_000)
       const onData = (b: Buffer) => {
-        out?.write(b)
+        if (out && !out.writableEnded) out.write(b)
         if (seen !== null) {
           seen = (seen + b.toString()).slice(-4000)
-          if (seen.includes(`${part} running`)) {
+          if (seen.includes(ready)) {
             clearTimeout(timer)
             resolve()
           }
@@ -64,5 +72,5 @@ export async function startComponent(part: 'collector' | 'rules' | 'alerts' | 'd
     })
   }
   await start()
-  return { name: part, kill9: end('SIGKILL'), start, stop: end('SIGTERM'), logFile }
+  return { name: part, kill9: end('SIGKILL'), start, stop: end('SIGTERM'), logFile, pid: () => proc?.pid }
 }

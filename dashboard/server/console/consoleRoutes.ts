@@ -4,12 +4,19 @@
  * threads, silences, contacts, the platform's status. Each resource signs its requests in by session and
  * checks them with accounts' `can()`.
  */
+import { randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { type AttachmentLimits, AttachmentStore, DEFAULT_LIMITS, type ThreadStore } from '../../../alerts/index.ts'
 import { type Sessions, signInRoutes, userRoutes } from '../../../accounts/index.ts'
-import type { PlatformStatus } from '../../../common/contract/index.ts'
+import type { DeptNames, PlatformStatus } from '../../../common/contract/index.ts'
+import { isoFromDay } from '../../../common/time/index.ts'
+import { noFrozenPeriod } from '../public/performance.ts'
+import { type PublicDeps, publicRoutes } from '../public/publicRoutes.ts'
 import type { Db } from '../../../common/db/index.ts'
+import { defaultContext, type RuleContext } from '../../../rules/index.ts'
+import { codeKey } from '../public/checkCode.ts'
 import { alertRoutes } from './alertRoutes.ts'
+import { casePageRoutes } from './casePageRoutes.ts'
 import { caseRoutes } from './caseRoutes.ts'
 import type { ConsoleAudit } from './consoleAudit.ts'
 import { contactRoutes } from './contactRoutes.ts'
@@ -40,6 +47,18 @@ export interface ConsoleDeps {
   log?: (m: string) => void
   /** every component's latest status and the dead letters (platformStatus.ts); without it, GET /api/v1/admin/status is not mounted */
   platformStatus?: () => Promise<PlatformStatus>
+  /** the rules' context, for the case page's deadline clock; the defaults in `zone` otherwise */
+  ctx?: RuleContext
+  /** sends a public complaint's event to the collector (public/collectorClient.ts); absent, complaints answer 503 */
+  complaints?: PublicDeps['submit']
+  /** the departments a complaint may name (the registry's); none otherwise */
+  publicDepts?: () => DeptNames
+  /** the last frozen period's results for the public page; none published by default */
+  performance?: PublicDeps['performance']
+  /** the public routes' rate limits; PUBLIC_LIMITS by default */
+  publicLimits?: PublicDeps['limits']
+  /** the secret the public check codes' key is derived from (the platform's audit key); a random one per process otherwise */
+  secret?: string
 }
 
 /** consoleRoutes builds the handler of the whole consoles' API; it resolves false for a path none of it owns. */
@@ -48,10 +67,18 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleHandler {
   const now = deps.now ?? Date.now
   const format = deps.format ?? ((t: number) => new Date(t).toISOString())
   const log = deps.log ?? (() => {})
+  const ctx = deps.ctx ?? defaultContext({ zone: deps.zone })
+  const clientIp = deps.clientIp ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown')
   const handlers: ConsoleHandler[] = [
+    // No session: the public service page's API.
+    publicRoutes({
+      db, codeKey: codeKeyOf(deps), now, format, clientIp, dateOf: (t) => isoFromDay(ctx.zone.dayOf(t)), depts: deps.publicDepts ?? (() => ({})),
+      submit: deps.complaints, performance: deps.performance ?? noFrozenPeriod, limits: deps.publicLimits, log,
+    }),
     signInRoutes({ sessions, zone: deps.zone ?? 'UTC', clientIp: deps.clientIp }),
     userRoutes({ db, sessions, audit, format, log }),
     alertRoutes({ db, sessions, format }),
+    casePageRoutes({ db, sessions, threads, ctx, now, format, audit, codeKey: codeKeyOf(deps) }),
     caseRoutes({ db, sessions, format, audit }),
     threadRoutes({ threads, sessions, attachments: new AttachmentStore(deps.attachmentsDir, deps.limits ?? DEFAULT_LIMITS), now, format, log }),
     silenceRoutes({ db, sessions, audit, now, format, log }),
@@ -62,4 +89,11 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleHandler {
     for (const h of handlers) if (await h(req, res)) return true
     return false
   }
+}
+
+const processSecret = randomBytes(32).toString('hex')
+
+/** codeKeyOf is the check codes' HMAC key: derived from the platform's secret, so codes survive a restart. */
+export function codeKeyOf(deps: Pick<ConsoleDeps, 'secret'>): string {
+  return codeKey(deps.secret ?? processSecret)
 }

@@ -287,7 +287,8 @@ function parseThreadFilter(q: URLSearchParams): ThreadFilter | { error: string; 
 
 // ---- views ----
 
-function threadView(deps: ThreadRouteDeps, t: StoredThread) {
+/** threadView is a stored thread as the browser reads it (the case page shows it too). */
+export function threadView(deps: Pick<ThreadRouteDeps, 'format'>, t: StoredThread) {
   const at = (v: number | null) => (v === null ? null : deps.format(v))
   return {
     id: t.id, caseKind: t.caseKind, caseId: t.caseId, family: t.family, dept: t.dept, level: t.level, state: t.state,
@@ -297,7 +298,8 @@ function threadView(deps: ThreadRouteDeps, t: StoredThread) {
   }
 }
 
-function transitionView(deps: ThreadRouteDeps, h: StoredTransition) {
+/** transitionView is one row of a thread's history as the browser reads it. */
+export function transitionView(deps: Pick<ThreadRouteDeps, 'format'>, h: StoredTransition) {
   return { id: h.id, action: h.action, from: h.from, to: h.to, actor: h.actor, at: deps.format(h.at), why: h.why, detail: h.detail }
 }
 

@@ -23,6 +23,12 @@ describe('alert feed', () => {
     expect(keys(insertCard([card('a', 1)], card('b', 1)).feed)).toEqual(['b', 'a'])
   })
 
+  it('puts a card raised now for an older event first: the feed goes by when cards were raised', () => {
+    const late = { ...card('late', 0), raisedAt: card('x', 9).at }
+    expect(keys(insertCard([card('c', 3), card('a', 1)], late).feed)).toEqual(['late', 'c', 'a'])
+    expect(keys(feedFromCards([card('c', 3), late, card('a', 1)]))).toEqual(['late', 'c', 'a'])
+  })
+
   it('ignores a card whose key it already holds', () => {
     const before = [card('a', 1)]
     const r = insertCard(before, { ...card('a', 5), status: 'acknowledged' })

@@ -4,7 +4,7 @@
  * status and the server's `{error, field}`. A 401 on any call but sign-in means the
  * session ended: the handler set with onSignedOut sends the user to the login page.
  */
-import type { AccountView, CaseEvents, ContactRole, ContactView, DepartmentInput, DepartmentView, DeptNames, FlagAnswer, FlagInput, Kind, Me, NewAccount, PlatformStatus, SilenceInput, SilenceView, ThreadChange, ThreadDetail, ThreadQuery, ThreadView, Unregistered, WallSnapshot } from '../../../common/contract/api.ts'
+import type { AccountView, CaseEvents, CasePage, IssuedCheckCode, ContactRole, ContactView, DepartmentInput, DepartmentView, DeptNames, FlagAnswer, FlagInput, Kind, Me, NewAccount, PlatformStatus, SilenceInput, SilenceView, ThreadChange, ThreadDetail, ThreadQuery, ThreadView, Unregistered, WallSnapshot } from '../../../common/contract/api.ts'
 
 /** ApiError is a call the server refused (or that never reached it: status 0). */
 export class ApiError extends Error {
@@ -99,6 +99,9 @@ export function createApi(fetchFn: Fetch) {
     flag: (input: FlagInput) => call<FlagAnswer>('POST', '/api/v1/flags', { ...input }),
     caseEvents: (kind: Kind, caseId: string) => call<CaseEvents>('GET', `/api/v1/cases/${seg(kind)}/${seg(caseId)}/events`),
     unmask: (kind: Kind, caseId: string, reason: string) => call<CaseEvents>('POST', `/api/v1/cases/${seg(kind)}/${seg(caseId)}/unmask`, { reason }),
+    /** the case page: events (masked), clock, cards, threads */
+    casePage: (kind: Kind, caseId: string) => call<CasePage>('GET', `/api/v1/cases/${seg(kind)}/${seg(caseId)}`),
+    issueCheckCode: (kind: Kind, caseId: string) => call<IssuedCheckCode>('POST', `/api/v1/cases/${seg(kind)}/${seg(caseId)}/check-code`, {}),
     silences: () => call<{ silences: SilenceView[] }>('GET', '/api/v1/silences'),
     createSilence: (s: SilenceInput) => call<{ silence: SilenceView }>('POST', '/api/v1/silences', { ...s }),
     cancelSilence: (id: string, reason: string) => call<{ id: string; status: string }>('DELETE', `/api/v1/silences/${seg(id)}`, { reason }),

@@ -8,14 +8,17 @@ import type { DeptTally } from '../../../common/contract/api.ts'
 import { levelLabel, type Lang } from './i18n.ts'
 import { PALETTE } from './palette.ts'
 
-/** CHART_MAX_DEPTS bounds the bars on screen: the departments with most red cards, then most cards. */
+/** CHART_MAX_DEPTS bounds the bars on screen: the departments with most open cards. */
 export const CHART_MAX_DEPTS = 15
 
-/** topDepts picks the departments to draw, worst first. */
+/**
+ * topDepts picks the departments to draw as a ranking: most open cards first, so the
+ * bars shrink from top to bottom and read as one; more red cards break a tie, then the code.
+ */
 export function topDepts(byDept: readonly DeptTally[], n = CHART_MAX_DEPTS): DeptTally[] {
   return byDept
     .filter((d) => d.yellow + d.red > 0)
-    .sort((a, b) => b.red - a.red || b.red + b.yellow - (a.red + a.yellow) || a.dept.localeCompare(b.dept))
+    .sort((a, b) => b.red + b.yellow - (a.red + a.yellow) || b.red - a.red || a.dept.localeCompare(b.dept))
     .slice(0, n)
 }
 
@@ -52,7 +55,7 @@ export function chartFonts({ fontFamily, remPx }: Typography) {
     textStyle: { fontFamily },
     legend: { textStyle: { fontSize: size }, itemWidth: size, itemHeight: size },
     xAxis: { axisLabel: { fontSize: size } },
-    yAxis: { axisLabel: { fontSize: size, width: Math.round(remPx * 9) } },
+    yAxis: { axisLabel: { fontSize: size } },
     series: [{ id: 'yellow' }, { id: 'red' }, { id: 'total', label: { fontSize: size } }],
   }
 }
@@ -72,6 +75,7 @@ export function chartBase(byDept: readonly DeptTally[], lang: Lang, name: (dept:
     xAxis: {
       type: 'value' as const,
       minInterval: 1,
+      splitNumber: 4, // the names may take half the width: fewer, readable ticks
       axisLabel: { ...fonts.xAxis.axisLabel, color: PALETTE.textMuted },
       splitLine: { lineStyle: { color: PALETTE.panelEdge } },
     },
@@ -79,7 +83,8 @@ export function chartBase(byDept: readonly DeptTally[], lang: Lang, name: (dept:
       ...update.yAxis,
       type: 'category' as const,
       inverse: true, // worst department on top, where the eye starts
-      axisLabel: { ...fonts.yAxis.axisLabel, color: PALETTE.text, overflow: 'truncate' as const },
+      // Names are never cut ("Market Regulati…" tells no bureau apart): the grid makes room for the longest (containLabel).
+      axisLabel: { ...fonts.yAxis.axisLabel, color: PALETTE.text, overflow: 'none' as const },
       axisTick: { show: false },
       axisLine: { lineStyle: { color: PALETTE.panelEdge } },
     },

@@ -1,10 +1,12 @@
 /**
  * i18n: every string the app shows, in zh-CN (the default) and English, plus the
  * lookups for rule, level and department names. The wall's strings are here, the
- * consoles' in i18n-console.ts. Unknown rule ids and department codes are shown raw
+ * consoles' in i18nConsole.ts, the case events' in i18nCaseEvents.ts. Unknown rule ids and department codes are shown raw
  * rather than hidden, so a new rule is visible before it is named.
  */
 import type { DeptNames, Level } from '../../../common/contract/api.ts'
+import { EN_EVENTS, ZH_EVENTS } from './i18nCaseEvents.ts'
+import { EN_CASE, ZH_CASE } from './i18nCase.ts'
 import { EN_CONSOLE, ZH_CONSOLE } from './i18nConsole.ts'
 
 /** Lang is a language the wall can show. */
@@ -16,6 +18,7 @@ export const LANGS: readonly Lang[] = ['zh-CN', 'en']
 const ZH_WALL = {
   title: '电子监察实时预警',
   platformTime: '平台时间',
+  platformTimeLapse: '模拟时间（演示加速）',
   connecting: '正在连接…',
   connected: '已连接',
   reconnecting: '连接中断，正在重连…',
@@ -36,6 +39,7 @@ const ZH_WALL = {
   chartTitle: '各部门预警分布',
   chartAria: '各部门在办预警柱状图，前 {n} 个部门',
   chartEmpty: '暂无在办预警',
+  chartRow: '{dept}：共 {n} 张，红牌 {red} 张，黄牌 {yellow} 张',
   'rule.approval.overdue': '审批超期',
   'rule.approval.due_soon': '审批即将到期',
   'rule.approval.out_of_order': '程序异常',
@@ -61,6 +65,7 @@ const ZH_WALL = {
 const EN_WALL: Record<keyof typeof ZH_WALL, string> = {
   title: 'E-Supervision Live Alerts',
   platformTime: 'Platform time',
+  platformTimeLapse: 'Simulated time (demo time-lapse)',
   connecting: 'Connecting…',
   connected: 'Connected',
   reconnecting: 'Connection lost, reconnecting…',
@@ -81,6 +86,7 @@ const EN_WALL: Record<keyof typeof ZH_WALL, string> = {
   chartTitle: 'Open cards by department',
   chartAria: 'Bar chart of open cards, top {n} departments',
   chartEmpty: 'No open cards',
+  chartRow: '{dept}: {n} in all, {red} red, {yellow} yellow',
   'rule.approval.overdue': 'Approval overdue',
   'rule.approval.due_soon': 'Approval due soon',
   'rule.approval.out_of_order': 'Irregular procedure',
@@ -103,12 +109,12 @@ const EN_WALL: Record<keyof typeof ZH_WALL, string> = {
   'rule.calendar.uncovered': 'Calendar not covered',
 }
 
-const ZH = { ...ZH_WALL, ...ZH_CONSOLE }
+const ZH = { ...ZH_WALL, ...ZH_CONSOLE, ...ZH_EVENTS, ...ZH_CASE }
 
 /** MessageKey names one string. */
 export type MessageKey = keyof typeof ZH
 
-const EN: Record<MessageKey, string> = { ...EN_WALL, ...EN_CONSOLE }
+const EN: Record<MessageKey, string> = { ...EN_WALL, ...EN_CONSOLE, ...EN_EVENTS, ...EN_CASE }
 
 /** MESSAGES holds every string by language; exported for the completeness test. */
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': ZH, en: EN }

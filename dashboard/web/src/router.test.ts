@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { homeOf, pagesFor, parseHash, resolveRoute, sameRoute, toHash } from './router.ts'
+import { caseHash, homeOf, pagesFor, parseHash, resolveRoute, sameRoute, toHash } from './router.ts'
 
 describe('router', () => {
   it('reads the pages and a console thread from the hash', () => {
@@ -73,5 +73,17 @@ describe('router', () => {
   it('compares routes by page and thread', () => {
     expect(sameRoute({ page: 'console' }, { page: 'console' })).toBe(true)
     expect(sameRoute({ page: 'console', thread: 1 }, { page: 'console' })).toBe(false)
+  })
+
+  it('reads and writes the case page and the public page', () => {
+    expect(parseHash('#/case/approval/A-1')).toEqual({ page: 'case', caseKind: 'approval', caseId: 'A-1' })
+    expect(parseHash(caseHash('petition', 'TS/2026 #1'))).toEqual({ page: 'case', caseKind: 'petition', caseId: 'TS/2026 #1' })
+    expect(toHash({ page: 'case', caseKind: 'petition', caseId: 'TS/2026 #1' })).toBe(caseHash('petition', 'TS/2026 #1'))
+    for (const h of ['#/case', '#/case/approval', '#/case/weather/A-1', '#/case/approval/A-1/x', '#/case/approval/%E0%A4']) expect(parseHash(h)).toBeNull()
+    expect(parseHash('#/public')).toEqual({ page: 'public' })
+    expect(resolveRoute({ page: 'public' }, null)).toEqual({ page: 'public' })
+    expect(resolveRoute({ page: 'case', caseKind: 'approval', caseId: 'A-1' }, null)).toEqual({ page: 'login' })
+    expect(resolveRoute({ page: 'case', caseKind: 'approval', caseId: 'A-1' }, 'department')).toEqual({ page: 'case', caseKind: 'approval', caseId: 'A-1' })
+    expect(sameRoute({ page: 'case', caseKind: 'approval', caseId: 'A-1' }, { page: 'case', caseKind: 'approval', caseId: 'A-2' })).toBe(false)
   })
 })

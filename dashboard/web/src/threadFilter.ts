@@ -2,6 +2,8 @@
  * The console's thread filter: one state chip (在办, a single state, or 全部) and an
  * optional level, turned into the query of GET /api/v1/threads. Each role starts where
  * its work is: an inspector on what waits for review, everyone else on open threads.
+ * An inspector with nothing to review is not left on an empty list: the console moves
+ * on to the open threads, and says why.
  */
 import type { Level, Role, State, ThreadQuery } from '../../../common/contract/api.ts'
 import { STATE_ORDER } from './labels.ts'
@@ -33,4 +35,15 @@ export function filterQuery(f: ThreadFilter): ThreadQuery {
   else if (f.chip !== 'all') q.state = [f.chip]
   if (f.level) q.level = f.level
   return q
+}
+
+/**
+ * fallbackFilter is where an inspector's first view moves when their review queue is
+ * empty: the open threads. Null when the view stays (another role, another chip, or
+ * something to review).
+ */
+export function fallbackFilter(role: Role, f: ThreadFilter, listed: number): ThreadFilter | null {
+  if (role !== 'inspector' || listed > 0) return null
+  const start = defaultFilter(role)
+  return f.chip === start.chip && f.level === start.level ? { chip: 'open', level: null } : null
 }

@@ -1,8 +1,10 @@
 /**
  * Time formatting for the app: in the platform's zone (Me.zone, JIANCHA_ZONE on the
  * server), whatever zone the browser's own machine is set to, with a 24-hour clock.
- * Datetime inputs are read and written in that zone too. Nothing here reads the
- * browser's zone: every function is given the zone.
+ * Time fields are read and written in that zone too, as "YYYY-MM-DD HH:mm" text: a
+ * browser's own date picker shows the browser's locale (12/03/2026, 04:19 AM in an
+ * English browser), not the app's. Nothing here reads the browser's zone: every
+ * function is given the zone.
  */
 
 const DAY_MS = 86_400_000
@@ -47,19 +49,19 @@ export function formatInstant(instant: string, zone: string): string {
   return t ? `${t.date} ${t.time.slice(0, 5)}` : instant
 }
 
-/** toLocalInput writes an instant as a datetime-local value ("YYYY-MM-DDTHH:mm") in zone. */
+/** toLocalInput writes an instant as a time field's text ("YYYY-MM-DD HH:mm") in zone, as formatInstant shows it. */
 export function toLocalInput(instant: number, zone: string): string {
   const t = localTime(instant, zone)
-  return t ? `${t.date}T${t.time.slice(0, 5)}` : ''
+  return t ? `${t.date} ${t.time.slice(0, 5)}` : ''
 }
 
 /**
- * fromLocalInput reads a datetime-local value ("YYYY-MM-DDTHH:mm[:ss]") as wall time in
+ * fromLocalInput reads a time field ("YYYY-MM-DD HH:mm[:ss]", or with a T) as wall time in
  * zone and returns it as RFC 3339 with the zone's offset then; null if invalid. A time
  * that clocks skip (spring forward) reads as the hour after, one they repeat as its first.
  */
 export function fromLocalInput(value: string, zone: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim())
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim())
   if (!m) return null
   const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number]
   const local = Date.UTC(y, mo - 1, d, h, mi, s)
