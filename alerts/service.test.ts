@@ -105,7 +105,7 @@ describe.each(openTestDbs())('the alert service through outages on $name', (back
     // The commit happens, and then the answer to it is lost: the batch comes back from the bus.
     let lose = true
     const lossy: Db = { ...db, transaction: async (fn) => { const r = await db.transaction(fn); if (lose) { lose = false; throw new Error('Connection terminated unexpectedly') } return r } }
-    const first = Array.from({ length: 30 }, (_, i) => card(`r${i}`))
+    const first = Array.from({ length: 30 }, (_, i) => card(`rd${i}`))
     const keys = first.map((c) => c.key)
     const audit0 = await count('SELECT count(*) AS n FROM audit_log')
     await publish(first)
@@ -114,7 +114,7 @@ describe.each(openTestDbs())('the alert service through outages on $name', (back
     await drained()
     expect(log.lines.filter((l) => l.msg.includes('storing a batch of cards failed')).length).toBeGreaterThanOrEqual(1)
     // Again, as a rules worker that lost its ack would send them, with one new card among them.
-    const fresh = card('r-new')
+    const fresh = card('rd-new')
     await Promise.all([...first, fresh].map((c) => publisher.publish(alertSubject(c.level, c.dept), c, `${c.key}@again`)))
     await waitFor(async () => (await stored([fresh.key])) === 1, 'the new card stored')
     await drained()

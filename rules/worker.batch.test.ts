@@ -33,7 +33,7 @@ describe.each(openTestDbs())('the rules worker in batches on $name', (backend) =
   const cfg = () =>
     loadConfig({
       env: {},
-      overrides: { natsUrl: nats.url, collectorPort: 0, rulesPort: 0, tickMs: 50, settleMs: 200, sources: [{ name: 'hall', token: TOKEN }], logLevel: 'error' },
+      overrides: { natsUrl: nats.url, collectorPort: 0, rulesPort: 0, alertsPort: 0, tickMs: 50, settleMs: 200, sources: [{ name: 'hall', token: TOKEN }], logLevel: 'error' },
     })
   const rows = async <R>(sql: string, params: unknown[] = []) => (await db.query<R>(sql, params)).rows
 
