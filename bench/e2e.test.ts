@@ -39,7 +39,7 @@ describe('jiancha bench e2e', () => {
       env: { ...process.env, ...(pgUrl ? { BENCH_DATABASE_URL: pgUrl } : {}) },
       timeout: 60_000,
     })
-    expect(stdout).toMatch(new RegExp(`${pgUrl ? 'PostgreSQL' : 'PGlite'}: end-to-end \\d+ events/s = \\d+ % of COPY`))
+    expect(stdout).toMatch(new RegExp(`${pgUrl ? 'PostgreSQL' : 'PGlite'}: end-to-end \\d+ events/s = [\\d.]+ % of COPY`))
     expect(stdout).toMatch(/raw JetStream: the same \d+ events published/)
     expect(stdout).toContain(`report: ${out}`)
     const report = JSON.parse(readFileSync(out, 'utf8')) as E2eReport
