@@ -65,11 +65,6 @@ export class CardWatch {
     return this.latencies.splice(0)
   }
 
-  /** unexpect drops events that were never taken: they have no card to wait for. */
-  unexpect(events: readonly CaseEvent[]): void {
-    for (const e of events) this.posted.delete(e.caseId)
-  }
-
   /** forget ends a load: cards of its events that come later are not counted in the next. */
   forget(): number {
     const n = this.posted.size
@@ -195,8 +190,8 @@ export interface LatencyResult {
   cards: number
   /** events whose card did not come within the wait after the load: beyond every percentile below */
   missing: number
-  /** events the collector did not take (refused or unanswered until the wait ended): not counted in the rest */
-  notTaken: number
+  /** events whose post the collector had not answered (stored) when the wait ended; their cards count if they came */
+  unanswered: number
   /** post to Socket.IO announcement, ms, of the cards that came */
   eventToCard: Summary
   /** post to the collector's answer (stored on JetStream), ms */
@@ -215,7 +210,7 @@ export async function atRate(t: Target, watch: CardWatch, o: { prefix: string; r
   const answers: number[] = []
   const inFlight: Array<Promise<unknown>> = []
   let sent = 0
-  let notTaken = 0
+  let unanswered = 0
   const t0 = performance.now()
   const end = t0 + o.seconds * 1000
   for (let now = t0; now < end; now = performance.now()) {
@@ -229,8 +224,7 @@ export async function atRate(t: Target, watch: CardWatch, o: { prefix: string; r
         postAll(t, batch, end + o.waitSeconds * 1000).then(
           () => answers.push(performance.now() - at),
           () => {
-            notTaken += batch.length
-            watch.unexpect(batch)
+            unanswered += batch.length
           },
         ),
       )
@@ -245,10 +239,10 @@ export async function atRate(t: Target, watch: CardWatch, o: { prefix: string; r
   return {
     offeredPerSecond: o.rate,
     postedPerSecond: Math.round(sent / postedSeconds),
-    events: sent - notTaken,
+    events: sent,
     cards: watch.announced - before,
     missing,
-    notTaken,
+    unanswered,
     eventToCard: summarize(latencies),
     collectorAnswer: summarize(answers),
   }

@@ -50,7 +50,7 @@ export async function consumeAll(url: string, n: number): Promise<number> {
   const t0 = performance.now()
   let got = 0
   while (got < n) {
-    const batch = await c.fetch({ max_messages: 2000, expires: 1000 })
+    const batch = await c.fetch({ max_messages: Math.min(2000, n - got), expires: 1000 })
     for await (const m of batch) {
       JSON.parse(new TextDecoder().decode(m.data))
       m.ack()

@@ -6,7 +6,7 @@ export const benchCommand: Command = {
   usage:
     'jiancha bench rules [--events 1000000] [--cases 200000] | jiancha bench worker [--events 200000] [--cases 40000] [--batch 2000] [--only pg|pglite]' +
     ' | jiancha bench sms [--messages 5000] [--concurrency 8] [--batch 64] [--latency-ms 0]' +
-    ' | jiancha bench e2e [--seconds 15] [--rate 2000] [--latency-seconds 10] [--batch 200] [--concurrency 4] [--window 1000] [--wait-seconds 10] [--only pg|pglite] [--out FILE]',
+    ' | jiancha bench e2e [--seconds 10] [--rate 2000] [--latency-seconds 10] [--batch 200] [--concurrency 4] [--window 1000] [--wait-seconds 10] [--only pg|pglite] [--out FILE]',
   options: {
     events: { type: 'string', help: 'rules, worker: number of synthetic events (default 1000000 for rules, 200000 for worker)' },
     cases: { type: 'string', help: 'rules, worker: number of cases they belong to (default 200000 for rules, 40000 for worker)' },
@@ -15,7 +15,7 @@ export const benchCommand: Command = {
     messages: { type: 'string', help: 'sms: messages to enqueue and send (default 5000)' },
     concurrency: { type: 'string', help: 'sms: requests in flight, for the sender and the raw POSTs alike (default 8); e2e: requests in flight of the sustained load (default 4)' },
     'latency-ms': { type: 'string', help: 'sms: how long the fake Twilio takes to answer each request (default 0)' },
-    seconds: { type: 'string', help: 'e2e: seconds of the sustained (as fast as it goes) load on each database (default 15)' },
+    seconds: { type: 'string', help: 'e2e: seconds of the sustained (as fast as it goes) load on each database (default 10)' },
     rate: { type: 'string', help: 'e2e: events/s offered for the event-to-card latency (default 2000)' },
     'latency-seconds': { type: 'string', help: 'e2e: seconds of the latency load on each database (default 10)' },
     'wait-seconds': { type: 'string', help: 'e2e: how long each load waits for its last cards; those later count as missing (default 10)' },
@@ -53,7 +53,7 @@ export const benchCommand: Command = {
       const only = values.only as string | undefined
       if (only !== undefined && only !== 'pg' && only !== 'pglite') throw new Error('--only takes pg or pglite')
       const opts = {
-        seconds: count(values.seconds, 15, 'seconds'),
+        seconds: count(values.seconds, 10, 'seconds'),
         rate: count(values.rate, 2000, 'rate'),
         latencySeconds: count(values['latency-seconds'], 10, 'latency-seconds'),
         waitSeconds: count(values['wait-seconds'], 10, 'wait-seconds'),
