@@ -164,3 +164,17 @@ export async function caseContributions(q: Queryable, o: { dept: string; counts:
   )
   return r.rows.map((x) => ({ kind: x.kind, caseId: x.case_id, count: x.count, n: x.n, at: x.at.getTime(), rule: x.rule }))
 }
+
+/**
+ * sumFactsRaw sums the facts of [from, until) straight from kpi_facts, per department
+ * and count, as rows at `from`: inside a transaction that has just added facts, where a
+ * continuous aggregate's materialized part cannot see them yet. For one period at a time.
+ */
+export async function sumFactsRaw(q: Queryable, from: number, until: number, unit: PeriodUnit): Promise<FactSum[]> {
+  const r = await q.query<{ dept: string; count: string; n: number }>(
+    `SELECT dept, count, sum(delta)::float8 AS n FROM kpi_facts
+     WHERE at >= $1 AND at < $2 AND (count NOT LIKE 'workload.%' OR count = $3) GROUP BY dept, count HAVING sum(delta) <> 0`,
+    [new Date(from), new Date(until), `workload.${unit}`],
+  )
+  return r.rows.map((x) => ({ t: from, dept: x.dept, count: x.count, n: x.n }))
+}

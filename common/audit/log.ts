@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'dept.created',
   'dept.updated',
   'dept.imported',
+  'kpi.frozen',
 ] as const
 
 /** AuditAction is one of AUDIT_ACTIONS. */
