@@ -18,10 +18,10 @@ const approval = (at: string, dept: string, caseId: string, onTime: boolean): Ca
   ...(onTime ? [fact('approval.on_time', at, dept, caseId)] : [fact('cards.red', at, dept, caseId, 'approval.overdue')]),
 ]
 const registry = DeptDirectory.of([
-  { code: 'tax', nameZh: '税务局', nameEn: 'Tax Bureau', kind: 'bureau', parent: null, active: true, updatedAt: new Date(0) },
-  { code: 'market', nameZh: '市场监管局', nameEn: 'Market Regulation', kind: 'bureau', parent: null, active: true, updatedAt: new Date(0) },
-  { code: 'old', nameZh: '旧局', nameEn: 'Old Office', kind: 'bureau', parent: null, active: false, updatedAt: new Date(0) },
-  { code: 'town', nameZh: '城关镇', nameEn: 'Chengguan Town', kind: 'town', parent: null, active: true, updatedAt: new Date(0) },
+  { code: 'tax', nameZh: '税务局', nameEn: 'Tax Bureau', kind: 'approval', parent: null, active: true, updatedAt: new Date(0) },
+  { code: 'market', nameZh: '市场监管局', nameEn: 'Market Regulation', kind: 'approval', parent: null, active: true, updatedAt: new Date(0) },
+  { code: 'old', nameZh: '旧局', nameEn: 'Old Office', kind: 'approval', parent: null, active: false, updatedAt: new Date(0) },
+  { code: 'town', nameZh: '城关镇', nameEn: 'Chengguan Town', kind: 'service', parent: null, active: true, updatedAt: new Date(0) },
 ])
 const read = { zone: ctx.zone, scheme, until: T('2027-01-01T00:00:00+08:00'), registry, fresh: true }
 
@@ -47,16 +47,16 @@ describe.each(openTestDbs())('kpi queries ($name)', ({ open }) => {
   it('ranks the active departments with their names, the movement against the previous period and the categories', async () => {
     const rows = await ranking(db, parsePeriod('2026-12'), read)
     expect(rows.map((r) => [r.dept, r.name['zh-CN'], r.kind, r.rank, r.previousRank, r.movement, r.places])).toEqual([
-      ['tax', '税务局', 'bureau', 1, 2, 'up', 1],
-      ['town', '城关镇', 'town', 1, null, 'new', null],
-      ['market', '市场监管局', 'bureau', 3, 1, 'down', -2],
+      ['tax', '税务局', 'approval', 1, 2, 'up', 1],
+      ['town', '城关镇', 'service', 1, null, 'new', null],
+      ['market', '市场监管局', 'approval', 3, 1, 'down', -2],
       // Not in the registry: counted, under its code.
       ['nobody', 'nobody', null, 3, null, 'new', null],
     ])
     expect(rows[0]!.categories).toMatchObject({ efficiency: 75, compliance: 100 })
     expect(rows[0]!.scheme).toBe(scheme.version)
     // By kind: the ranks among the bureaus alone.
-    expect((await ranking(db, parsePeriod('2026-12'), { ...read, kind: 'bureau' })).map((r) => [r.dept, r.rank])).toEqual([['tax', 1], ['market', 2]])
+    expect((await ranking(db, parsePeriod('2026-12'), { ...read, kind: 'approval' })).map((r) => [r.dept, r.rank])).toEqual([['tax', 1], ['market', 2]])
     // Without the registry, "old" counts too.
     expect((await figures(db, { period: parsePeriod('2026-12') }, { ...read, registry: undefined })).map((r) => r.dept).sort()).toEqual(['market', 'nobody', 'old', 'tax', 'town'])
   })

@@ -113,6 +113,7 @@ describe('jiancha kpi replay', () => {
     expect((await run('kpi', 'frobnicate')).err).toContain('jiancha kpi: unknown subcommand "frobnicate"')
     expect((await run('kpi', 'show')).err).toBe('jiancha kpi show: --period is required, e.g. --period 2026-11, --period 2026-Q4 or --period month\n')
     expect((await run('kpi', 'show', '--period', '2026-13')).err).toContain('bad period "2026-13"')
+    expect((await run('kpi', 'show', '--period', '2026-11', '--kind', 'bureau')).err).toContain('--kind must be one of approval, enforcement')
   })
 })
 

@@ -4,6 +4,7 @@
  * checks a scheme file and prints its version. Each subcommand has its own --help.
  */
 import { loadConfig } from '../../common/config/index.ts'
+import { DEPT_KINDS } from '../../common/contract/index.ts'
 import { DeptDirectory } from '../../common/departments/index.ts'
 import { DEFAULT_ZONE, parseInstant, Zone } from '../../common/time/index.ts'
 import { DEFAULT_SCHEME_FILE, defaultScheme, figures, formatKpiLine, kpiReplay, loadScheme, parsePeriod, PERIOD_UNITS, type PeriodUnit, type Scheme } from '../../kpi/index.ts'
@@ -75,13 +76,14 @@ export const kpiShowCommand: Command = {
     const what = (PERIOD_UNITS as readonly string[]).includes(values.period) ? { unit: values.period as PeriodUnit } : { period: parsePeriod(values.period) }
     const until = typeof values.until === 'string' ? parseInstant(values.until) : Date.now()
     if (Number.isNaN(until)) throw new Error(`--until must be an RFC 3339 instant with an offset, got "${String(values.until)}"`)
+    const kind = typeof values.kind === 'string' ? values.kind : undefined
+    if (kind !== undefined && !(DEPT_KINDS as readonly string[]).includes(kind)) throw new Error(`--kind must be one of ${DEPT_KINDS.join(', ')}, got "${kind}"`)
     const cfg = loadConfig({ file: values.config as string | undefined })
     const schemeFile = typeof values.scheme === 'string' ? values.scheme : cfg.kpiScheme
     const scheme: Scheme = schemeFile ? loadScheme(schemeFile) : defaultScheme()
     const db = await openConfiguredDb(cfg, () => {})
     try {
       const registry = await DeptDirectory.load(db)
-      const kind = typeof values.kind === 'string' ? values.kind : undefined
       const rows = await figures(db, what, { zone: Zone.of(cfg.zone), scheme, until, registry, kind, fresh: true })
       const out = rows.map(formatKpiLine).join('\n')
       if (out) process.stdout.write(`${out}\n`)
