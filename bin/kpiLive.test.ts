@@ -3,7 +3,7 @@
  * sent through the collector in shuffled order, give in the database, through the
  * rules, the alerts and the kpi worker, exactly the lines `jiancha kpi replay` prints
  * for the same events, by month, quarter and year, on each backend. The cooperation
- * counts (threads.*) are aside: this platform runs no thread sweep.
+ * counts (threads.*) are aside: this platform counts no threads (KPI_THREADS=false).
  */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -39,7 +39,7 @@ describe.each(openTestDbs())('kpi live = replay on $name', (backend) => {
     // a case's other events are in (they reach the rules in several batches) is withdrawn by
     // them, as long as they are within the allowed lateness: a year here, so that the cards
     // end as replay's, withdrawals and all.
-    platform = await startTestPlatform(db, nats, clock, ['collector', 'rules', 'alerts', 'kpi'], { config: { settleMs: 1000, allowedLatenessHours: 24 * 366 } })
+    platform = await startTestPlatform(db, nats, clock, ['collector', 'rules', 'alerts', 'kpi'], { config: { settleMs: 1000, allowedLatenessHours: 24 * 366, kpiThreads: false } })
   })
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import type { Config } from '../common/config/index.ts'
 import { type Db, keepState } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import { defaultContext, knownEventIds, latestEventAt, parseRulesFile, type RuleContext, rulesProbe, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
-import { alertsProbe, cardsOfCases, composeAlerts, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, startAlertsServer } from '../alerts/index.ts'
+import { alertsProbe, cardsOfCases, composeAlerts, DEFAULT_ESCALATION, threadDeadlines, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, startAlertsServer } from '../alerts/index.ts'
 import { auditWriter, dashboardProbe, platformStatusFeed, startDashboardServer, wallFeed } from '../dashboard/index.ts'
 import { clientAddress, SourceAuth, trustedProxies } from '../common/http/index.ts'
 import { BacklogGauge, busPublisher, collectorProbe, startCollector } from '../collector/index.ts'
@@ -128,7 +128,8 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     if (parts.has('kpi')) {
       const scheme = cfg.kpiScheme ? { scheme: loadScheme(cfg.kpiScheme), origin: cfg.kpiScheme } : { scheme: defaultScheme(), origin: 'default' }
       const onFacts = revisionHook({ scheme: scheme.scheme, zone: ctx.zone, registry: departments })
-      const w = await startKpiWorker({ bus: infra.bus, db: infra.db, ctx, scheme, clock, log: log.child('kpi'), refreshMs: cfg.kpiRefreshMs, onFacts })
+      const threads = cfg.kpiThreads ? { list: (since: number) => threadDeadlines(infra.db, since), ackHours: DEFAULT_ESCALATION.inspectorsAfterHours } : undefined
+      const w = await startKpiWorker({ bus: infra.bus, db: infra.db, ctx, scheme, clock, log: log.child('kpi'), refreshMs: cfg.kpiRefreshMs, onFacts, threads })
       platform.kpi = w
       stops.push(() => w.stop())
       const freezer = startFreezer({ db: infra.db, clock, zone: ctx.zone, calendar: ctx.calendar, scheme, graceDays: cfg.kpiGraceDays, registry: departments, log: log.child('kpi') })

@@ -19,6 +19,7 @@ import { addEvent, applyCard, emptyCase, type CaseState } from './caseState.ts'
 import { addFacts, type CaseDelta, loadCases, refKey, refreshRollups, saveCases, type StoredCase } from './factStore.ts'
 import type { Scheme } from './scheme.ts'
 import { recordScheme } from './schemeStore.ts'
+import { threadFacts, type ThreadView } from './threadFacts.ts'
 
 /** KPI_CONSUMER is the durable consumer's name on both streams. */
 export const KPI_CONSUMER = 'kpi'
@@ -42,6 +43,11 @@ export interface KpiWorkerOptions {
    * note their revisions here (kpi/freezer.ts)
    */
   onFacts?: (tx: Queryable, deltas: readonly CaseDelta[], now: number) => Promise<void>
+  /**
+   * the supervision threads, for the cooperation counts (threadFacts.ts): those changed
+   * since an instant, and the open ones; read every refreshMs. No cooperation counts without.
+   */
+  threads?: { list: (since: number) => Promise<ThreadView[]>; ackHours: number }
 }
 
 /** KpiStatus is what the worker reports (KpiDetails). */
@@ -57,7 +63,7 @@ export interface KpiStatus {
 /** KpiWorker is a running worker. */
 export interface KpiWorker {
   status(): KpiStatus
-  /** refresh materializes what was written behind the aggregates now, rather than on schedule */
+  /** refresh counts the threads and materializes what was written behind the aggregates now, rather than on schedule */
   refresh(): Promise<void>
   stop(): Promise<void>
 }
@@ -115,7 +121,7 @@ export async function startKpiWorker(opts: KpiWorkerOptions): Promise<KpiWorker>
     })
     for (const { d } of mine) d.ack()
     status.facts += deltas.length
-    for (const f of deltas) dirty = dirty ? { lo: Math.min(dirty.lo, f.t), hi: Math.max(dirty.hi, f.t + 1) } : { lo: f.t, hi: f.t + 1 }
+    markDirty(deltas)
   }
 
   const onEvents = (batch: Delivery<CaseEvent>[]) =>
@@ -151,6 +157,46 @@ export async function startKpiWorker(opts: KpiWorkerOptions): Promise<KpiWorker>
     bus.consumeBatches<CardMessage>(ALERTS_STREAM, KPI_CONSUMER, undefined, (b) => onCards(b), { batch: size, maxAckPending: 4 * size }),
   ]
 
+  const markDirty = (deltas: readonly CaseDelta[]) => {
+    for (const f of deltas) dirty = dirty ? { lo: Math.min(dirty.lo, f.t), hi: Math.max(dirty.hi, f.t + 1) } : { lo: f.t, hi: f.t + 1 }
+  }
+  // The threads' cooperation counts: each thread a case of kind 'thread', recounted as it changes and as its deadlines pass.
+  let cursor = 0
+  const sweep = () =>
+    inTurn(async () => {
+      const threads = opts.threads
+      if (!threads) return
+      try {
+        const list = await threads.list(cursor)
+        if (!list.length) return
+        const now = clock.now()
+        const deltas = await db.transaction(async (tx) => {
+          const refs = list.map((t) => ({ kind: 'thread' as const, caseId: String(t.id) }))
+          const stored = await loadCases<ThreadView>(tx, refs)
+          const out: CaseDelta[] = []
+          const changed: StoredCase<ThreadView>[] = []
+          list.forEach((t, i) => {
+            const ref = refs[i]!
+            const had = stored.get(refKey(ref))
+            const facts = threadFacts(t, now, threads.ackHours, ctx)
+            const diff = diffFacts(had?.facts ?? [], facts)
+            if (had && !diff.length) return
+            for (const f of diff) out.push({ ...f, ...ref })
+            changed.push({ ...ref, state: t, facts })
+          })
+          await addFacts(tx, out, mode, now)
+          await saveCases(tx, changed, now)
+          if (out.length && opts.onFacts) await opts.onFacts(tx, out, now)
+          return out
+        })
+        cursor = Math.max(cursor, ...list.map((t) => t.updatedAt))
+        status.facts += deltas.length
+        markDirty(deltas)
+      } catch (e) {
+        noteError(e, 'counting the threads')
+      }
+    })
+
   const refresh = () =>
     inTurn(async () => {
       const span = dirty
@@ -166,15 +212,16 @@ export async function startKpiWorker(opts: KpiWorkerOptions): Promise<KpiWorker>
         noteError(e, 'refreshing the aggregates')
       }
     })
-  const timer = setInterval(() => void refresh(), opts.refreshMs)
+  const timer = setInterval(() => void sweep().then(refresh), opts.refreshMs)
   timer.unref()
 
   return {
     status: () => ({ ...status }),
-    refresh,
+    refresh: () => sweep().then(refresh),
     async stop() {
       clearInterval(timer)
       await Promise.all(consumers.map((c) => c.stop()))
+      await sweep()
       await refresh()
     },
   }

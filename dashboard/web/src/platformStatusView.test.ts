@@ -53,6 +53,8 @@ describe('the platform status page', () => {
     const alerts: ComponentStatus = { ...base, component: 'alerts', details: { outbox: null, notifier: { running: false, lastError: null } } }
     expect(figures('zh-CN', alerts, ZONE).map((f) => f.value)).toEqual(['未知', '未知', '未知', '未运行', '—'])
     expect(figures('en', { ...base, component: 'dashboard', details: { sockets: 4 } }, ZONE)).toEqual([{ id: 'sockets', label: 'Browsers connected', value: '4' }])
+    const kpi: ComponentStatus = { ...base, component: 'kpi', details: { events: 120, cards: 7, facts: 800, rollups: 'timescale', refreshedAt: null, lastError: null } }
+    expect(figures('zh-CN', kpi, ZONE).map((f) => [f.label, f.value])).toEqual([['已计入事件', '120'], ['已计入预警', '7'], ['已写入计数', '800'], ['汇总方式', 'TimescaleDB'], ['最近刷新', '—'], ['最近错误', '—']])
   })
 
   it('words a span roughly', () => {
