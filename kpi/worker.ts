@@ -23,7 +23,7 @@ import { threadFacts, type ThreadView } from './threadFacts.ts'
 
 /** KPI_CONSUMER is the durable consumer's name on both streams. */
 export const KPI_CONSUMER = 'kpi'
-const DEFAULT_BATCH = 500
+const DEFAULT_BATCH = 100
 
 /** KpiWorkerOptions wire the worker. */
 export interface KpiWorkerOptions {

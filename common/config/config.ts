@@ -123,7 +123,7 @@ const SETTINGS: Array<Setting<keyof Config>> = [
   s('rulesPort', 'RULES_PORT', 'rulesPort', "port of the rules' server: /healthz, wherever the rules run (0 = a free port)", 8071, int(0, 65535)),
   s('kpiPort', 'KPI_PORT', 'kpiPort', "port of the kpi component's server: /healthz, wherever it runs (0 = a free port)", 8072, int(0, 65535)),
   s('kpiScheme', 'KPI_SCHEME', 'kpiScheme', 'KPI scheme file (YAML, see docs/kpi.md); unset = the contract default (kpi/schemes/default.yaml)', undefined, optStr),
-  s('kpiRefreshMs', 'KPI_REFRESH_MS', 'kpiRefreshMs', 'how often (ms) the kpi component refreshes the continuous aggregates behind late facts (TimescaleDB only)', 5000, int(50, 3_600_000)),
+  s('kpiRefreshMs', 'KPI_REFRESH_MS', 'kpiRefreshMs', 'how often (ms) the kpi component refreshes the continuous aggregates behind late facts (TimescaleDB only)', 30_000, int(50, 3_600_000)),
   s('kpiGraceDays', 'KPI_GRACE_DAYS', 'kpiGraceDays', "working days (official calendar) after a period's end before its figures are frozen as the official result", 3, int(0, 60)),
   s('kpiThreads', 'KPI_THREADS', 'kpiThreads', 'count the cooperation counts (配合落实, threads.*) from the supervision threads', true, (raw, name) => {
     if (typeof raw === 'boolean') return raw
