@@ -27,7 +27,7 @@ const COMMANDS: Record<string, Entry> = {
   simulate: { summary: 'run the demo city simulator against a collector', load: async () => (await import('./commands/simulate.ts')).simulateCommand },
   replay: { summary: 'run the rules over a JSON Lines file of events and print every alert', load: async () => (await import('./commands/replay.ts')).replayCommand },
   kpi: {
-    summary: 'performance figures (绩效评测): kpi replay FILE --until T, kpi scheme check FILE',
+    summary: 'performance figures (绩效评测): the kpi component; kpi show, kpi replay FILE --until T, kpi scheme check FILE',
     load: async () => (await import('./commands/kpi.ts')).kpiCommand,
     sub: async (args) => (await import('./commands/kpi.ts')).kpiSubcommand(args),
   },

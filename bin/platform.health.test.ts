@@ -16,7 +16,7 @@ import { openTestDbs } from '../common/db/testing.ts'
 import { ManualClock, signInAs, startTestPlatform, startTestServer, waitFor } from '../test-support/platform.ts'
 import type { Platform } from './platform.ts'
 
-const PARTS: ComponentName[] = ['collector', 'rules', 'alerts', 'dashboard']
+const PARTS: ComponentName[] = ['collector', 'rules', 'alerts', 'kpi', 'dashboard']
 
 describe('health of the components as separate processes', () => {
   let db: Db
@@ -28,7 +28,7 @@ describe('health of the components as separate processes', () => {
 
   const urlOf = (c: ComponentName) => {
     const p = platforms.get(c)!
-    return { collector: p.collectorUrl, rules: p.rulesUrl, alerts: p.alertsUrl, dashboard: p.dashboardUrl }[c]!
+    return { collector: p.collectorUrl, rules: p.rulesUrl, alerts: p.alertsUrl, kpi: p.kpiUrl, dashboard: p.dashboardUrl }[c]!
   }
   const health = async (c: ComponentName) => {
     const r = await fetch(`${urlOf(c)}/healthz`)
@@ -41,7 +41,7 @@ describe('health of the components as separate processes', () => {
     nats = await startTestServer('health-split')
     probe = await Bus.connect({ url: nats.url, name: 'health-probe', log: () => {} })
     // The dashboard first, so that it hears the others' first heartbeats.
-    for (const c of ['dashboard', 'collector', 'rules', 'alerts'] as const) platforms.set(c, await startTestPlatform(flakyDb(db, () => down), nats, clock, [c]))
+    for (const c of ['dashboard', 'collector', 'rules', 'alerts', 'kpi'] as const) platforms.set(c, await startTestPlatform(flakyDb(db, () => down), nats, clock, [c]))
   })
   afterAll(async () => {
     for (const p of [...platforms.values()].reverse()) await p.stop()

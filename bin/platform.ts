@@ -11,7 +11,7 @@ import type { Config } from '../common/config/index.ts'
 import { type Db, keepState } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import { defaultContext, knownEventIds, latestEventAt, parseRulesFile, type RuleContext, rulesProbe, startRulesWorker, UncoveredNotice } from '../rules/index.ts'
-import { alertsProbe, cardsOfCases, composeAlerts, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, startAlertsServer } from '../alerts/index.ts'
+import { alertsProbe, cardsOfCases, composeAlerts, DEFAULT_ESCALATION, threadDeadlines, ESCALATION_LIST_NAMES, flagCase, gatewayFromEnv, type Handler, LIVE_SMS, type Notifier, startAlertsServer } from '../alerts/index.ts'
 import { auditWriter, collectorSubmitter, dashboardProbe, PUBLIC_SOURCE, platformStatusFeed, startDashboardServer, wallFeed } from '../dashboard/index.ts'
 import { clientAddress, SourceAuth, trustedProxies } from '../common/http/index.ts'
 import { BacklogGauge, busPublisher, collectorProbe, startCollector } from '../collector/index.ts'
@@ -20,9 +20,10 @@ import { type DemoAccounts, demoTwilio, ensureDemoAccounts, seedDemoContacts, se
 import { DeptDirectory } from '../common/departments/index.ts'
 import { Sessions } from '../accounts/index.ts'
 import { readFileSync } from 'node:fs'
+import { defaultScheme, type Freezer, kpiProbe, type KpiWorker, loadScheme, revisionHook, startFreezer, startKpiWorker } from '../kpi/index.ts'
 import { auditKeyOf, openInfra, type Infra } from './infra.ts'
 
-export type Part = 'collector' | 'rules' | 'alerts' | 'dashboard' | 'simulator'
+export type Part = 'collector' | 'rules' | 'alerts' | 'kpi' | 'dashboard' | 'simulator'
 
 export interface Platform {
   infra: Infra
@@ -33,6 +34,11 @@ export interface Platform {
   alertsUrl?: string
   /** the rules' server (/healthz), when the rules run here */
   rulesUrl?: string
+  /** the kpi component's server (/healthz), when it runs here */
+  kpiUrl?: string
+  /** the kpi worker and the freezer of closed periods, when they run here */
+  kpi?: KpiWorker
+  freezer?: Freezer
   /** the demo's sign-ins, when the simulator runs beside the dashboard */
   demoAccounts?: DemoAccounts
   stop(): Promise<void>
@@ -86,7 +92,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     // The department registry names departments in texts, on the wall and in the consoles.
     if (parts.has('simulator')) await seedDemoDepartments(infra.db, clock.now())
     let departments: DeptDirectory | undefined
-    if (parts.has('alerts') || parts.has('dashboard')) {
+    if (parts.has('alerts') || parts.has('dashboard') || parts.has('kpi')) {
       const dir = await DeptDirectory.load(infra.db)
       // Changes made here refresh it at once; this catches those of the CLI and other processes.
       const unwatch = dir.watch(undefined, (e) => log.warn('reading the department registry failed', { error: e.message }))
@@ -117,6 +123,21 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       untilStop(board.add(rulesProbe(w)))
       const srv = await startHealthServer({ host: cfg.host, port: cfg.rulesPort, report: health, log: log.child('rules') })
       platform.rulesUrl = srv.url
+      stops.push(() => srv.close())
+    }
+    if (parts.has('kpi')) {
+      const scheme = cfg.kpiScheme ? { scheme: loadScheme(cfg.kpiScheme), origin: cfg.kpiScheme } : { scheme: defaultScheme(), origin: 'default' }
+      const onFacts = revisionHook({ scheme: scheme.scheme, zone: ctx.zone, registry: departments })
+      const threads = cfg.kpiThreads ? { list: (since: number) => threadDeadlines(infra.db, since), ackHours: DEFAULT_ESCALATION.inspectorsAfterHours } : undefined
+      const w = await startKpiWorker({ bus: infra.bus, db: infra.db, ctx, scheme, clock, log: log.child('kpi'), refreshMs: cfg.kpiRefreshMs, onFacts, threads })
+      platform.kpi = w
+      stops.push(() => w.stop())
+      const freezer = startFreezer({ db: infra.db, clock, zone: ctx.zone, calendar: ctx.calendar, scheme, graceDays: cfg.kpiGraceDays, registry: departments, log: log.child('kpi') })
+      platform.freezer = freezer
+      stops.push(() => freezer.stop())
+      untilStop(board.add(kpiProbe(w)))
+      const srv = await startHealthServer({ host: cfg.host, port: cfg.kpiPort, report: health, log: log.child('kpi') })
+      platform.kpiUrl = srv.url
       stops.push(() => srv.close())
     }
     const auth = new SourceAuth(cfg.sources)

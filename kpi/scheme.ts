@@ -58,6 +58,8 @@ export interface Grade {
 export interface Scheme {
   /** "sha256:" and 12 hex digits of the canonical text: what every result records */
   version: string
+  /** the canonical text the version hashes: what the scheme store keeps of each version */
+  canonical: string
   categories: readonly Category[]
   /** highest first; the last one's min is 0 */
   grades: readonly Grade[]
@@ -120,7 +122,7 @@ export function schemeFromValue(value: unknown, origin: string): Scheme {
   if (top.grades === undefined) fail('grades', 'is required: the grade cut-offs, highest first')
   const grades = gradesOf(top.grades, fail)
   const canonical = canonicalText(categories, grades)
-  return { version: `sha256:${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`, categories, grades }
+  return { version: `sha256:${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`, canonical, categories, grades }
 }
 
 type Fail = (path: string, reason: string) => never

@@ -1,5 +1,7 @@
 /** Test helpers of kpi: case events built tersely, as timed events or as JSON lines. */
-import type { CaseEvent, Kind, TimedEvent } from '../common/contract/index.ts'
+import fc from 'fast-check'
+import { type CaseEvent, type Kind, type TimedEvent, validateEvent } from '../common/contract/index.ts'
+import { defaultContext } from '../rules/index.ts'
 
 let seq = 0
 
@@ -34,3 +36,83 @@ export function accepted(caseId: string, at: string, promisedDays: number, opts:
   const attrs = { itemCode: 'MKT-001', itemName: '食品经营许可', promisedDays, legalDays: Math.max(promisedDays, 20), ...(opts.dayType ? { dayType: opts.dayType } : {}) }
   return caseEvent('approval', 'accepted', caseId, at, attrs, opts)
 }
+
+// ---- random valid event sets of the contract's shapes, for property tests ----
+
+const ctx = defaultContext()
+export const GEN_DEPTS = ['health', 'market', 'tax']
+export const GEN_START = Date.parse('2026-06-01T00:00:00+08:00')
+const HOUR = 3_600_000
+
+/** attrsOf gives the attributes a type needs, from a few random numbers. */
+function attrsOf(kind: Kind, type: string, r: number, t: number): Record<string, unknown> | undefined {
+  const pick = <T>(xs: readonly T[]) => xs[r % xs.length]!
+  switch (`${kind}.${type}`) {
+    case 'approval.submitted': return { itemCode: 'MKT-001' }
+    case 'approval.accepted': return { itemCode: 'MKT-001', itemName: '食品经营许可', promisedDays: 1 + (r % 8), legalDays: 20, dayType: pick(['working', 'working', 'calendar']) }
+    case 'approval.rejected': return { reason: pick(['', '材料不全']) }
+    case 'approval.suspended': return { reason: 'correction' }
+    case 'approval.decided': return { decision: pick(['approve', 'deny']) }
+    case 'approval.fee': return { amount: pick([0, 80]) }
+    case 'approval.evaluated': return { score: 1 + (r % 5) }
+    case 'enforcement.filed': return r % 3 === 0 ? undefined : { limitDays: 5 + (r % 40) }
+    case 'enforcement.penalty': return { amount: 1000 * (r % 30), min: 2000, max: 20000 }
+    case 'petition.registered': return { petitionerId: pick(['p-1', 'p-2', 'p-3', 'p-4']), subject: '拖欠工资' }
+    case 'petition.extended': return { days: 1 + (r % 30) }
+    case 'petition.evaluated': return { satisfied: r % 2 === 0 }
+    case 'supervision.assigned': return { title: '老旧小区改造', dueAt: new Date(t + (1 + (r % 30)) * 24 * HOUR).toISOString() }
+    case 'supervision.progress': return { percent: r % 101 }
+    default: return undefined
+  }
+}
+
+const TYPES: Record<Kind, readonly string[]> = {
+  approval: ['submitted', 'accepted', 'accepted', 'suspended', 'resumed', 'decided', 'completed', 'completed', 'fee', 'evaluated', 'withdrawn', 'rejected'],
+  enforcement: ['filed', 'filed', 'penalty', 'concluded'],
+  petition: ['registered', 'registered', 'accepted', 'extended', 'replied', 'evaluated'],
+  supervision: ['assigned', 'assigned', 'progress', 'completed'],
+}
+
+const eventArb = fc.record({ type: fc.nat(), hours: fc.integer({ min: 0, max: 24 * 40 }), minute: fc.integer({ min: 0, max: 59 }), r: fc.nat(), utc: fc.boolean() })
+/** caseArb generates one case of random events of the contract's shapes. */
+export const caseArb = fc.record({
+  kind: fc.constantFrom<Kind>('approval', 'enforcement', 'petition', 'supervision'),
+  dept: fc.constantFrom(...GEN_DEPTS),
+  startDay: fc.integer({ min: 0, max: 200 }),
+  events: fc.array(eventArb, { minLength: 1, maxLength: 6 }),
+})
+
+export type GeneratedCase = typeof caseArb extends fc.Arbitrary<infer T> ? T : never
+
+/** linesOf turns generated cases into valid JSON lines, every instant distinct, some written in UTC. */
+export function linesOf(cases: ReadonlyArray<GeneratedCase>): string[] {
+  const used = new Set<number>()
+  const out: string[] = []
+  cases.forEach((c, i) => {
+    c.events.forEach((e, j) => {
+      let t = GEN_START + c.startDay * 24 * HOUR + e.hours * HOUR + e.minute * 60_000
+      while (used.has(t)) t += 1000
+      used.add(t)
+      const type = TYPES[c.kind][e.type % TYPES[c.kind].length]!
+      const at = e.utc ? new Date(t).toISOString().replace('.000Z', 'Z') : ctx.zone.format(t)
+      const ev = caseEvent(c.kind, type, `${c.kind[0]!.toUpperCase()}-${i}`, at, attrsOf(c.kind, type, e.r, t), { dept: c.dept, id: `e${i}-${j}` })
+      const v = validateEvent(ev)
+      if (!v.ok) throw new Error(`generated an invalid event: ${v.field}: ${v.message} in ${JSON.stringify(ev)}`)
+      out.push(JSON.stringify(ev))
+    })
+  })
+  return out
+}
+
+/** shuffle is a seeded Fisher–Yates shuffle. */
+export function shuffle<T>(xs: readonly T[], seed: number): T[] {
+  const out = [...xs]
+  let s = seed >>> 0 || 1
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0
+    const j = s % (i + 1)
+    ;[out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
+}
+

@@ -52,7 +52,7 @@ export async function startTestPlatform(
   const cfg = loadConfig({
     env: {},
     overrides: {
-      natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, alertsPort: 0, rulesPort: 0, tickMs: 50, settleMs: 300, sources: [{ name: 'hall', token: TOKEN }], inspectors, logLevel: 'warn', auditKey: TEST_AUDIT_KEY,
+      natsUrl: nats.url, dashboardPort: 0, collectorPort: 0, alertsPort: 0, rulesPort: 0, kpiPort: 0, kpiRefreshMs: 100, tickMs: 50, settleMs: 300, sources: [{ name: 'hall', token: TOKEN }], inspectors, logLevel: 'warn', auditKey: TEST_AUDIT_KEY,
       ...(opts.zone ? { zone: opts.zone } : {}),
       ...opts.config,
     },

@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../../common/db/index.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
 import { saveAlert, withdrawAlert } from '../store.ts'
 import { isRefusal, type Actor, type AttachmentRef } from './states.ts'
-import { ThreadStore, type StoredTransition } from './threadStore.ts'
+import { ThreadStore, type StoredTransition, threadDeadlines } from './threadStore.ts'
 
 const HOUR = 3_600_000
 const T0 = Date.parse('2026-11-23T09:30:00+08:00')
@@ -205,5 +205,16 @@ describe.each(openTestDbs())('ThreadStore on $name', (backend) => {
     expect((await store.listThreads({ dept: 'water', state: ['raised'], open: true }, { role: 'leader' })).length).toBe(2)
     expect((await store.listThreads({ open: false }, inspector)).every((t) => t.closedAt !== null)).toBe(true)
     expect(await store.listThreads({ limit: 1 }, inspector)).toHaveLength(1)
+  })
+
+  it('gives the kpi the deadlines of each thread: those changed since an instant, and every open one', async () => {
+    const { id } = (await raise(card('approval.overdue', 'red', 'KPI-1', 'kpi-dept')))!.thread
+    await store.applyAction(id, { name: 'notify' }, sms, '')
+    clock.t += HOUR
+    await store.applyAction(id, { name: 'acknowledge' }, { role: 'department', dept: 'kpi-dept', name: 'zhao' }, '收到')
+    const mine = (await threadDeadlines(db, clock.t + 10 * HOUR)).find((t) => t.id === id)
+    // Open, so listed even though it did not change since then.
+    expect(mine).toMatchObject({ dept: 'kpi-dept', state: 'acknowledged', notifiedAt: clock.t - HOUR, ackAt: clock.t, rectificationDueAt: clock.t + 40 * HOUR, approvedAt: null })
+    expect((await threadDeadlines(db, 0)).length).toBeGreaterThanOrEqual((await threadDeadlines(db, clock.t + 10 * HOUR)).length)
   })
 })

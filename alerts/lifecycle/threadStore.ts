@@ -371,3 +371,29 @@ function ms(d: Date | null): number | null {
 function date(t: number | null): Date | null {
   return t === null ? null : new Date(t)
 }
+
+/** ThreadDeadlines is what the cooperation counts (kpi, docs/kpi.md) read of a supervision thread. */
+export interface ThreadDeadlines {
+  id: number
+  dept: string
+  state: State
+  notifiedAt: number | null
+  ackAt: number | null
+  rectificationDueAt: number | null
+  /** when the inspector approved the rectification (the thread closed approved) */
+  approvedAt: number | null
+  updatedAt: number
+}
+
+/** threadDeadlines lists the threads changed at or after `since`, and every open one (whose deadlines may pass unchanged). */
+export async function threadDeadlines(db: Queryable, since: number): Promise<ThreadDeadlines[]> {
+  const r = await db.query<{ id: number; dept: string; state: State; notified_at: Date | null; ack_at: Date | null; rectification_due_at: Date | null; closed_at: Date | null; updated_at: Date }>(
+    'SELECT id, dept, state, notified_at, ack_at, rectification_due_at, closed_at, updated_at FROM alert_threads WHERE updated_at >= $1 OR closed_at IS NULL ORDER BY id',
+    [new Date(since)],
+  )
+  const ms = (d: Date | null) => (d ? d.getTime() : null)
+  return r.rows.map((x) => ({
+    id: Number(x.id), dept: x.dept, state: x.state, notifiedAt: ms(x.notified_at), ackAt: ms(x.ack_at), rectificationDueAt: ms(x.rectification_due_at),
+    approvedAt: x.state === 'approved' ? ms(x.closed_at) : null, updatedAt: x.updated_at.getTime(),
+  }))
+}

@@ -21,7 +21,7 @@ export function componentCommand(part: Exclude<Part, 'simulator'>, summary: stri
       }
       const log = logger(part)
       const platform = await startPlatform(cfg, new Set<Part>([part]), log)
-      const url = platform.collectorUrl ?? platform.dashboardUrl ?? platform.alertsUrl ?? platform.rulesUrl
+      const url = platform.collectorUrl ?? platform.dashboardUrl ?? platform.alertsUrl ?? platform.rulesUrl ?? platform.kpiUrl
       log.info(`${part} running${url ? ` at ${url}` : ''}${platform.alertsUrl ? " (Twilio's webhooks and /healthz)" : ' (/healthz)'}`)
       await untilSignal()
       await platform.stop()

@@ -107,8 +107,13 @@ describe('jiancha kpi replay', () => {
     expect(g.out).toContain('replay FILE --until T')
     expect(g.out).toContain('scheme check FILE')
     expect((await run('--help')).out).toMatch(/^ {2}kpi +performance figures/m)
-    expect(await run('kpi')).toMatchObject({ code: 1, err: expect.stringContaining('jiancha kpi: missing subcommand; usage: jiancha kpi replay FILE') })
-    expect((await run('kpi', 'show')).err).toContain('jiancha kpi: unknown subcommand "show"')
+    expect(g.out).toContain('show --period P')
+    // Without a subcommand it is the kpi component, which needs the shared database and bus.
+    expect(await run('kpi')).toMatchObject({ code: 1, err: expect.stringContaining('running "kpi" alone needs DATABASE_URL and NATS_URL') })
+    expect((await run('kpi', 'frobnicate')).err).toContain('jiancha kpi: unknown subcommand "frobnicate"')
+    expect((await run('kpi', 'show')).err).toBe('jiancha kpi show: --period is required, e.g. --period 2026-11, --period 2026-Q4 or --period month\n')
+    expect((await run('kpi', 'show', '--period', '2026-13')).err).toContain('bad period "2026-13"')
+    expect((await run('kpi', 'show', '--period', '2026-11', '--kind', 'bureau')).err).toContain('--kind must be one of approval, enforcement')
   })
 })
 

@@ -27,7 +27,7 @@ interface Run {
 function start(port: number): Run {
   let out = ''
   const child = spawn('node', [`${root}bin/jiancha.js`, 'start', '--port', String(port)], {
-    env: { ...process.env, JIANCHA_DATA_DIR: dataDir, COLLECTOR_PORT: String(port + 1), ALERTS_PORT: String(port + 2), RULES_PORT: '0', SIM_SPEED: '86400', LOG_LEVEL: 'info' },
+    env: { ...process.env, JIANCHA_DATA_DIR: dataDir, COLLECTOR_PORT: String(port + 1), ALERTS_PORT: String(port + 2), RULES_PORT: '0', KPI_PORT: '0', SIM_SPEED: '86400', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()))

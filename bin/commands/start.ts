@@ -18,7 +18,7 @@ export const startCommand: Command = {
     const cfg = loadConfig({ file: values.config as string | undefined, overrides: { dashboardPort: values.port } })
     setLogLevel(cfg.logLevel)
     const log = logger('jiancha')
-    const parts = new Set<Part>(['collector', 'rules', 'alerts', 'dashboard'])
+    const parts = new Set<Part>(['collector', 'rules', 'alerts', 'kpi', 'dashboard'])
     if (!values['no-simulator']) parts.add('simulator')
     const platform = await startPlatform(cfg, parts, log)
     process.stdout.write(banner(platform, parts.has('simulator')))

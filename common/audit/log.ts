@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'dept.updated',
   'dept.imported',
   'case.check_code_issued',
+  'kpi.frozen',
 ] as const
 
 /** AuditAction is one of AUDIT_ACTIONS. */

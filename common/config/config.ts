@@ -25,6 +25,16 @@ export interface Config {
   alertsPort: number
   /** port of the rules process's /healthz */
   rulesPort: number
+  /** port of the kpi process's /healthz */
+  kpiPort: number
+  /** the KPI scheme file (YAML, docs/kpi.md); unset = kpi/schemes/default.yaml */
+  kpiScheme: string | undefined
+  /** how often the kpi component refreshes the continuous aggregates it wrote behind (ms) */
+  kpiRefreshMs: number
+  /** working days after a period's end before its figures are frozen */
+  kpiGraceDays: number
+  /** count the cooperation counts (threads.*) from the supervision threads */
+  kpiThreads: boolean
   zone: string
   sources: SourceToken[]
   /** inspectors allowed to flag cases (主动巡检) through the API, until accounts arrive */
@@ -111,6 +121,16 @@ const SETTINGS: Array<Setting<keyof Config>> = [
   s('collectorPort', 'COLLECTOR_PORT', 'collectorPort', 'port of the collector HTTP API', 8090, int(0, 65535)),
   s('alertsPort', 'ALERTS_PORT', 'alertsPort', "port of the alerts server: Twilio's webhooks and /healthz (0 = a free port)", 8070, int(0, 65535)),
   s('rulesPort', 'RULES_PORT', 'rulesPort', "port of the rules' server: /healthz, wherever the rules run (0 = a free port)", 8071, int(0, 65535)),
+  s('kpiPort', 'KPI_PORT', 'kpiPort', "port of the kpi component's server: /healthz, wherever it runs (0 = a free port)", 8072, int(0, 65535)),
+  s('kpiScheme', 'KPI_SCHEME', 'kpiScheme', 'KPI scheme file (YAML, see docs/kpi.md); unset = the contract default (kpi/schemes/default.yaml)', undefined, optStr),
+  s('kpiRefreshMs', 'KPI_REFRESH_MS', 'kpiRefreshMs', 'how often (ms) the kpi component refreshes the continuous aggregates behind late facts (TimescaleDB only)', 30_000, int(50, 3_600_000)),
+  s('kpiGraceDays', 'KPI_GRACE_DAYS', 'kpiGraceDays', "working days (official calendar) after a period's end before its figures are frozen as the official result", 3, int(0, 60)),
+  s('kpiThreads', 'KPI_THREADS', 'kpiThreads', 'count the cooperation counts (配合落实, threads.*) from the supervision threads', true, (raw, name) => {
+    if (typeof raw === 'boolean') return raw
+    if (raw === 'true' || raw === '1') return true
+    if (raw === 'false' || raw === '0') return false
+    throw new ConfigError(name, `must be true or false, got ${JSON.stringify(raw)}`)
+  }),
   s('zone', 'JIANCHA_ZONE', 'zone', 'time zone of all calendar reasoning', DEFAULT_ZONE, zoneName),
   s('sources', 'JIANCHA_SOURCES', 'sources', 'sources allowed to send events, as name:token,name:token (file: list of {name, token})', [], sources),
   s('inspectors', 'JIANCHA_INSPECTORS', 'inspectors', 'inspectors allowed to flag cases through the API, as name:token,… (file: list of {name, token})', [], sources),

@@ -372,10 +372,10 @@ export interface NewAccount {
 }
 
 /** ComponentName is a part of the platform that reports how it is doing. */
-export type ComponentName = 'collector' | 'rules' | 'alerts' | 'dashboard'
+export type ComponentName = 'collector' | 'rules' | 'alerts' | 'kpi' | 'dashboard'
 
 /** COMPONENTS lists every component, in the order the data flows through them. */
-export const COMPONENTS: readonly ComponentName[] = ['collector', 'rules', 'alerts', 'dashboard']
+export const COMPONENTS: readonly ComponentName[] = ['collector', 'rules', 'alerts', 'kpi', 'dashboard']
 
 /**
  * HealthState is how a component is doing: ok; degraded (its connections are up, but
@@ -445,6 +445,20 @@ export interface AlertsDetails {
   service?: { stored: number; deadLetters: number; lastError: ErrorNote | null }
 }
 
+/** KpiDetails: the kpi worker's state (kpi/worker.ts status()). */
+export interface KpiDetails {
+  /** events and cards counted since start (a message seen again counts too) */
+  events: number
+  cards: number
+  /** fact rows written since start */
+  facts: number
+  /** how the rollups are kept: TimescaleDB continuous aggregates, or plain tables */
+  rollups: 'timescale' | 'plain'
+  /** when the worker last refreshed the continuous aggregates (wall time), null when it never had to */
+  refreshedAt: string | null
+  lastError: ErrorNote | null
+}
+
 /** DashboardDetails: the browsers connected (Socket.IO). */
 export interface DashboardDetails {
   sockets: number
@@ -455,6 +469,7 @@ export interface ComponentDetails {
   collector: CollectorDetails
   rules: RulesDetails
   alerts: AlertsDetails
+  kpi: KpiDetails
   dashboard: DashboardDetails
 }
 

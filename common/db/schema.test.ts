@@ -27,7 +27,7 @@ describe.each(openTestDbs())('shipped schema on $name', ({ open }) => {
     expect(r.rows).toEqual(['001', '002', '003'].map((version) => ({ version, variant })))
     if (db.timescale) {
       const h = await db.query('SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1')
-      expect(h.rows).toEqual([{ hypertable_name: 'alert_events' }, { hypertable_name: 'events' }])
+      expect(h.rows).toEqual([{ hypertable_name: 'alert_events' }, { hypertable_name: 'events' }, { hypertable_name: 'kpi_facts' }])
     }
   })
 

@@ -57,6 +57,8 @@ describe('the platform status page', () => {
       ['stored', '已入库预警', '40'], ['deadLetters', '死信', '1'], ['storeError', '最近入库错误', 'connection terminated (2026-11-24 09:59)'],
     ])
     expect(figures('en', { ...base, component: 'dashboard', details: { sockets: 4 } }, ZONE)).toEqual([{ id: 'sockets', label: 'Browsers connected', value: '4' }])
+    const kpi: ComponentStatus = { ...base, component: 'kpi', details: { events: 120, cards: 7, facts: 800, rollups: 'timescale', refreshedAt: null, lastError: null } }
+    expect(figures('zh-CN', kpi, ZONE).map((f) => [f.label, f.value])).toEqual([['已计入事件', '120'], ['已计入预警', '7'], ['已写入计数', '800'], ['汇总方式', 'TimescaleDB'], ['最近刷新', '—'], ['最近错误', '—']])
   })
 
   it('words a span roughly', () => {

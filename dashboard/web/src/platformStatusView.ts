@@ -94,6 +94,15 @@ export function figures(lang: Lang, s: ComponentStatus, zone: string): Figure[] 
           : []),
       ]
     }
+    case 'kpi':
+      return [
+        f('kpiEvents', s.details.events),
+        f('kpiCards', s.details.cards),
+        f('facts', s.details.facts),
+        f('rollups', s.details.rollups === 'timescale' ? 'TimescaleDB' : 'PostgreSQL'),
+        f('refreshedAt', s.details.refreshedAt ? formatInstant(s.details.refreshedAt, zone) : t(lang, 'common.none')),
+        error(s.details.lastError),
+      ]
     case 'dashboard':
       return [f('sockets', s.details.sockets)]
   }

@@ -1,0 +1,7 @@
+-- kpi_daily and kpi_monthly: the facts summed per local day and per local month of the
+-- platform's zone ({{zone}}), per department and count; quarters and years are summed
+-- from the months at query time, ranks computed at query time (kpi/factStore.ts).
+-- `day` and `month` are timestamptz: the instant the local day or month starts.
+-- TimescaleDB: continuous aggregates, the monthly one on top of the daily one, both
+-- real-time. Plain PostgreSQL: tables the fact store keeps in step in the transaction
+-- that inserts the facts (INSERT … ON CONFLICT DO UPDATE). Same columns, same rows.
