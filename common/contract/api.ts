@@ -39,6 +39,8 @@ export interface WallSnapshot {
   sms: SmsView[]
   /** Whose wall this is: every department, or one department's own. */
   scope: WallScope
+  /** When the platform last received an event (wall time, RFC 3339); null when none yet. Absent from older servers. */
+  lastEventAt?: string | null
 }
 
 /** WallScope is the part of the platform a wall shows: a department user sees only its own. */

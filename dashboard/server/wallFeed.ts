@@ -6,6 +6,7 @@
 import { mergeMap, Observable, share } from 'rxjs'
 import { LIVE_ALERTS, LIVE_SMS, messagesByIds, openTallies, recentAlerts, recentMessages } from '../../alerts/index.ts'
 import type { Bus } from '../../common/bus/index.ts'
+import { lastReceivedAt } from '../../rules/index.ts'
 import type { Clock } from '../../common/time/index.ts'
 import type { Db } from '../../common/db/index.ts'
 import { smsView } from './smsView.ts'
@@ -40,17 +41,18 @@ export function wallFeed(db: Db, bus: Bus, clock: Clock, format: (t: number) => 
     liveSms,
     async snapshot(scope: WallScope): Promise<WallSnapshot> {
       const dept = 'dept' in scope ? scope.dept : undefined
-      const [alerts, byDept, sms] = await Promise.all([
+      const [alerts, byDept, sms, lastEvent] = await Promise.all([
         recentAlerts(db, MAX_SNAPSHOT_ALERTS, format, dept),
         openTallies(db, dept),
         recentMessages(db, MAX_SNAPSHOT_SMS, dept),
+        lastReceivedAt(db, dept),
       ])
       const counts = { yellow: 0, red: 0 }
       for (const d of byDept) {
         counts.yellow += d.yellow
         counts.red += d.red
       }
-      return { now: format(clock.now()), alerts, counts, byDept, sms: sms.map((m) => smsView(m, format)), scope }
+      return { now: format(clock.now()), alerts, counts, byDept, sms: sms.map((m) => smsView(m, format)), scope, lastEventAt: lastEvent === null ? null : new Date(lastEvent).toISOString() }
     },
   }
 }

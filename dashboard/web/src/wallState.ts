@@ -18,15 +18,23 @@ export interface WallState extends Tallies {
   sms: SmsView[]
   /** Whose wall it is; null until the first snapshot. */
   scope: WallScope | null
+  /** When the last event reached the wall or the platform (epoch ms, wall time); null before the first snapshot. */
+  lastEventAt: number | null
 }
 
 /** emptyWall is the state before the first snapshot. */
 export function emptyWall(): WallState {
-  return { now: null, feed: [], sms: [], scope: null, ...emptyTallies() }
+  return { now: null, feed: [], sms: [], scope: null, lastEventAt: null, ...emptyTallies() }
 }
 
-/** fromSnapshot replaces the wall with the server's view. */
-export function fromSnapshot(s: WallSnapshot): WallState {
+/**
+ * fromSnapshot replaces the wall with the server's view. Its freshness is the later of
+ * the platform's last event and what the wall had already received; a server that does
+ * not say counts the load itself as news (loadedAt), so a new wall is not stale at once.
+ */
+export function fromSnapshot(s: WallSnapshot, prevLastEventAt: number | null = null, loadedAt: number = Date.now()): WallState {
+  const platform = s.lastEventAt ? Date.parse(s.lastEventAt) : NaN
+  const known = [platform, prevLastEventAt ?? NaN].filter((n) => Number.isFinite(n))
   return {
     now: s.now,
     feed: feedFromCards(s.alerts),
@@ -35,7 +43,13 @@ export function fromSnapshot(s: WallSnapshot): WallState {
     // A server from before the SMS panel sends neither; the wall still works.
     sms: smsFromSnapshot(s.sms),
     scope: s.scope ?? null,
+    lastEventAt: known.length ? Math.max(...known) : s.lastEventAt === undefined ? loadedAt : null,
   }
+}
+
+/** received notes that an event reached the wall at `at` (epoch ms). */
+export function received(state: WallState, at: number): WallState {
+  return state.lastEventAt !== null && state.lastEventAt >= at ? state : { ...state, lastEventAt: at }
 }
 
 /** withCard adds a live card; a card the wall already holds changes nothing. */

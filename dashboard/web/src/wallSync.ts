@@ -13,7 +13,7 @@
  */
 import type { AlertView, SmsView, WallSnapshot } from '../../../common/contract/api.ts'
 import { isSignedOut } from './api.ts'
-import { emptyWall, fromSnapshot, withCard, withClock, withSms, type WallState } from './wallState.ts'
+import { emptyWall, fromSnapshot, received, withCard, withClock, withSms, type WallState } from './wallState.ts'
 
 /** LiveSocket is the part of a socket.io-client Socket the sync uses (a fake in tests). */
 export interface LiveSocket {
@@ -45,6 +45,8 @@ export interface WallSyncOptions {
   retryMs?: number
   /** Cap on updates held during a reload; beyond it the oldest held one is dropped. */
   maxHeld?: number
+  /** Wall clock, epoch ms: when a live event arrived (freshness). */
+  now?: () => number
 }
 
 /** WallSync is a running sync. */
@@ -60,6 +62,7 @@ type Held = { card: AlertView } | { sms: SmsView }
 export function startWallSync(opts: WallSyncOptions): WallSync {
   const retryMs = opts.retryMs ?? 2000
   const maxHeld = opts.maxHeld ?? 500
+  const wallNow = opts.now ?? Date.now
   let state = emptyWall()
   let status: ConnectionStatus = 'connecting'
   let held: Held[] | null = null // non-null while a reload is in flight
@@ -88,6 +91,7 @@ export function startWallSync(opts: WallSyncOptions): WallSync {
   }
 
   const live = (h: Held) => {
+    state = received(state, wallNow())
     if (held) {
       held.push(h)
       if (held.length > maxHeld) held.shift()
@@ -102,7 +106,7 @@ export function startWallSync(opts: WallSyncOptions): WallSync {
     opts.loadSnapshot().then(
       (snapshot) => {
         if (gen !== generation || stopped) return
-        state = fromSnapshot(snapshot)
+        state = fromSnapshot(snapshot, state.lastEventAt, wallNow())
         for (const h of held ?? []) apply(h)
         held = null
         publish()
