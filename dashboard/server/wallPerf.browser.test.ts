@@ -85,4 +85,61 @@ describe.skipIf(!chromiumPath)('the wall gains performance, in a browser', () =>
     source.store(testCard('E-0101', 'enforcement.due_soon', 'yellow', 'env', '2026-03-02T09:00:00+08:00'))
     await expect.poll(() => banner().count()).toBe(0)
   })
+
+  it('draws 30 days of cards, the department × day heatmap and the event rate, and merges a live card into the same charts', async () => {
+    source.daily = [
+      { day: '2026-02-20', dept: 'health', yellow: 3, red: 1 },
+      { day: '2026-03-02', dept: 'env', yellow: 1, red: 1 },
+      { day: '2026-03-02', dept: 'health', yellow: 2, red: 0 },
+    ]
+    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString()
+    source.rate = [{ minute, events: 42 }]
+    await page.goto(`${url}/?lang=zh-CN#/wall`)
+    await page.click('[data-testid="wall-tab-trends"]')
+    const total = () => page.getAttribute('[data-testid="trend-total"]', 'data-total')
+    await expect.poll(total).toBe('8')
+    expect(await page.textContent('[data-testid="rate-now"]')).toContain('最近一分钟 42 条/分钟')
+    expect(await page.getAttribute('[data-testid="heat-chart"]', 'aria-label')).toContain('2 个部门')
+    for (const c of ['trend-chart', 'heat-chart', 'rate-chart']) expect(await page.locator(`[data-testid="${c}"] canvas`).count()).toBeGreaterThan(0)
+    const chartId = () => page.locator('[data-testid="trend-chart"]').evaluate((el) => (el as HTMLElement & { chartId?: string }).chartId)
+    const before = await chartId()
+    source.store(testCard('A-0200', 'approval.overdue', 'red', 'health', '2026-03-02T09:25:00+08:00'))
+    await expect.poll(total).toBe('9')
+    expect(await chartId()).toBe(before)
+    expect(await axeViolations(page)).toEqual([])
+    await page.click('[data-testid="wall-tab-rank"]')
+    expect(await page.textContent('[data-testid="rank-slot"]')).toContain('考核排名将在考核数据接入后显示')
+  })
+
+  for (const [width, height] of [[1920, 1080], [3840, 1080]] as const) {
+    it(`scales the kiosk wall to ${width}×${height}: no menu, nothing overflows, pages rotate`, async () => {
+      const context = await browser.newContext({ viewport: { width, height } })
+      const [name, value] = accounts.cookie('li').split('=') as [string, string]
+      await context.addCookies([{ name, value, url, httpOnly: true, sameSite: 'Strict' }])
+      const kiosk = await context.newPage()
+      try {
+        await kiosk.goto(`${url}/?lang=en#/wall?kiosk=1&rotate=5`)
+        await expect.poll(() => kiosk.getAttribute('[data-testid="wall"]', 'data-page')).toBe('live')
+        expect(await kiosk.locator('nav.app-nav, [data-testid="app-nav"]').count()).toBe(0)
+        const fit = await kiosk.evaluate(() => {
+          const wall = document.querySelector('[data-testid="wall"]')!.getBoundingClientRect()
+          const out = Array.from(document.querySelectorAll('[data-testid="wall"] *')).filter((el) => {
+            const r = el.getBoundingClientRect()
+            return r.width > 0 && (r.right > innerWidth + 1 || r.bottom > innerHeight + 1)
+          })
+          return { w: wall.width, h: wall.height, scrollW: document.documentElement.scrollWidth, scrollH: document.documentElement.scrollHeight, out: out.map((e) => e.className).slice(0, 5) }
+        })
+        expect(fit.out).toEqual([])
+        expect(fit.scrollW).toBeLessThanOrEqual(width)
+        expect(fit.scrollH).toBeLessThanOrEqual(height)
+        // The stage fills the screen: scaled, not letterboxed.
+        expect(Math.abs(fit.w - width)).toBeLessThanOrEqual(2)
+        expect(Math.abs(fit.h - height)).toBeLessThanOrEqual(2)
+        await expect.poll(() => kiosk.getAttribute('[data-testid="wall"]', 'data-page'), { timeout: 12_000 }).toBe('trends')
+        await kiosk.screenshot({ path: `/tmp/wall-kiosk-${width}x${height}.png` })
+      } finally {
+        await context.close()
+      }
+    })
+  }
 })
