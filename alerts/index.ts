@@ -20,4 +20,5 @@ export { startSmsSender, type SmsSender, type SmsSenderOptions } from './sms/sen
 export { createTwilioClient } from './sms/twilioClient.ts'
 export { twilioGateway } from './sms/twilioGateway.ts'
 export { type Handler, INBOUND_PATH, inboundSmsHandler } from './sms/webhooks.ts'
+export { dailyCards } from './dailyCards.ts'
 export { type AlertFilter, alertByKey, alertsOfCase, type AlertPage, cardsOf, cardsOfCases, listAlerts, openTallies, parseCursor, recentAlerts, type StoredAlert } from './store.ts'

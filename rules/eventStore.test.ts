@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
 import {
-  deptsSeen, insertEvents, knownEventIds, lastHeard, latestEventAt, loadCase, loadCases, openCases, registrationCases, saveStatus, saveStatuses, storeEvent, updateStatus,
+  deptsSeen, eventsPerMinute, insertEvents, knownEventIds, lastHeard, lastReceivedAt, latestEventAt, loadCase, loadCases, openCases, registrationCases, saveStatus, saveStatuses, storeEvent, updateStatus,
 } from './eventStore.ts'
 import { te } from './testEvents.ts'
 
@@ -127,5 +127,30 @@ describe.each(openTestDbs())('the departments the cases carry, on $name', ({ ope
       { dept: 'market', lastAt: t + 5_000 },
       { dept: 'water', lastAt: t - 60_000 },
     ])
+  })
+})
+
+describe.each(openTestDbs())('the wall figures of the events, on $name', ({ open }) => {
+  let db: Db
+  beforeAll(async () => {
+    db = await open()
+  })
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  it('tells when the last event was received and how many arrived per minute, by department', async () => {
+    expect(await lastReceivedAt(db)).toBeNull()
+    const a = te('approval', 'accepted', 'R-1', '2026-11-02T09:00:00+08:00', { itemCode: 'M', itemName: '许可', promisedDays: 5, legalDays: 20 })
+    const b = te('approval', 'accepted', 'R-2', '2026-11-02T09:00:00+08:00', { itemCode: 'M', itemName: '许可', promisedDays: 5, legalDays: 20 })
+    await insertEvents(db, [a, { ...b, ev: { ...b.ev, dept: 'd2' } }])
+    const last = await lastReceivedAt(db)
+    expect(Math.abs((last ?? 0) - Date.now())).toBeLessThan(60_000) // received just now, by the database's clock
+    expect(await lastReceivedAt(db, 'nobody')).toBeNull()
+    const since = Date.now() - 5 * 60_000
+    const all = await eventsPerMinute(db, since)
+    expect(all.reduce((n, m) => n + m.events, 0)).toBe(2)
+    expect((await eventsPerMinute(db, since, 'd2')).reduce((n, m) => n + m.events, 0)).toBe(1)
+    expect(await eventsPerMinute(db, Date.now() + 60_000)).toEqual([])
   })
 })

@@ -206,3 +206,21 @@ export async function lastHeard(db: Queryable): Promise<Array<{ source: string; 
   )
   return r.rows.map((x) => ({ source: x.source, dept: x.dept, receivedAt: x.received_at.getTime() }))
 }
+
+/** lastReceivedAt is when the platform last received an event (of one department, if given), or null when none: the wall's freshness. */
+export async function lastReceivedAt(db: Queryable, dept?: string): Promise<number | null> {
+  const r = dept
+    ? await db.query<{ t: Date | null }>('SELECT max(received_at) AS t FROM events WHERE dept = $1', [dept])
+    : await db.query<{ t: Date | null }>('SELECT max(received_at) AS t FROM events')
+  return r.rows[0]?.t ? r.rows[0].t.getTime() : null
+}
+
+/** eventsPerMinute counts the events received in each minute from `since` (wall time), oldest first; minutes without any are absent. */
+export async function eventsPerMinute(db: Queryable, since: number, dept?: string): Promise<Array<{ minute: number; events: number }>> {
+  const r = await db.query<{ m: Date; n: string | number }>(
+    `SELECT date_trunc('minute', received_at) AS m, count(*) AS n FROM events
+     WHERE received_at >= $1 AND ($2::text IS NULL OR dept = $2) GROUP BY 1 ORDER BY 1`,
+    [new Date(since), dept ?? null],
+  )
+  return r.rows.map((x) => ({ minute: x.m.getTime(), events: Number(x.n) }))
+}

@@ -39,7 +39,40 @@ export interface WallSnapshot {
   sms: SmsView[]
   /** Whose wall this is: every department, or one department's own. */
   scope: WallScope
+  /** When the platform last received an event (wall time, RFC 3339); null when none yet. Absent from older servers. */
+  lastEventAt?: string | null
+  /** Cards raised per department and day over the last TREND_DAYS days (alerts_daily), oldest first. Absent from older servers. */
+  daily?: DailyTally[]
+  /** Events received per minute over the last RATE_MINUTES minutes, oldest first; minutes without any absent. */
+  rate?: RatePoint[]
 }
+
+/** DailyTally is the cards one department raised on one day (YYYY-MM-DD, platform zone). */
+export interface DailyTally {
+  day: string
+  dept: string
+  yellow: number
+  red: number
+}
+
+/** RatePoint is the events received in one minute (its start, RFC 3339). */
+export interface RatePoint {
+  minute: string
+  events: number
+}
+
+/** WallPulse is the `pulse` push: the platform's freshness and event rate, every PULSE_MS. */
+export interface WallPulse {
+  lastEventAt: string | null
+  rate: RatePoint[]
+}
+
+/** TREND_DAYS is the span of the wall's trend and heatmap. */
+export const TREND_DAYS = 30
+/** MAX_SNAPSHOT_DAILY bounds the daily rows a snapshot carries (30 days × 100 departments). */
+export const MAX_SNAPSHOT_DAILY = 3000
+/** RATE_MINUTES is the span of the wall's event rate. */
+export const RATE_MINUTES = 60
 
 /** WallScope is the part of the platform a wall shows: a department user sees only its own. */
 export type WallScope = { all: true } | { dept: string }

@@ -35,6 +35,8 @@ export interface DashboardServerOptions {
   log?: (m: string) => void
   /** How often the platform clock is pushed; 2 s by default. */
   clockIntervalMs?: number
+  /** How often the event rate and last event are pushed to walls of every department; 30 s by default. */
+  pulseIntervalMs?: number
   /** Inspectors' flags (POST /api/v1/flags); without it that route answers 404. */
   flags?: FlagRoute
   /** Who is signed in. The wall's REST routes and every Socket.IO connection need a session. */
@@ -68,7 +70,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   // serveClient off: the wall bundles socket.io-client itself, nothing else needs it.
   const io = new Server(http, { serveClient: false })
   requireSignIn(io, opts.sessions)
-  const stopRelay = startLiveRelay(io, opts.source, { clockIntervalMs: opts.clockIntervalMs ?? 2000, log })
+  const stopRelay = startLiveRelay(io, opts.source, { clockIntervalMs: opts.clockIntervalMs ?? 2000, log, pulseIntervalMs: opts.pulseIntervalMs })
   // The names are not secret (GET /api/v1/depts gives them to every reader): each wall just reloads them.
   const stopDepts = opts.departments?.onChange(() => void io.emit('depts', {}))
   // A socket outlives the request that opened it: sign-out and expiry must reach it too.

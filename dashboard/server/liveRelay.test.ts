@@ -7,7 +7,7 @@ import { requireSignIn } from '../../accounts/index.ts'
 import { clockTick, startLiveRelay, type ClockTick } from './liveRelay.ts'
 import { openTestAccounts, type TestAccounts } from './testdata/accounts.ts'
 import { MemorySource, testCard, testSms } from './testdata/cards.ts'
-import type { AlertView, SmsView } from '../../common/contract/index.ts'
+import type { AlertView, SmsView, WallPulse } from '../../common/contract/index.ts'
 
 function next<T>(socket: Socket, event: string): Promise<T> {
   return new Promise((ok) => socket.once(event, (v: T) => ok(v)))
@@ -25,12 +25,13 @@ describe('live relay', () => {
   })
 
   /** setup relays a MemorySource to one signed-in client (the leader, who reads every department, by default). */
-  async function setup(clockIntervalMs: number, who = 'li') {
+  async function setup(clockIntervalMs: number, who = 'li', pulse?: WallPulse) {
     const http = createServer()
     const io = new Server(http, { serveClient: false })
     requireSignIn(io, accounts.sessions)
-    const source = new MemorySource()
-    const stop = startLiveRelay(io, source, { clockIntervalMs, log: () => {} })
+    const source: MemorySource & { pulse?: () => Promise<WallPulse> } = new MemorySource()
+    if (pulse) source.pulse = async () => pulse
+    const stop = startLiveRelay(io, source, { clockIntervalMs, log: () => {}, pulseIntervalMs: 30 })
     await new Promise<void>((ok) => http.listen(0, '127.0.0.1', ok))
     cleanups.push(() => io.close())
     cleanups.push(stop)
@@ -50,6 +51,19 @@ describe('live relay', () => {
     source.clock += 60_000
     const later = await next<ClockTick>(client, 'clock')
     expect(Date.parse(later.now) - Date.parse(first.now)).toBe(60_000)
+  })
+
+  it('pushes the event rate and the last event to walls of every department, not to a department', async () => {
+    const pulse: WallPulse = { lastEventAt: '2026-03-02T01:29:00.000Z', rate: [{ minute: '2026-03-02T01:29:00.000Z', events: 7 }] }
+    const { client, join } = await setup(60_000, 'li', pulse)
+    const market = join('market-desk')
+    let marketGot = 0
+    market.on('pulse', () => marketGot++)
+    await next(market, 'connect')
+    expect(await next<WallPulse>(client, 'pulse')).toEqual(pulse)
+    await next(client, 'pulse')
+    await next(client, 'pulse')
+    expect(marketGot).toBe(0)
   })
 
   it('pushes each new card to every client once', async () => {

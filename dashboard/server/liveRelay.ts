@@ -24,7 +24,7 @@ export function clockTick(source: Pick<DashboardSource, 'now'>): ClockTick {
 export function startLiveRelay(
   io: Server,
   source: DashboardSource,
-  opts: { clockIntervalMs: number; log: (m: string) => void },
+  opts: { clockIntervalMs: number; log: (m: string) => void; pulseIntervalMs?: number },
 ): () => void {
   const failed = (what: string) => (err: unknown) => opts.log(`dashboard: live ${what} stream failed: ${(err as Error).message}`)
   const cards = source.live.subscribe({
@@ -42,8 +42,18 @@ export function startLiveRelay(
   io.on('connection', onConnection)
   const timer = setInterval(() => io.emit('clock', clockTick(source)), opts.clockIntervalMs)
   timer.unref()
+  // The rate and the last event's time, for walls of every department; a department's wall has its own in each snapshot.
+  const pulse = source.pulse?.bind(source)
+  const pulseTimer = pulse
+    ? setInterval(
+        () => void pulse().then((p) => void io.to(ALL_ROOM).emit('pulse', p), failed('pulse')),
+        opts.pulseIntervalMs ?? 30_000,
+      )
+    : undefined
+  pulseTimer?.unref()
   return () => {
     clearInterval(timer)
+    clearInterval(pulseTimer)
     cards.unsubscribe()
     sms.unsubscribe()
     io.off('connection', onConnection)

@@ -59,3 +59,19 @@ describe('boundSnapshot', () => {
     expect(s.scope).toEqual({ dept: 'health' })
   })
 })
+
+describe('boundSnapshot, the trend figures', () => {
+  it('cuts the daily rows to the reader department and bounds the daily rows and the rate', () => {
+    const daily = [
+      { day: '2026-03-01', dept: 'health', yellow: 1, red: 0 },
+      { day: '2026-03-01', dept: 'env', yellow: 0, red: 2 },
+    ]
+    const rate = Array.from({ length: 200 }, (_, i) => ({ minute: new Date(i * 60_000).toISOString(), events: i }))
+    const mine = boundSnapshot(snap({ daily, rate }), { dept: 'env' })
+    expect(mine.daily).toEqual([daily[1]])
+    expect(mine.rate).toHaveLength(60)
+    expect(mine.rate?.at(-1)?.events).toBe(199)
+    expect(boundSnapshot(snap({ daily }), ALL).daily).toEqual(daily)
+    expect(boundSnapshot(snap({}), ALL)).not.toHaveProperty('daily')
+  })
+})

@@ -5,7 +5,7 @@
  * department another department's cards.
  */
 import { mayReadSms } from './smsView.ts'
-import { MAX_SNAPSHOT_ALERTS, MAX_SNAPSHOT_SMS, type AlertView, type WallScope, type WallSnapshot } from '../../common/contract/index.ts'
+import { MAX_SNAPSHOT_ALERTS, MAX_SNAPSHOT_DAILY, MAX_SNAPSHOT_SMS, RATE_MINUTES, type AlertView, type WallScope, type WallSnapshot } from '../../common/contract/index.ts'
 
 /** byNewest orders cards by when they were raised, newest first (a card raised now for an older event leads); ties keep their order. */
 export function byNewest(a: AlertView, b: AlertView): number {
@@ -17,12 +17,15 @@ export function boundSnapshot(s: WallSnapshot, scope: WallScope, max = MAX_SNAPS
   const mine = (dept: string) => 'all' in scope || dept === scope.dept
   const alerts = s.alerts.filter((a) => mine(a.dept)).sort(byNewest).slice(0, max)
   const sms = s.sms.filter((m) => mayReadSms(scope, m)).slice(0, maxSms)
-  if ('all' in scope) return { ...s, alerts, sms, scope }
+  const daily = s.daily?.filter((d) => mine(d.dept)).slice(-MAX_SNAPSHOT_DAILY)
+  const rate = s.rate?.slice(-RATE_MINUTES)
+  const figures = { ...(daily ? { daily } : {}), ...(rate ? { rate } : {}) }
+  if ('all' in scope) return { ...s, alerts, sms, ...figures, scope }
   const byDept = s.byDept.filter((d) => mine(d.dept))
   const counts = { yellow: 0, red: 0 }
   for (const d of byDept) {
     counts.yellow += d.yellow
     counts.red += d.red
   }
-  return { ...s, alerts, sms, byDept, counts, scope }
+  return { ...s, alerts, sms, byDept, counts, ...figures, scope }
 }

@@ -1,6 +1,6 @@
 /** DashboardSource is the seam between the dashboard server and the platform that feeds it (wallFeed.ts live, fakes in tests). */
 import type { Observable } from 'rxjs'
-import type { AlertView, SmsView, WallScope, WallSnapshot } from '../../common/contract/index.ts'
+import type { AlertView, SmsView, WallPulse, WallScope, WallSnapshot } from '../../common/contract/index.ts'
 
 /** DashboardSource is what the platform plugs into the dashboard server. */
 export interface DashboardSource {
@@ -12,4 +12,6 @@ export interface DashboardSource {
   liveSms: Observable<SmsView>
   /** Platform clock, epoch ms. */
   now(): number
+  /** The platform's freshness and event rate over every department, pushed to walls of every department (absent: no pulse). */
+  pulse?(): Promise<WallPulse>
 }

@@ -43,6 +43,10 @@ describe.each(openTestDbs())('wallFeed on $name', (backend) => {
     expect(s.counts).toEqual({ yellow: 1, red: 2 })
     expect(s.byDept).toEqual([{ dept: 'health', yellow: 1, red: 1 }, { dept: 'market', yellow: 0, red: 1 }])
     expect(s.sms.map((m) => [m.dept, m.to])).toEqual([['market', '138****8001'], ['health', '138****8000']])
+    // No event was received: the freshness and the rate say so rather than invent a time.
+    expect(s.lastEventAt).toBeNull()
+    expect(s.rate).toEqual([])
+    expect(Array.isArray(s.daily)).toBe(true)
     expect(s.scope).toEqual({ all: true })
   })
 

@@ -4,12 +4,13 @@
  * changes from the bus.
  */
 import { mergeMap, Observable, share } from 'rxjs'
-import { LIVE_ALERTS, LIVE_SMS, messagesByIds, openTallies, recentAlerts, recentMessages } from '../../alerts/index.ts'
+import { dailyCards, LIVE_ALERTS, LIVE_SMS, messagesByIds, openTallies, recentAlerts, recentMessages } from '../../alerts/index.ts'
 import type { Bus } from '../../common/bus/index.ts'
+import { eventsPerMinute, lastReceivedAt } from '../../rules/index.ts'
 import type { Clock } from '../../common/time/index.ts'
 import type { Db } from '../../common/db/index.ts'
 import { smsView } from './smsView.ts'
-import { MAX_SNAPSHOT_ALERTS, MAX_SNAPSHOT_SMS, type AlertView, type WallScope, type WallSnapshot } from '../../common/contract/index.ts'
+import { MAX_SNAPSHOT_ALERTS, MAX_SNAPSHOT_DAILY, MAX_SNAPSHOT_SMS, RATE_MINUTES, TREND_DAYS, type AlertView, type WallPulse, type WallScope, type WallSnapshot } from '../../common/contract/index.ts'
 import type { DashboardSource } from './source.ts'
 
 /** wallFeed builds the dashboard's source over the store and the bus. */
@@ -34,23 +35,32 @@ export function wallFeed(db: Db, bus: Bus, clock: Clock, format: (t: number) => 
     mergeMap((rows) => rows.map((r) => smsView(r, format))),
     share(),
   )
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
+  // Received times are wall time (the database's clock), not the platform clock.
+  const pulse = async (dept?: string): Promise<WallPulse> => {
+    const [last, rate] = await Promise.all([lastReceivedAt(db, dept), eventsPerMinute(db, Date.now() - RATE_MINUTES * 60_000, dept)])
+    return { lastEventAt: iso(last), rate: rate.map((r) => ({ minute: new Date(r.minute).toISOString(), events: r.events })) }
+  }
   return {
     now: () => clock.now(),
+    pulse: () => pulse(),
     live,
     liveSms,
     async snapshot(scope: WallScope): Promise<WallSnapshot> {
       const dept = 'dept' in scope ? scope.dept : undefined
-      const [alerts, byDept, sms] = await Promise.all([
+      const [alerts, byDept, sms, figures, daily] = await Promise.all([
         recentAlerts(db, MAX_SNAPSHOT_ALERTS, format, dept),
         openTallies(db, dept),
         recentMessages(db, MAX_SNAPSHOT_SMS, dept),
+        pulse(dept),
+        dailyCards(db, clock.now() - TREND_DAYS * 86_400_000, (t) => format(t).slice(0, 10), MAX_SNAPSHOT_DAILY, dept),
       ])
       const counts = { yellow: 0, red: 0 }
       for (const d of byDept) {
         counts.yellow += d.yellow
         counts.red += d.red
       }
-      return { now: format(clock.now()), alerts, counts, byDept, sms: sms.map((m) => smsView(m, format)), scope }
+      return { now: format(clock.now()), alerts, counts, byDept, sms: sms.map((m) => smsView(m, format)), scope, ...figures, daily }
     },
   }
 }

@@ -3,7 +3,7 @@
  * DashboardSource over an array, standing in for the platform's alert store.
  */
 import { Subject } from 'rxjs'
-import type { AlertView, Level, SmsView, WallSnapshot } from '../../../common/contract/index.ts'
+import type { AlertView, DailyTally, Level, RatePoint, SmsView, WallSnapshot } from '../../../common/contract/index.ts'
 import type { DashboardSource } from '../source.ts'
 
 /** testCard builds a stored card. */
@@ -32,6 +32,9 @@ export class MemorySource implements DashboardSource {
   readonly messages: SmsView[] = []
   readonly liveSms = new Subject<SmsView>()
   clock = Date.parse('2026-03-02T09:30:00+08:00')
+  /** the 30-day figures and the event rate the snapshot carries (none by default) */
+  daily: DailyTally[] | undefined
+  rate: RatePoint[] | undefined
 
   now(): number {
     return this.clock
@@ -71,6 +74,8 @@ export class MemorySource implements DashboardSource {
       byDept: [...byDept.values()],
       sms: [...this.messages],
       scope: { all: true },
+      ...(this.daily ? { daily: this.daily } : {}),
+      ...(this.rate ? { rate: this.rate } : {}),
     }
   }
 }

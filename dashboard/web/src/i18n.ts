@@ -8,6 +8,7 @@ import type { DeptNames, Level } from '../../../common/contract/api.ts'
 import { EN_EVENTS, ZH_EVENTS } from './i18nCaseEvents.ts'
 import { EN_CASE, ZH_CASE } from './i18nCase.ts'
 import { EN_CONSOLE, ZH_CONSOLE } from './i18nConsole.ts'
+import { EN_WALL_PERF, ZH_WALL_PERF } from './i18nWall.ts'
 
 /** Lang is a language the wall can show. */
 export type Lang = 'zh-CN' | 'en'
@@ -109,12 +110,12 @@ const EN_WALL: Record<keyof typeof ZH_WALL, string> = {
   'rule.calendar.uncovered': 'Calendar not covered',
 }
 
-const ZH = { ...ZH_WALL, ...ZH_CONSOLE, ...ZH_EVENTS, ...ZH_CASE }
+const ZH = { ...ZH_WALL, ...ZH_WALL_PERF, ...ZH_CONSOLE, ...ZH_EVENTS, ...ZH_CASE }
 
 /** MessageKey names one string. */
 export type MessageKey = keyof typeof ZH
 
-const EN: Record<MessageKey, string> = { ...EN_WALL, ...EN_CONSOLE, ...EN_EVENTS, ...EN_CASE }
+const EN: Record<MessageKey, string> = { ...EN_WALL, ...EN_WALL_PERF, ...EN_CONSOLE, ...EN_EVENTS, ...EN_CASE }
 
 /** MESSAGES holds every string by language; exported for the completeness test. */
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': ZH, en: EN }

@@ -87,3 +87,13 @@ describe('router', () => {
     expect(sameRoute({ page: 'case', caseKind: 'approval', caseId: 'A-1' }, { page: 'case', caseKind: 'approval', caseId: 'A-2' })).toBe(false)
   })
 })
+
+describe('the wall keeps its options in the address', () => {
+  it('reads and writes #/wall?kiosk=1&rotate=30 whole, and resolves it as the wall', () => {
+    const r = parseHash('#/wall?kiosk=1&rotate=30')
+    expect(r).toEqual({ page: 'wall', query: 'kiosk=1&rotate=30' })
+    expect(toHash(r!)).toBe('#/wall?kiosk=1&rotate=30')
+    expect(resolveRoute(r, 'leader')).toEqual(r)
+    expect(toHash({ page: 'wall' })).toBe('#/wall')
+  })
+})

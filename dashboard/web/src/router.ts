@@ -19,6 +19,8 @@ export interface Route {
   /** the case of the case page (#/case/<kind>/<caseId>) */
   caseKind?: string
   caseId?: string
+  /** the wall's options (#/wall?kiosk=1&rotate=30, see wallOptions.ts), kept as written */
+  query?: string
 }
 
 /** NAV_PAGES are the pages a signed-in user can open, in menu order, by role; only an admin manages accounts and departments, and sees the platform's status. */
@@ -39,7 +41,8 @@ export function parseHash(hash: string): Route | null {
   if (parts[0] === 'case') return parseCase(parts)
   const [page, arg, ...more] = parts
   if (page === undefined || !PAGES.has(page) || more.length) return null
-  if (arg === undefined) return { page: page as Page }
+  const query = hash.split('?').slice(1).join('?')
+  if (arg === undefined) return page === 'wall' && query ? { page: 'wall', query } : { page: page as Page }
   if (page !== 'console' || !/^[1-9]\d{0,14}$/.test(arg)) return null
   return { page: 'console', thread: Number(arg) }
 }
@@ -60,6 +63,7 @@ function parseCase(parts: string[]): Route | null {
 /** toHash writes a route as a hash, the inverse of parseHash. */
 export function toHash(r: Route): string {
   if (r.page === 'case' && r.caseKind && r.caseId) return caseHash(r.caseKind, r.caseId)
+  if (r.page === 'wall' && r.query) return `#/wall?${r.query}`
   return r.page === 'console' && r.thread !== undefined ? `#/console/${r.thread}` : `#/${r.page}`
 }
 

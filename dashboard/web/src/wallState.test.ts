@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AlertView, SmsView, WallSnapshot } from '../../../common/contract/api.ts'
-import { emptyWall, fromSnapshot, withCard, withClock, withSms } from './wallState.ts'
+import { emptyWall, fromSnapshot, received, withCard, withClock, withPulse, withSms } from './wallState.ts'
 
 function card(key: string, level: 'yellow' | 'red', at: string): AlertView {
   return { key, rule: 'approval.overdue', level, kind: 'approval', caseId: key, dept: 'health', at, causes: [], settingsVersion: 'v', raisedAt: at, status: 'open' }
@@ -65,5 +65,35 @@ describe('wall state', () => {
     expect(next.sms.map((m) => m.status)).toEqual(['delivered'])
     expect(next.feed).toBe(s.feed)
     expect(withSms(next, sms(1, 'sent'))).toBe(next)
+  })
+})
+
+describe('wall freshness', () => {
+  it('keeps the later of the platform last event and what the wall already received', () => {
+    const at = Date.parse('2026-03-02T09:29:00+08:00')
+    expect(fromSnapshot({ ...snapshot, lastEventAt: '2026-03-02T09:29:00+08:00' }, at - 5000, 0).lastEventAt).toBe(at)
+    expect(fromSnapshot({ ...snapshot, lastEventAt: '2026-03-02T09:29:00+08:00' }, at + 5000, 0).lastEventAt).toBe(at + 5000)
+    expect(fromSnapshot({ ...snapshot, lastEventAt: null }, null, 7).lastEventAt).toBeNull()
+    // A server that does not say: the load itself is news.
+    expect(fromSnapshot(snapshot, null, 7).lastEventAt).toBe(7)
+  })
+  it('moves the last event on, never back', () => {
+    const s = received(emptyWall(), 100)
+    expect(s.lastEventAt).toBe(100)
+    expect(received(s, 50)).toBe(s)
+    expect(received(s, 150).lastEventAt).toBe(150)
+  })
+})
+
+describe('wall trends', () => {
+  it('counts a live card on its day, once, and takes the pulse rate and last event', () => {
+    let s = fromSnapshot({ ...snapshot, daily: [{ day: '2026-03-02', dept: 'health', yellow: 3, red: 0 }] }, null, 0)
+    const c = card('b', 'yellow', '2026-03-02T09:00:00+08:00')
+    s = withCard(s, c, '2026-03-02')
+    expect(withCard(s, c, '2026-03-02')).toBe(s)
+    expect(s.daily).toEqual([{ day: '2026-03-02', dept: 'health', yellow: 4, red: 0 }])
+    const p = withPulse(s, { lastEventAt: '2026-03-02T09:31:00+08:00', rate: [{ minute: '2026-03-02T01:30:00.000Z', events: 4 }] })
+    expect(p.rate).toHaveLength(1)
+    expect(p.lastEventAt).toBe(Date.parse('2026-03-02T09:31:00+08:00'))
   })
 })

@@ -11,9 +11,9 @@
  * The wall needs a session: a refused connection ("not signed in") or a 401 snapshot
  * means it ended, and the sync hands over to the sign-in page through onSignedOut.
  */
-import type { AlertView, SmsView, WallSnapshot } from '../../../common/contract/api.ts'
+import type { AlertView, SmsView, WallPulse, WallSnapshot } from '../../../common/contract/api.ts'
 import { isSignedOut } from './api.ts'
-import { emptyWall, fromSnapshot, withCard, withClock, withSms, type WallState } from './wallState.ts'
+import { emptyWall, fromSnapshot, received, withCard, withClock, withPulse, withSms, type WallState } from './wallState.ts'
 
 /** LiveSocket is the part of a socket.io-client Socket the sync uses (a fake in tests). */
 export interface LiveSocket {
@@ -24,6 +24,7 @@ export interface LiveSocket {
   on(event: 'sms', fn: (sms: SmsView) => void): unknown
   on(event: 'clock', fn: (tick: { now: string }) => void): unknown
   on(event: 'resync', fn: () => void): unknown
+  on(event: 'pulse', fn: (p: WallPulse) => void): unknown
   connect(): unknown
   disconnect(): unknown
 }
@@ -45,6 +46,10 @@ export interface WallSyncOptions {
   retryMs?: number
   /** Cap on updates held during a reload; beyond it the oldest held one is dropped. */
   maxHeld?: number
+  /** Wall clock, epoch ms: when a live event arrived (freshness). */
+  now?: () => number
+  /** The day (YYYY-MM-DD, platform zone) a card's event fell on, for the 30-day trend; absent: the trend moves on reloads only. */
+  dayOf?: (instant: string) => string | null
 }
 
 /** WallSync is a running sync. */
@@ -60,6 +65,7 @@ type Held = { card: AlertView } | { sms: SmsView }
 export function startWallSync(opts: WallSyncOptions): WallSync {
   const retryMs = opts.retryMs ?? 2000
   const maxHeld = opts.maxHeld ?? 500
+  const wallNow = opts.now ?? Date.now
   let state = emptyWall()
   let status: ConnectionStatus = 'connecting'
   let held: Held[] | null = null // non-null while a reload is in flight
@@ -84,10 +90,11 @@ export function startWallSync(opts: WallSyncOptions): WallSync {
   }
 
   const apply = (h: Held) => {
-    state = 'card' in h ? withCard(state, h.card) : withSms(state, h.sms)
+    state = 'card' in h ? withCard(state, h.card, opts.dayOf?.(h.card.at)) : withSms(state, h.sms)
   }
 
   const live = (h: Held) => {
+    state = received(state, wallNow())
     if (held) {
       held.push(h)
       if (held.length > maxHeld) held.shift()
@@ -102,7 +109,7 @@ export function startWallSync(opts: WallSyncOptions): WallSync {
     opts.loadSnapshot().then(
       (snapshot) => {
         if (gen !== generation || stopped) return
-        state = fromSnapshot(snapshot)
+        state = fromSnapshot(snapshot, state.lastEventAt, wallNow())
         for (const h of held ?? []) apply(h)
         held = null
         publish()
@@ -140,6 +147,10 @@ export function startWallSync(opts: WallSyncOptions): WallSync {
     generation++
     held = null
     reload(generation)
+  })
+  opts.socket.on('pulse', (p) => {
+    state = withPulse(state, p)
+    publish()
   })
   opts.socket.on('clock', (tick) => {
     state = withClock(state, tick.now)
