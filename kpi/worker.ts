@@ -14,7 +14,7 @@ import type { Db, Queryable } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import type { Clock } from '../common/time/index.ts'
 import type { RuleContext } from '../rules/index.ts'
-import { caseFacts, diffFacts } from './caseFacts.ts'
+import { caseFacts, diffFacts, type Fact } from './caseFacts.ts'
 import { addEvent, applyCard, emptyCase, type CaseState } from './caseState.ts'
 import { addFacts, type CaseDelta, loadCases, refKey, refreshRollups, saveCases, type StoredCase } from './factStore.ts'
 import type { Scheme } from './scheme.ts'
@@ -162,33 +162,45 @@ export async function startKpiWorker(opts: KpiWorkerOptions): Promise<KpiWorker>
   }
   // The threads' cooperation counts: each thread a case of kind 'thread', recounted as it changes and as its deadlines pass.
   let cursor = 0
+  // What each open thread last counted for, so that a sweep touches the database only for
+  // the threads whose facts changed, not for every open one (the embedded database is shared
+  // with the live path). Bounded by the open threads: a closed one drops out once seen.
+  const counted = new Map<string, { updatedAt: number; facts: Fact[] }>()
   const sweep = () =>
     inTurn(async () => {
       const threads = opts.threads
       if (!threads) return
       try {
         const list = await threads.list(cursor)
-        if (!list.length) return
         const now = clock.now()
+        const seen = new Set<string>()
+        const due = list.flatMap((t) => {
+          const ref = { kind: 'thread' as const, caseId: String(t.id) }
+          const key = refKey(ref)
+          seen.add(key)
+          const facts = threadFacts(t, now, threads.ackHours, ctx)
+          const had = counted.get(key)
+          return had && had.updatedAt === t.updatedAt && !diffFacts(had.facts, facts).length ? [] : [{ t, ref, key, facts }]
+        })
+        for (const key of counted.keys()) if (!seen.has(key)) counted.delete(key)
+        if (!due.length) return
         const deltas = await db.transaction(async (tx) => {
-          const refs = list.map((t) => ({ kind: 'thread' as const, caseId: String(t.id) }))
-          const stored = await loadCases<ThreadView>(tx, refs)
+          const stored = await loadCases<ThreadView>(tx, due.map((x) => x.ref))
           const out: CaseDelta[] = []
           const changed: StoredCase<ThreadView>[] = []
-          list.forEach((t, i) => {
-            const ref = refs[i]!
-            const had = stored.get(refKey(ref))
-            const facts = threadFacts(t, now, threads.ackHours, ctx)
+          for (const { t, ref, key, facts } of due) {
+            const had = stored.get(key)
             const diff = diffFacts(had?.facts ?? [], facts)
-            if (had && !diff.length) return
+            if (had && !diff.length) continue
             for (const f of diff) out.push({ ...f, ...ref })
             changed.push({ ...ref, state: t, facts })
-          })
+          }
           await addFacts(tx, out, mode, now)
           await saveCases(tx, changed, now)
           if (out.length && opts.onFacts) await opts.onFacts(tx, out, now)
           return out
         })
+        for (const { t, key, facts } of due) counted.set(key, { updatedAt: t.updatedAt, facts })
         cursor = Math.max(cursor, ...list.map((t) => t.updatedAt))
         status.facts += deltas.length
         markDirty(deltas)

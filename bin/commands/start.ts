@@ -15,9 +15,15 @@ export const startCommand: Command = {
   },
   more: () => `Settings (environment variables, or the same names in camelCase in the config file):\n${configHelp()}`,
   async run(values) {
-    const cfg = loadConfig({ file: values.config as string | undefined, overrides: { dashboardPort: values.port } })
-    setLogLevel(cfg.logLevel)
+    const loaded = loadConfig({ file: values.config as string | undefined, overrides: { dashboardPort: values.port } })
+    setLogLevel(loaded.logLevel)
     const log = logger('jiancha')
+    // On the one embedded database the threads' sweep for the cooperation counts slows the
+    // live path of the demo down (every open thread recounted each KPI_REFRESH_MS): off here
+    // unless asked for; a deployment on PostgreSQL, or KPI_THREADS=true, counts them.
+    const embeddedOnly = !loaded.databaseUrl && process.env.KPI_THREADS === undefined
+    const cfg = embeddedOnly ? { ...loaded, kpiThreads: false } : loaded
+    if (embeddedOnly) log.info('kpi: the cooperation counts (配合落实) are off on the embedded database in jiancha start; KPI_THREADS=true turns them on')
     const parts = new Set<Part>(['collector', 'rules', 'alerts', 'kpi', 'dashboard'])
     if (!values['no-simulator']) parts.add('simulator')
     const platform = await startPlatform(cfg, parts, log)
