@@ -133,7 +133,7 @@ describe('jiancha start', () => {
     for (const base of [url, `http://127.0.0.1:${port + 1}`, `http://127.0.0.1:${port + 2}`, rulesUrl!]) {
       const health = await fetch(`${base}/healthz`)
       const body = (await health.json()) as HealthReport
-      expect([base, health.status, body.state, body.components.map((c) => c.component)]).toEqual([base, 200, 'ok', ['collector', 'rules', 'alerts', 'kpi', 'dashboard']])
+      expect([base, health.status, body.state, body.components.map((c) => c.component)]).toEqual([base, 200, 'ok', ['collector', 'rules', 'alerts', 'dashboard']])
       expect(body.components.find((c) => c.component === 'alerts')!.details).toMatchObject({ notifier: { running: true } })
     }
 

@@ -479,9 +479,9 @@ describe.skipIf(!chromiumPath)('the consoles in a browser', () => {
     await admin.click('[data-testid="nav-status"]')
     await admin.waitForSelector('[data-testid="platform-status"]')
     expect(await text(admin, 'h1')).toBe('平台状态')
-    // One process runs them all here: each component is reporting, and ok.
+    // One process runs them all here but the kpi: each is reporting, and ok; the kpi, not run, is silent.
     const rows = admin.locator('[data-testid="status-row"]')
-    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-component')}:${e.getAttribute('data-state')}`))).toEqual(['collector:ok', 'rules:ok', 'alerts:ok', 'dashboard:ok'])
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-component')}:${e.getAttribute('data-state')}`))).toEqual(['collector:ok', 'rules:ok', 'alerts:ok', 'kpi:silent', 'dashboard:ok'])
     expect(await text(admin, '[data-testid="status-row"][data-component="rules"] [data-testid="status-state"]')).toBe('✓ 正常')
     expect(await text(admin, '[data-testid="status-row"][data-component="rules"] [data-testid="status-db"]')).toBe('✓ 正常')
     const events = admin.locator('[data-testid="dead-stream"][data-stream="JIANCHA_EVENTS"]')

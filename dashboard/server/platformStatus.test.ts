@@ -49,7 +49,7 @@ describe('platformStatusFeed', () => {
       s = await feed.read()
     }
     expect(s.components.map((c) => [c.component, c.reporting, c.status?.process.host ?? null])).toEqual([
-      ['collector', false, null], ['rules', true, 'node-9'], ['alerts', false, null], ['dashboard', true, 'node-1'],
+      ['collector', false, null], ['rules', true, 'node-9'], ['alerts', false, null], ['kpi', false, null], ['dashboard', true, 'node-1'],
     ])
     expect(s.components[1]!.status).toEqual(rules)
     expect(s.deadLetters).toEqual([
