@@ -7,8 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Most files wait on servers, browsers and timers rather than compute: three at a time
+    // Most files wait on servers, browsers and timers rather than compute: two at a time
     // on this 2-core machine keeps CI within its 20 minutes.
-    maxWorkers: 3,
+    maxWorkers: 2,
   },
 })
