@@ -283,10 +283,6 @@ export function runBatchConsumer<T>(
         else leftovers.push(...buf)
       }
       failures = 0
-    } catch (err) {
-      // A pull that outlives a slow handler ends in "heartbeats missed" once the server
-      // has closed it: an end, not a fault, as long as what came is handed on.
-      if (!(err instanceof Error && err.message === 'heartbeats missed')) throw err
     } finally {
       // Hand back what was pulled but not handled (also when the pull failed midway:
       // otherwise it would wait out ack_wait), now that no pull of ours is open.
