@@ -6,11 +6,12 @@
  * the due instant it shows is the one the cards fire at, live and in replay alike.
  */
 import type { Kind, TimedEvent } from '../common/contract/index.ts'
-import { DAY_MS, isoFromDay, parseInstant } from '../common/time/index.ts'
+import { DAY_MS, isoFromDay } from '../common/time/index.ts'
 import { num, str } from './attrs.ts'
 import { firstOf, type RuleContext } from './candidate.ts'
 import { clockStart, type ClockSpec, type DayType, instantAfter, MAX_DATES } from './deadline.ts'
 import { suspensionsOf } from './suspensions.ts'
+import { dueInForce } from './supervision.ts'
 
 /** Term names which clock of its kind a case is on. */
 export type Term = 'approval.accept' | 'approval.promised' | 'petition.accept' | 'petition.reply' | 'enforcement.limit' | 'supervision.due'
@@ -142,17 +143,9 @@ function extensions(events: readonly TimedEvent[], spec: ClockSpec, days: number
 
 /** supervisionClock reads a supervised task's due time in force: no days are counted, only the instant. */
 function supervisionClock(events: readonly TimedEvent[], now: number): ClockReading | null {
-  let due: number | null = null
-  let start: TimedEvent | null = null
-  for (const e of events) {
-    if (due !== null && e.t >= due) break
-    if (e.ev.type !== 'assigned') continue
-    const t = parseInstant(String(e.ev.attrs?.dueAt ?? ''))
-    if (Number.isNaN(t)) continue
-    due = t
-    start = e
-  }
-  if (due === null || !start) return null
+  const inForce = dueInForce(events)
+  if (!inForce) return null
+  const { due, assigned: start } = inForce
   const stop = events.find((e) => e.t >= start.t && e.ev.type === 'completed' && e.t <= now) ?? null
   const readAt = Math.max(start.t, stop ? stop.t : now)
   return {

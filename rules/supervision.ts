@@ -24,18 +24,16 @@ export function supervisionDue(events: readonly TimedEvent[]): number | null {
  * dueInForce reads a task's due time and the `assigned` that set it. A later `assigned`
  * that arrives before the due time in force resets the due time (re-assignment).
  */
-function dueInForce(events: readonly TimedEvent[]): { due: number; cause: string } | null {
-  let due: number | null = null
-  let cause: string | null = null
+export function dueInForce(events: readonly TimedEvent[]): { due: number; cause: string; assigned: TimedEvent } | null {
+  let found: { due: number; cause: string; assigned: TimedEvent } | null = null
   for (const e of events) {
-    if (due !== null && e.t >= due) break
+    if (found !== null && e.t >= found.due) break
     if (e.ev.type !== 'assigned') continue
     const t = parseInstant(String(e.ev.attrs?.dueAt ?? ''))
     if (Number.isNaN(t)) continue
-    due = t
-    cause = e.ev.id
+    found = { due: t, cause: e.ev.id, assigned: e }
   }
-  return due === null || cause === null ? null : { due, cause }
+  return found
 }
 
 /** overdue: a task passes the `dueAt` in force without `completed`. */
