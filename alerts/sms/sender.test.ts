@@ -38,8 +38,9 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
 
   /** outbox ids the sender announced after recording an attempt */
   const changes: number[] = []
-  const start = (o: Partial<SmsSenderOptions> = {}, twilio: FakeTwilio = fake) => {
-    const client = createTwilioClient({ accountSid: twilio.accountSid, authToken: twilio.authToken, baseUrl: twilio.url, timeoutMs: 300 })
+  /** timeoutMs short so that tests of a provider that hangs end soon; a test of a slow provider gives it room */
+  const start = (o: Partial<SmsSenderOptions> = {}, twilio: FakeTwilio = fake, timeoutMs = 300) => {
+    const client = createTwilioClient({ accountSid: twilio.accountSid, authToken: twilio.authToken, baseUrl: twilio.url, timeoutMs })
     // a poll far away: the test ticks by hand
     changes.length = 0
     sender = startSmsSender({
@@ -241,7 +242,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
   it('gives back, untried, the rows it claimed when it stops', async () => {
     const slow = await otherFake({ latencyMs: 150 })
     await many(10)
-    const s = start({ concurrency: 1, batch: 10 }, slow) // its first pass starts at once
+    const s = start({ concurrency: 1, batch: 10 }, slow, 5000) // its first pass starts at once
     await new Promise((r) => setTimeout(r, 200))
     await s.stop()
     const sent = slow.messages.length
@@ -251,7 +252,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(sent)
     // as they were: pending, the attempt not counted, due at once
     expect(rows.filter((r) => r.status !== 'sent').every((r) => r.status === 'pending' && r.attempts === 0 && r.nextAttemptAt === null)).toBe(true)
-    expect(await start({ concurrency: 4 }, slow).tick()).toBe(10 - sent)
+    expect(await start({ concurrency: 4 }, slow, 5000).tick()).toBe(10 - sent)
     expect(slow.messages).toHaveLength(10)
     expect(new Set(slow.messages.map((m) => m.body)).size).toBe(10)
   })
@@ -260,7 +261,8 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
     // A lease 600 ms longer than a call may take: rows whose turn comes later are given back.
     const slow = await otherFake({ latencyMs: 250 })
     await many(4)
-    const s = start({ concurrency: 1, batch: 4, leaseMs: SEND_BUDGET_MS + 600 }, slow)
+    // a loaded machine must not turn the 250 ms calls into timeouts (an unknown outcome stays 'sending')
+    const s = start({ concurrency: 1, batch: 4, leaseMs: SEND_BUDGET_MS + 600 }, slow, 5000)
     for (let i = 0; i < 6 && (await outboxMessages(db)).some((r) => r.status !== 'sent'); i++) await s.tick()
     expect(log.lines.filter((l) => l.msg.includes('given back')).length).toBeGreaterThanOrEqual(1)
     // each sent once, in a claim of its own; a row given back did not count an attempt

@@ -705,3 +705,146 @@ export interface PublicPerformance {
 
 /** PublicDepts is GET /api/v1/public/depts: the active departments' names, for the complaint form. */
 export type PublicDepts = DeptNames
+
+// ---- The KPI API (绩效评测), /api/v1/kpi/… with a session (401 without one) --------------
+// Shapes shared by dashboard/server/kpi (the routes) and the leader's cockpit. A department
+// user is answered only its own row (scope 'own'); leaders, inspectors and admins all rows.
+
+/** KpiUnit is a period's length; a period is named 2026-11, 2026-Q4 or 2026 (kpi.md §1). */
+export type KpiUnit = 'month' | 'quarter' | 'year'
+
+/** KpiMovement is a rank against the previous period's: ▲ up, ▼ down, = same, new (no previous rank). */
+export type KpiMovement = 'up' | 'down' | 'same' | 'new'
+
+/** KpiSchemeView is the scheme that produced a result: its version, categories, indicators and grades. */
+export interface KpiSchemeView {
+  /** "sha256:…", recorded by every result */
+  version: string
+  categories: Array<{ name: string; label: string | null; weight: number; indicators: Array<{ name: string; label: string | null; weight: number }> }>
+  /** highest first */
+  grades: Array<{ name: string; min: number }>
+}
+
+/** KpiRankingRow is one department in a period's ranking; numbers rounded to 2 decimals, null for 无数据. */
+export interface KpiRankingRow {
+  dept: string
+  name: { 'zh-CN': string; en: string }
+  kind: DeptKind | null
+  counts: Record<string, number>
+  indicators: Record<string, number | null>
+  categories: Record<string, number | null>
+  score: number | null
+  grade: string | null
+  rank: number | null
+  previousRank: number | null
+  movement: KpiMovement
+  /** places moved up (negative: down); null without a previous rank */
+  places: number | null
+}
+
+/** KpiRevisionView is a change a late event made to an official result, shown beside it (never in it). */
+export interface KpiRevisionView {
+  id: number
+  dept: string
+  notedAt: number
+  before: { score: number | null; grade: string | null; rank: number | null } | null
+  after: { score: number | null; grade: string | null; rank: number | null } | null
+  cause: Array<{ count: string; delta: number; at: string; kind: string; caseId: string; rule: string | null }>
+}
+
+/** KpiRanking is GET /api/v1/kpi/rankings?period=P[&kind=K]: official when the period is frozen, else live. */
+export interface KpiRanking {
+  period: string
+  unit: KpiUnit
+  status: 'official' | 'live'
+  /** when it was frozen; null while live */
+  frozenAt: number | null
+  /** the instant the figures run to (exclusive) */
+  asOf: number
+  kind: DeptKind | null
+  scheme: KpiSchemeView
+  /** 'own': a department user, answered its own row only */
+  scope: 'all' | 'own'
+  /** how many departments are ranked in the period (a department user's "rank N of M") */
+  ranked: number
+  rows: KpiRankingRow[]
+  /** of an official result: the revisions noted since, for the rows answered */
+  revisions: KpiRevisionView[]
+}
+
+/** KpiTrendPoint is one period of a department's trend; null figures where it had no workload (无数据). */
+export interface KpiTrendPoint {
+  period: string
+  score: number | null
+  grade: string | null
+  rank: number | null
+  indicators: Record<string, number | null>
+}
+
+/** KpiTrend is GET /api/v1/kpi/departments/{dept}/trend?unit=U[&periods=12][&until=P]: oldest first. */
+export interface KpiTrend {
+  dept: string
+  name: { 'zh-CN': string; en: string }
+  unit: KpiUnit
+  scheme: KpiSchemeView
+  points: KpiTrendPoint[]
+}
+
+/** KpiTrendPeriods is the default and the most periods a trend answers. */
+export const KPI_TREND_PERIODS = 12
+export const MAX_KPI_TREND_PERIODS = 36
+
+/** KpiDrillCase is one case's part in one count: the instant that placed it in the period and, for a card, the rule. */
+export interface KpiDrillCase {
+  kind: Kind
+  caseId: string
+  count: string
+  n: number
+  at: number
+  rule: string | null
+}
+
+/** KpiDrillDown is GET /api/v1/kpi/departments/{dept}/drilldown?period=P&indicator=I. */
+export interface KpiDrillDown {
+  period: string
+  dept: string
+  name: { 'zh-CN': string; en: string }
+  indicator: string
+  label: string | null
+  value: number | null
+  scheme: string
+  parts: Array<{ role: 'numerator' | 'denominator' | 'deduction' | 'base'; count: string; sign: 1 | -1; value: number; cases: KpiDrillCase[]; truncated: boolean }>
+}
+
+/** MAX_DRILL_CASES bounds the cases one part of a drill-down answers (the export holds all). */
+export const MAX_DRILL_CASES = 500
+
+/** KpiChanged is the Socket.IO event 'kpi': figures of these periods changed; the cockpit and the wall read them again. */
+export interface KpiChanged {
+  periods: string[]
+  at: number
+}
+
+/** ReformCandidate is one item, rule or step behind many cards, suspensions or overdue days (辅助决策). */
+export interface ReformCandidate {
+  dimension: 'item' | 'rule' | 'step'
+  key: string
+  cards: number
+  suspensions: number
+  /** working days past the due instants, summed over its overdue cases */
+  overdueDays: number
+  departments: string[]
+  /** a bounded sample of its cases, most cards first */
+  cases: Array<{ kind: Kind; caseId: string }>
+  caseCount: number
+}
+
+/** DecisionSupport is GET /api/v1/kpi/reform?from=YYYY-MM-DD&until=YYYY-MM-DD (leaders, inspectors, admins). */
+export interface DecisionSupport {
+  from: string
+  until: string
+  candidates: ReformCandidate[]
+}
+
+/** MAX_REFORM_CANDIDATES bounds each dimension's candidates. */
+export const MAX_REFORM_CANDIDATES = 20
