@@ -37,6 +37,8 @@ export interface ServiceOptions {
   batch?: number
   /** deliveries of a card the database refuses before it becomes a dead letter (see AlertServiceOptions.maxTries) */
   maxTries?: number
+  /** the first wait after a failure (see AlertServiceOptions.retryMs) */
+  retryMs?: number
 }
 
 /** NotifierRunOptions are what the notifier needs beyond the composition's own. */

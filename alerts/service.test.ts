@@ -62,11 +62,11 @@ describe.each(openTestDbs())('the alert service through outages on $name', (back
   })
 
   /** start runs the service itself (not through composeAlerts), to see what it tells onStored. */
-  const start = (over: { db?: Db; log?: ReturnType<typeof memoryLog> } = {}) => {
+  const start = (over: { db?: Db; log?: ReturnType<typeof memoryLog>; retryMs?: number } = {}) => {
     const told: string[] = []
     const log = over.log ?? memoryLog()
     const threads = composeAlerts({ db, clock, ctx }).threads
-    service = startAlertService({ bus, db: over.db ?? db, clock, format, log, threads, onStored: (c) => told.push(c.key) })
+    service = startAlertService({ bus, db: over.db ?? db, clock, format, log, threads, onStored: (c) => told.push(c.key), retryMs: over.retryMs })
     return { told, log }
   }
   /** counting is db, counting the transactions begun on it. */
@@ -135,11 +135,12 @@ describe.each(openTestDbs())('the alert service through outages on $name', (back
       const before = await bus.deadLetters(ALERTS_STREAM)
       const poison = card('POISON-1')
       const behind = ['p1', 'p2', 'p3'].map(card)
-      const { told, log } = start()
+      // retries 5× shorter than the 1, 2, 4, 8 s of production: the same sequence, sooner
+      const { told, log } = start({ retryMs: 200 })
       await publish([card('p0'), poison, ...behind])
       await waitFor(async () => (await stored([card('p0').key, ...behind.map((c) => c.key)])) === 4, 'the cards around it stored, long before its last try', 10_000)
       expect(await bus.deadLetters(ALERTS_STREAM)).toBe(before)
-      // Tried 5 times (1, 2, 4, 8 s apart), then a dead letter with its reason; the consumer is then clear.
+      // Tried 5 times (0.2, 0.4, 0.8, 1.6 s apart), then a dead letter with its reason; the consumer is then clear.
       await waitFor(async () => (await bus.deadLetters(ALERTS_STREAM)) === before + 1, 'a dead letter', 40_000)
       await drained()
       const [dead] = await bus.recentDeadLetters(ALERTS_STREAM, 1)
@@ -197,15 +198,16 @@ describe.each(openTestDbs())('the alert service through outages on $name', (back
     const calls = { n: 0 }
     const log = memoryLog()
     const gone = flakyDb(db, () => down, calls)
-    service = composeAlerts({ db: gone, clock, ctx }).startService({ bus, format, log })
+    // waits of 0.3, 0.6, 1.2 s (production's 1, 2, 4 s, shortened)
+    service = composeAlerts({ db: gone, clock, ctx }).startService({ bus, format, log, retryMs: 300 })
     const cards = ['d1', 'd2', 'd3', 'd4', 'd5'].map(card)
     await publish(cards)
-    await new Promise((r) => setTimeout(r, 3500))
-    // 1 s, then 2 s: about three tries in 3.5 s, where a retry per card per second would be fifteen
+    await new Promise((r) => setTimeout(r, 1050))
+    // 0.3 s, then 0.6 s: about three tries in 1.05 s, where a retry per card per wait would be fifteen
     const failed = log.lines.filter((l) => l.level === 'error' && l.msg.includes('storing a batch of cards failed'))
     expect(failed.length).toBeGreaterThanOrEqual(2)
     expect(failed.length).toBeLessThanOrEqual(4)
-    expect(failed.map((l) => l.fields?.retryMs)).toEqual([1000, 2000, 4000, 8000].slice(0, failed.length))
+    expect(failed.map((l) => l.fields?.retryMs)).toEqual([300, 600, 1200, 2400].slice(0, failed.length))
     down = false
     await waitFor(async () => (await stored(cards.map((c) => c.key))) === 5, 'every card stored once the database is back', 30_000)
     const n = await db.query<{ n: number }>('SELECT count(*) AS n FROM alert_events WHERE alert_key = ANY($1::text[])', [cards.map((c) => c.key)])

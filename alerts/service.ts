@@ -47,6 +47,8 @@ export interface AlertServiceOptions {
   batch?: number
   /** deliveries of a card the database refuses before it goes to the dead letters (DEFAULT_MAX_TRIES by default) */
   maxTries?: number
+  /** the first wait after a failure (RETRY_MS by default); it doubles up to 8 times itself (tests shorten it) */
+  retryMs?: number
 }
 
 /** AlertServiceStatus is the service's state, for the alerts' health report. */
@@ -69,16 +71,18 @@ export interface AlertService {
 export const DEFAULT_BATCH = 200
 /** DEFAULT_MAX_TRIES is how often a card the database refuses is tried before it becomes a dead letter. */
 export const DEFAULT_MAX_TRIES = 5
-/** RETRY_MS is the first wait after a batch could not be stored; it doubles while storing fails, up to MAX_RETRY_MS. */
-const RETRY_MS = 1000
-/** MAX_RETRY_MS stays well below the consumer's ack wait (30 s), so that the messages pulled ahead are not redelivered meanwhile. */
-const MAX_RETRY_MS = 8000
+/** RETRY_MS is the first wait after a batch could not be stored; it doubles while storing fails, up to 8 × RETRY_MS. */
+export const RETRY_MS = 1000
+/** The longest wait, 8 s by default, stays well below the consumer's ack wait (30 s), so that the messages pulled ahead are not redelivered meanwhile. */
+const MAX_RETRY_FACTOR = 8
 
 /** startAlertService consumes the alerts stream with the durable consumer `alerts`; see the top of this file. */
 export function startAlertService(opts: AlertServiceOptions): AlertService {
   const { bus, db, clock, log, threads } = opts
   const batchSize = opts.batch ?? DEFAULT_BATCH
   const maxTries = opts.maxTries ?? DEFAULT_MAX_TRIES
+  const retryMs = opts.retryMs ?? RETRY_MS
+  const maxRetryMs = MAX_RETRY_FACTOR * retryMs
   let failures = 0
   let stored = 0
   let deadLetters = 0
@@ -102,7 +106,7 @@ export function startAlertService(opts: AlertServiceOptions): AlertService {
     } catch (e) {
       // Back after a second, one try further: then it is given up on again.
       log.warn(`could not store the dead letter of card seq ${d.seq}; it comes back`, { error: (e as Error).message })
-      d.nak(RETRY_MS)
+      d.nak(retryMs)
       return
     }
     deadLetters++
@@ -143,7 +147,7 @@ export function startAlertService(opts: AlertServiceOptions): AlertService {
     try {
       outcome = await storeCards(db, threads, items.map((x) => x.card), clock.now())
     } catch (e) {
-      const wait = Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** failures++)
+      const wait = Math.min(maxRetryMs, retryMs * 2 ** failures++)
       const error = (e as Error)?.message ?? String(e)
       lastError = { at: new Date().toISOString(), message: error }
       log.error('storing a batch of cards failed; will retry', { cards: items.length, key: items[0]!.card.key, error, failures, retryMs: wait })
@@ -165,7 +169,7 @@ export function startAlertService(opts: AlertServiceOptions): AlertService {
         await giveUp(d, `the database refused it: ${error.message}`)
         continue
       }
-      const delay = Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** (d.tries - 1))
+      const delay = Math.min(maxRetryMs, retryMs * 2 ** (d.tries - 1))
       log.warn(`the database refused card seq ${d.seq} (try ${d.tries} of ${maxTries}); again in ${delay} ms`, { key: card.key, error: error.message })
       d.nak(delay)
     }

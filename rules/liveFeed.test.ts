@@ -50,6 +50,8 @@ interface World {
   waiting?: number
   /** a message an earlier run left unacked: its bus time (hour), until the delivery with that key is applied */
   orphan?: { rx: number; until: string }
+  /** the oldest message the bus holds delivered and unacked (nak'ed after a failure): its seq and bus time, until the delivery with that key is applied */
+  unacked?: { seq: number; rx: number; until: string }
   settleMs?: number
 }
 
@@ -95,6 +97,7 @@ function live(world: World, marbles: string, deliveries: Record<string, Delivery
           of({
             waiting: Math.max(0, (world.waiting ?? 0) - applied),
             orphan: world.orphan && !appliedKeys.has(world.orphan.until) ? MIDNIGHT + world.orphan.rx * HOUR : null,
+            unacked: world.unacked && !appliedKeys.has(world.unacked.until) ? { seq: world.unacked.seq, receivedAt: MIDNIGHT + world.unacked.rx * HOUR } : null,
           }),
       },
     })
@@ -164,6 +167,16 @@ describe('the live feed after a restart', () => {
       o: { te: ev('supervision', 'completed', 'S-5', 2), rx: 2 }, // the orphan, again
     }
     const { cards } = live({ open, orphan: { rx: 2, until: 'o' } }, '-n--o', deliveries, 8)
+    expect(cards).toEqual(['4 supervision.overdue S-6 11-23T04:00'])
+  })
+
+  it('waits for a message this run pulled and gave back (a batch that failed), which comes again after newer ones', () => {
+    // As above, but in one run: S-5's completion failed to store (the database was down) and was
+    // nak'ed; the bus names it the oldest unacked while S-6's newer event is applied first.
+    const open = [stored(task('S-5', 3)), stored(task('S-6', 4))]
+    const o = { te: ev('supervision', 'completed', 'S-5', 2), rx: 2 }
+    const deliveries = { n: { te: ev('supervision', 'progress', 'S-6', 9, { percent: 10 }), rx: 9 }, o }
+    const { cards } = live({ open, unacked: { seq: o.te.seq, rx: 2, until: 'o' } }, '-n--o', deliveries, 8)
     expect(cards).toEqual(['4 supervision.overdue S-6 11-23T04:00'])
   })
 })

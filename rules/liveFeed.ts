@@ -38,6 +38,14 @@ export interface ConsumerPosition {
   waiting: number
   /** the bus time of the oldest message delivered to an earlier run and not acked yet (it comes again), or null */
   orphan: number | null
+  /**
+   * the oldest message delivered (to this run or another) and not acked: one the
+   * consumer pulled and nak'ed, or a batch that failed, comes again after messages
+   * behind it have been applied; the watermark waits for it all the same
+   */
+  unacked?: { seq: number; receivedAt: number } | null
+  /** every message up to this stream seq is acked or dropped: none of them comes again */
+  ackFloor?: number
 }
 
 /** LiveStore is what the feed reads besides the engine. */
@@ -81,6 +89,11 @@ export class LiveFeed {
   private orphan: number | null = null
   /** messages delivered and not applied, to come again (nak'ed): seq → bus time */
   private readonly unapplied = new Map<number, number>()
+  /** the seq held because the bus named it the oldest unacked (ConsumerPosition.unacked) */
+  private floorSeq: number | null = null
+  /** seqs applied since the last tick, and in the interval before it */
+  private appliedNow = new Set<number>()
+  private appliedBefore = new Set<number>()
   /** for each petitioner, the instant of event time from which on its registrations are in memory */
   private readonly covered = new Map<string, number>()
 
@@ -131,6 +144,7 @@ export class LiveFeed {
         for (let i = arrivals.length - 1, m = Infinity; i >= 0; i--) rest[i] = m = Math.min(m, arrivals[i]!.receivedAt)
         for (const [i, a] of arrivals.entries()) {
           this.release(a.te.seq)
+          this.appliedNow.add(a.te.seq)
           for (const f of this.advance(rest[i])) fires.push(f)
           for (const f of applyStep(this.engine, { type: 'event', te: a.te, wall })) fires.push(f)
           if (a.receivedAt > this.lastReceived) this.lastReceived = a.receivedAt
@@ -161,11 +175,33 @@ export class LiveFeed {
           if (p.orphan !== null && this.orphan === null) this.opts.log.info('waiting for the messages an earlier run left unacked', { since: new Date(p.orphan).toISOString() })
           this.waiting = p.waiting
           this.orphan = p.orphan
+          if (p.ackFloor !== undefined) for (const seq of [...this.unapplied.keys()]) if (seq <= p.ackFloor) this.release(seq)
+          this.holdFloor(p.unacked ?? null)
+          this.appliedBefore = this.appliedNow
+          this.appliedNow = new Set()
           if (p.waiting === 0 && asked > this.confirmed) this.confirmed = asked
           return this.advance()
         }),
       )
     })
+  }
+
+  /**
+   * holdFloor holds the oldest unacked message until it is applied. The floor only ever
+   * rises, so a floor left behind was acked (or given up) and its hold can go.
+   */
+  private holdFloor(u: { seq: number; receivedAt: number } | null): void {
+    if (this.floorSeq !== null && this.floorSeq !== u?.seq) this.release(this.floorSeq)
+    this.floorSeq = u?.seq ?? null
+    if (u && !this.applied(u.seq)) this.hold(u.seq, u.receivedAt)
+  }
+
+  /**
+   * applied tells a seq applied since the tick before last: the bus may not have had its
+   * ack yet when it was asked. One that failed after it was applied is held by the worker.
+   */
+  private applied(seq: number): boolean {
+    return this.appliedNow.has(seq) || this.appliedBefore.has(seq)
   }
 
   /**

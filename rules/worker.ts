@@ -25,7 +25,7 @@ import type { Logger } from '../common/log/index.ts'
 import type { RuleContext } from './candidate.ts'
 import { RuleEngine, type Fire, type FiredCard } from './engine.ts'
 import { type CaseRef, caseRefKey, lastHeard, loadCases, openCases, registrationCases, saveStatuses, type StatusRow } from './eventStore.ts'
-import { type Arrival, LiveFeed, type StoredCase } from './liveFeed.ts'
+import { type Arrival, type ConsumerPosition, LiveFeed, type StoredCase } from './liveFeed.ts'
 import { acceptSettings, recordVersion, RULES_TOPIC, watchRulesFile, type SettingsMessage } from './settingsReload.ts'
 import { SourceWatch } from './sourceWatch.ts'
 import { storeBatch } from './storeBatch.ts'
@@ -114,6 +114,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
     for (const [key, list] of events) out.set(key, { events: list, fired: fired.get(key) ?? [] })
     return out
   }
+  let floor: { seq: number; receivedAt: number } | null = null
   const feed = new LiveFeed(engine, {
     clock,
     wallClock: opts.wallClock ?? systemClock,
@@ -125,7 +126,17 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
         const s = await bus.consumerState(EVENTS_STREAM, RULES_CONSUMER)
         if (!s) return { waiting: 0, orphan: null }
         const orphaned = startState !== null && s.ackFloor < startState.delivered
-        return { waiting: s.pending + s.ackPending, orphan: orphaned ? ((await bus.receivedAt(EVENTS_STREAM, s.ackFloor + 1)) ?? null) : null }
+        // The oldest unacked message's bus time, looked up once for each new floor.
+        let unacked: ConsumerPosition['unacked'] = null
+        if (s.ackPending > 0) {
+          const seq = s.ackFloor + 1
+          if (floor?.seq !== seq) {
+            const at = await bus.receivedAt(EVENTS_STREAM, seq)
+            floor = at === null ? null : { seq, receivedAt: at }
+          }
+          unacked = floor
+        }
+        return { waiting: s.pending + s.ackPending, orphan: orphaned ? ((await bus.receivedAt(EVENTS_STREAM, s.ackFloor + 1)) ?? null) : null, unacked, ackFloor: s.ackFloor }
       },
     },
   })
@@ -172,6 +183,8 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
         input.done()
       } catch (e) {
         // The consumer naks the batch and backs off before it pulls again, and says so.
+        // Messages behind it may be applied first: the watermark waits for these.
+        for (const d of input.batch) if (!d.settled) feed.hold(d.seq, d.receivedAt)
         noteError(e)
         input.done(e)
       }

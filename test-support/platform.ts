@@ -72,6 +72,26 @@ export async function post(platform: Platform, body: string | CaseEvent[] | Case
   return { status: res.status, json: (await res.json()) as Record<string, unknown> }
 }
 
+/**
+ * postAll posts events as a source does: the items the collector answers `failed` (its bus
+ * or database did not take them in time, "send again") are sent again, up to `tries`
+ * times. It returns how many were accepted and how many were duplicates in the end.
+ */
+export async function postAll(platform: Platform, events: CaseEvent[], tries = 5): Promise<{ accepted: number; duplicate: number; rejected: number }> {
+  const out = { accepted: 0, duplicate: 0, rejected: 0 }
+  let left = events
+  for (let i = 0; i < tries && left.length; i++) {
+    const { json } = await post(platform, left)
+    const results = json.results as Array<{ index: number; status: string }>
+    if (!Array.isArray(results)) throw new Error(`the collector answered no results: ${JSON.stringify(json)}`)
+    const failed = new Set(results.filter((r) => r.status === 'failed').map((r) => r.index))
+    for (const r of results) if (r.status !== 'failed') out[r.status as keyof typeof out]++
+    left = left.filter((_, j) => failed.has(j))
+  }
+  if (left.length) throw new Error(`${left.length} events still failed after ${tries} tries`)
+  return out
+}
+
 /** waitFor polls until fn returns a truthy value, or fails after timeoutMs. */
 export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs

@@ -12,6 +12,10 @@ import { twilioGateway } from './twilioGateway.ts'
 const TO = '+8613800138000'
 const FROM = '+15005550006'
 const CALLBACK = 'https://jiancha.example.gov.cn/twilio/sms/status'
+/** the API timeout of the tests: calls of a loaded machine end well within it */
+const ROOMY_MS = 3000
+/** the API timeout of the tests of a provider that hangs: they end soon */
+const HANG_MS = 300
 
 /** overlap is the most requests the fake was answering at once. */
 function overlap(reqs: { at: number; answeredAt?: number }[]): number {
@@ -38,8 +42,11 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
 
   /** outbox ids the sender announced after recording an attempt */
   const changes: number[] = []
-  /** timeoutMs short so that tests of a provider that hangs end soon; a test of a slow provider gives it room */
-  const start = (o: Partial<SmsSenderOptions> = {}, twilio: FakeTwilio = fake, timeoutMs = 300) => {
+  /**
+   * The API timeout: room enough that a loaded machine does not turn calls into timeouts
+   * (an unknown outcome stays 'sending'); HANG_MS in the tests of a provider that hangs.
+   */
+  const start = (o: Partial<SmsSenderOptions> = {}, twilio: FakeTwilio = fake, timeoutMs = ROOMY_MS) => {
     const client = createTwilioClient({ accountSid: twilio.accountSid, authToken: twilio.authToken, baseUrl: twilio.url, timeoutMs })
     // a poll far away: the test ticks by hand
     changes.length = 0
@@ -100,7 +107,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
     fake.failNext(1, 429)
     fake.failNext(1, 'hang')
     await enqueue(db, 'k', TO, 'x')
-    const s = start()
+    const s = start({}, fake, HANG_MS)
     const t0 = clock.now()
     await s.tick()
     expect(await row('k')).toMatchObject({ status: 'sending', attempts: 1, nextAttemptAt: new Date(t0 + 2000) })
@@ -125,7 +132,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
   it('does not send again when Twilio took the message but the answer was lost', async () => {
     fake.failNext(1, 'hang-after-create')
     await enqueue(db, 'k', TO, 'lost answer')
-    const s = start()
+    const s = start({}, fake, HANG_MS)
     await s.tick()
     expect(await row('k')).toMatchObject({ status: 'sending', twilioSid: null })
     clock.advance(2000)
@@ -226,7 +233,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
   it('lets several senders share the outbox, each message sent once', async () => {
     await many(60)
     const a = start({ concurrency: 4, batch: 8 })
-    const client = createTwilioClient({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url, timeoutMs: 300 })
+    const client = createTwilioClient({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url, timeoutMs: ROOMY_MS })
     const b = startSmsSender({ db, gateway: twilioGateway(client, { from: FROM }), clock, log, statusCallbackUrl: CALLBACK, pollMs: 3_600_000, concurrency: 4, batch: 8 })
     try {
       const [na, nb] = await Promise.all([a.tick(), b.tick()])
@@ -242,7 +249,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
   it('gives back, untried, the rows it claimed when it stops', async () => {
     const slow = await otherFake({ latencyMs: 150 })
     await many(10)
-    const s = start({ concurrency: 1, batch: 10 }, slow, 5000) // its first pass starts at once
+    const s = start({ concurrency: 1, batch: 10 }, slow) // its first pass starts at once
     await new Promise((r) => setTimeout(r, 200))
     await s.stop()
     const sent = slow.messages.length
@@ -252,7 +259,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(sent)
     // as they were: pending, the attempt not counted, due at once
     expect(rows.filter((r) => r.status !== 'sent').every((r) => r.status === 'pending' && r.attempts === 0 && r.nextAttemptAt === null)).toBe(true)
-    expect(await start({ concurrency: 4 }, slow, 5000).tick()).toBe(10 - sent)
+    expect(await start({ concurrency: 4 }, slow).tick()).toBe(10 - sent)
     expect(slow.messages).toHaveLength(10)
     expect(new Set(slow.messages.map((m) => m.body)).size).toBe(10)
   })
@@ -262,7 +269,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
     const slow = await otherFake({ latencyMs: 250 })
     await many(4)
     // a loaded machine must not turn the 250 ms calls into timeouts (an unknown outcome stays 'sending')
-    const s = start({ concurrency: 1, batch: 4, leaseMs: SEND_BUDGET_MS + 600 }, slow, 5000)
+    const s = start({ concurrency: 1, batch: 4, leaseMs: SEND_BUDGET_MS + 600 }, slow)
     for (let i = 0; i < 6 && (await outboxMessages(db)).some((r) => r.status !== 'sent'); i++) await s.tick()
     expect(log.lines.filter((l) => l.msg.includes('given back')).length).toBeGreaterThanOrEqual(1)
     // each sent once, in a claim of its own; a row given back did not count an attempt
@@ -278,7 +285,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
     // A demo clock: every retry is already due when asked again.
     let t = clock.now()
     const racing = { now: () => (t += 3_600_000) }
-    const client = createTwilioClient({ accountSid: down.accountSid, authToken: down.authToken, baseUrl: down.url, timeoutMs: 300 })
+    const client = createTwilioClient({ accountSid: down.accountSid, authToken: down.authToken, baseUrl: down.url, timeoutMs: ROOMY_MS })
     sender = startSmsSender({ db, gateway: twilioGateway(client, { from: FROM }), clock: racing, log, pollMs: 3_600_000, batch: 3 })
     await sender.tick()
     expect(down.requests.map((r) => r.status)).toEqual([500, 500, 500])
@@ -288,7 +295,7 @@ describe.each(openTestDbs())('sms sender on $name', (backend) => {
   it('survives losing the database: logs, backs off instead of hammering it, and resumes', async () => {
     let down = true
     const calls = { n: 0 }
-    const client = createTwilioClient({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url, timeoutMs: 300 })
+    const client = createTwilioClient({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url, timeoutMs: ROOMY_MS })
     const errors: Error[] = []
     sender = startSmsSender({ db: flakyDb(db, () => down, calls), gateway: twilioGateway(client, { from: FROM }), clock, log, pollMs: 50, onError: (e) => errors.push(e) })
     await new Promise((r) => setTimeout(r, 1500))
