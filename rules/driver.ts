@@ -10,18 +10,20 @@ import { concatMap, map, merge, type Observable } from 'rxjs'
 import type { TimedEvent } from '../common/contract/index.ts'
 import type { Fire, FiredCard, RuleEngine } from './engine.ts'
 
-/** EventStep gives the engine one event; `wall` (live only) starts its case's settle delay. */
+/** EventStep gives the engine one event; `wall` and `rx`, its bus time (live only), start its case's settle delay. */
 export interface EventStep {
   type: 'event'
   te: TimedEvent
   wall?: number
+  rx?: number
 }
 
-/** AdvanceStep moves the engine's clock to `now`; `wall` (live only) ends the settle delays it has passed. */
+/** AdvanceStep moves the engine's clock to `now`; `wall` and `horizon` (live only, RuleEngine.advance) end the settle delays they have passed. */
 export interface AdvanceStep {
   type: 'advance'
   now: number
   wall?: number
+  horizon?: number
 }
 
 /** LoadStep puts back a case from the store, with the cards it already raised. */
@@ -38,9 +40,9 @@ export type Step = EventStep | AdvanceStep | LoadStep
 export function applyStep(engine: RuleEngine, step: Step): Fire[] {
   switch (step.type) {
     case 'event':
-      return engine.ingest(step.te, step.wall)
+      return engine.ingest(step.te, step.wall, step.rx)
     case 'advance':
-      return engine.advance(step.now, step.wall)
+      return engine.advance(step.now, step.wall, step.horizon)
     case 'load':
       return engine.load(step.events, step.fired)
   }

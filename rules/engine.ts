@@ -97,6 +97,12 @@ interface CaseState {
   fired: Map<string, number> | null
   /** wall time until which the case is settling: its cards wait */
   quietUntil: number
+  /**
+   * and the bus time the settle horizon must pass first: every message that reached the
+   * bus within the settle delay after the case's last event is applied before its cards
+   * fire, however long the worker was kept from applying them
+   */
+  quietRx: number
   /** events arrived since the last settle */
   dirty: boolean
   /** one of them was later than the allowed lateness: no correction this time */
@@ -133,6 +139,8 @@ export class RuleEngine {
   private readonly latenessMs: number
   private clock = -Infinity
   private wall = -Infinity
+  /** see advance() */
+  private horizon = Infinity
 
   constructor(private ctx: RuleContext, opts: EngineOptions = {}) {
     this.settleMs = opts.settleMs ?? 0
@@ -171,9 +179,9 @@ export class RuleEngine {
    * ingest adds one event to its case and returns the cards that are now due at the
    * engine's clock (and any it withdraws). A second event with the same source and id
    * is ignored (an id is unique at its source only).
-   * `wall` is given live, to start the case's settle delay.
+   * `wall` is given live, to start the case's settle delay, with `rx`, the event's bus time.
    */
-  ingest(te: TimedEvent, wall?: number): Fire[] {
+  ingest(te: TimedEvent, wall?: number, rx?: number): Fire[] {
     if (wall !== undefined && wall > this.wall) this.wall = wall
     const ev = te.ev
     let c = this.byKind[ev.kind].get(ev.caseId)
@@ -186,6 +194,7 @@ export class RuleEngine {
     if (wall !== undefined && this.settleMs > 0) {
       // Re-added at the end: `held` stays in order of quietUntil, so advance stops at the first still settling.
       c.quietUntil = this.wall + this.settleMs
+      c.quietRx = rx === undefined ? -Infinity : Math.max(c.quietRx, rx + this.settleMs)
       this.held.delete(c)
       this.held.add(c)
     }
@@ -198,10 +207,16 @@ export class RuleEngine {
     return sortFires(fires)
   }
 
-  /** advance moves the clock to `now` and returns every card that came due, in order. */
-  advance(now: number, wall?: number): Fire[] {
+  /**
+   * advance moves the clock to `now` and returns every card that came due, in order.
+   * Live, `horizon` is the bus time of the oldest message known not to be applied
+   * (Infinity when none is known): settle delays end only for cases whose events are
+   * older than it by the delay.
+   */
+  advance(now: number, wall?: number, horizon = Infinity): Fire[] {
     if (now > this.clock) this.clock = now
     if (wall !== undefined && wall > this.wall) this.wall = wall
+    this.horizon = horizon
     const fires: Fire[] = []
     while (this.timers.peek() <= this.clock) {
       const t = this.timers.peek()
@@ -211,7 +226,7 @@ export class RuleEngine {
     }
     if (this.held.size) {
       for (const c of this.held) {
-        if (c.quietUntil > this.wall) break
+        if (this.settling(c)) break
         this.held.delete(c)
         this.released.push(c)
         this.settle(c, fires)
@@ -354,9 +369,14 @@ export class RuleEngine {
     this.settle(c, fires)
   }
 
+  /** settling tells a case still waiting out its settle delay, in wall time and in bus time. */
+  private settling(c: CaseState): boolean {
+    return c.quietUntil > this.wall || c.quietRx >= this.horizon
+  }
+
   /** settle corrects, fires and schedules one case's cards. */
   private settle(c: CaseState, fires: Fire[]): void {
-    if (c.quietUntil > this.wall) return // advance() settles it when the delay ends
+    if (this.settling(c)) return // advance() settles it when the delay ends
     const settings = this.ctxFor(c).settings
     if (c.dirty && c.fired && !c.frozen) this.correct(c, settings, fires)
     c.dirty = false
@@ -497,7 +517,7 @@ function newCase(te: TimedEvent): CaseState {
   return {
     kind: ev.kind, caseId: ev.caseId, dept: ev.dept, events: [], ids: null,
     clocks: NO_CARDS, marks: NO_CARDS, clockCtx: null, clockSettings: null, repeat: null, fired: null,
-    quietUntil: -Infinity, dirty: false, frozen: false, lastEventId: ev.id, compactedAt: 0, timerAt: NaN,
+    quietUntil: -Infinity, quietRx: -Infinity, dirty: false, frozen: false, lastEventId: ev.id, compactedAt: 0, timerAt: NaN,
   }
 }
 

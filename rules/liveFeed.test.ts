@@ -257,6 +257,15 @@ describe('the live feed and the settle delay', () => {
     expect(live({ settleMs: 2500 }, '-a(cb)', { ...backfill, b: b2 }, 8).cards).toEqual(['5 supervision.overdue B-2 11-20T00:00'])
   })
 
+  it('waits out the delay until the events sent with the case are applied, however long the worker was kept from them', () => {
+    // S-1's task and its completion in time reached the bus together at 09:00; the completion's
+    // batch failed (the database was down) and comes again only at frame 6, long after 2 s of
+    // wall time: the case's card must not fire meanwhile, as it would by wall time alone.
+    const a = { te: ev('supervision', 'assigned', 'S-1', 1, { title: '任务', dueAt: new Date(MIDNIGHT + 3 * HOUR).toISOString() }), rx: 9 }
+    const c = { te: ev('supervision', 'completed', 'S-1', 2), rx: 9 }
+    expect(live({ settleMs: 2000, unacked: { seq: c.te.seq, rx: 9, until: 'c' } }, '-a----c', { a, c }, 10).cards).toEqual([])
+  })
+
   it('without the delay raises, then withdraws, the card the second event disproves', () => {
     expect(live({ settleMs: 0 }, '-ac', backfill, 8).cards).toEqual(['1 supervision.overdue B-1 11-20T00:00', '2 -supervision.overdue B-1 11-20T00:00'])
   })

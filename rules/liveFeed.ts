@@ -89,6 +89,8 @@ export class LiveFeed {
   private orphan: number | null = null
   /** messages delivered and not applied, to come again (nak'ed): seq → bus time */
   private readonly unapplied = new Map<number, number>()
+  /** those of them the database refused (see hold) */
+  private readonly refused = new Set<number>()
   /** the seq held because the bus named it the oldest unacked (ConsumerPosition.unacked) */
   private floorSeq: number | null = null
   /** seqs applied since the last tick, and in the interval before it */
@@ -117,14 +119,20 @@ export class LiveFeed {
     return Math.max(0, this.opts.clock.now() - this.engine.now)
   }
 
-  /** hold records a delivered message that was not applied and comes again: the watermark waits for it. */
-  hold(seq: number, receivedAt: number): void {
+  /**
+   * hold records a delivered message that was not applied and comes again: the watermark
+   * waits for it. One the database refused (`refused`, likely a dead letter in the end)
+   * does not hold up the settle delays of the cases behind it.
+   */
+  hold(seq: number, receivedAt: number, refused = false): void {
     this.unapplied.set(seq, receivedAt)
+    if (refused) this.refused.add(seq)
   }
 
   /** release forgets a held message: applied at last, or given up (dead letter). */
   release(seq: number): void {
     this.unapplied.delete(seq)
+    this.refused.delete(seq)
   }
 
   /**
@@ -146,7 +154,7 @@ export class LiveFeed {
           this.release(a.te.seq)
           this.appliedNow.add(a.te.seq)
           for (const f of this.advance(rest[i])) fires.push(f)
-          for (const f of applyStep(this.engine, { type: 'event', te: a.te, wall })) fires.push(f)
+          for (const f of applyStep(this.engine, { type: 'event', te: a.te, wall, rx: a.receivedAt })) fires.push(f)
           if (a.receivedAt > this.lastReceived) this.lastReceived = a.receivedAt
         }
         this.waiting = behind
@@ -222,7 +230,20 @@ export class LiveFeed {
     // Even when the watermark stays, wall time moves on: settle delays may end.
     const now = this.watermark(next)
     if (now === -Infinity) return NO_FIRES
-    return applyStep(this.engine, { type: 'advance', now, wall: this.opts.wallClock.now() })
+    return applyStep(this.engine, { type: 'advance', now, wall: this.opts.wallClock.now(), horizon: this.horizon(next) })
+  }
+
+  /**
+   * horizon is the bus time of the oldest message known not to be applied: the one in
+   * hand, a held one, an orphan, or, while messages wait behind the last delivery, the
+   * next of them (no older than the last applied); Infinity when none is known. A case
+   * settles only once the messages that reached the bus with its events are applied.
+   */
+  private horizon(next?: number): number {
+    let h = next ?? (this.waiting > 0 ? this.lastReceived : Infinity)
+    for (const [seq, t] of this.unapplied) if (t < h && !this.refused.has(seq)) h = t
+    if (this.orphan !== null && this.orphan < h) h = this.orphan
+    return h
   }
 
   /**

@@ -228,7 +228,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
       } else {
         const delay = Math.min(30_000, 1000 * 2 ** (x.d.tries - 1))
         log.warn(`the database refused event seq ${x.d.seq} (try ${x.d.tries} of ${maxTries}); again in ${delay} ms`, { id: x.a.te.ev.id, error: refused.message })
-        feed.hold(x.d.seq, x.d.receivedAt)
+        feed.hold(x.d.seq, x.d.receivedAt, true)
         x.d.nak(delay)
       }
     }
