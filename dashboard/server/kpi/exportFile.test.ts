@@ -24,7 +24,8 @@ describe('an export as a file', () => {
 
   it('writes xlsx that exceljs reads back: the header block with the scheme version, the Chinese headers, the rows', async () => {
     const wb = new ExcelJS.Workbook()
-    await wb.xlsx.load(await toXlsx(rankingTable(RANKING, 'zh-CN', iso)))
+    // exceljs types its input as an ArrayBuffer: a copy of the bytes as one.
+    await wb.xlsx.load(new Uint8Array(await toXlsx(rankingTable(RANKING, 'zh-CN', iso))).buffer)
     const ws = wb.getWorksheet('排名')!
     expect(ws.getRow(1).values).toEqual([undefined, '考评周期', '2026-11'])
     expect(ws.getRow(2).values).toEqual([undefined, '状态', '正式'])

@@ -131,7 +131,7 @@ describe.each(openTestDbs())('the KPI routes on $name', ({ open }) => {
     expect(r.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     expect(r.headers.get('content-disposition')).toContain('filename="kpi-ranking-2026-11-approval.xlsx"')
     const wb = new ExcelJS.Workbook()
-    await wb.xlsx.load(r.body)
+    await wb.xlsx.load(new Uint8Array(r.body).buffer)
     const ws = wb.getWorksheet('排名')!
     const values = (n: number) => (ws.getRow(n).values as unknown[]).slice(1)
     expect(values(1)).toEqual(['考评周期', '2026-11'])
@@ -155,7 +155,7 @@ describe.each(openTestDbs())('the KPI routes on $name', ({ open }) => {
     expect(text.split('\r\n').filter((l) => l.startsWith('基数,workload,3,')).map((l) => l.split(',')[4])).toEqual(['A-1', 'A-2', 'A-3'])
     const x = await download('wang', '/api/v1/kpi/departments/market/drilldown/export?period=2026-12&indicator=approval_early&format=xlsx&lang=en')
     const wb = new ExcelJS.Workbook()
-    await wb.xlsx.load(x.body)
+    await wb.xlsx.load(new Uint8Array(x.body).buffer)
     const ws = wb.getWorksheet('Cases')!
     expect((ws.getRow(2).values as unknown[]).slice(1)).toEqual(['Status', 'Live'])
     expect((ws.getRow(3).values as unknown[]).slice(1)).toEqual(['Scheme version', scheme.version])
