@@ -15,6 +15,7 @@ import { type PublicDeps, publicRoutes } from '../public/publicRoutes.ts'
 import type { Db } from '../../../common/db/index.ts'
 import { defaultContext, type RuleContext } from '../../../rules/index.ts'
 import { codeKey } from '../public/checkCode.ts'
+import { reformRoutes } from '../kpi/reformRoutes.ts'
 import { alertRoutes } from './alertRoutes.ts'
 import { casePageRoutes } from './casePageRoutes.ts'
 import { caseRoutes } from './caseRoutes.ts'
@@ -83,6 +84,7 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleHandler {
     threadRoutes({ threads, sessions, attachments: new AttachmentStore(deps.attachmentsDir, deps.limits ?? DEFAULT_LIMITS), now, format, log }),
     silenceRoutes({ db, sessions, audit, now, format, log }),
     contactRoutes({ db, sessions, audit, now, log }),
+    reformRoutes({ db, sessions, ctx, now }),
     ...(deps.platformStatus ? [statusRoutes({ sessions, status: deps.platformStatus })] : []),
   ]
   return async (req, res) => {
