@@ -183,6 +183,9 @@ describe.each(openTestDbs())('the facts of decision support, on $name', ({ open 
       { kind: A, caseId: 'D-2', dept: 'd1', at: t('01T00:00:00') }, { kind: A, caseId: 'D-2', dept: 'd1', at: t('30T23:59:59') },
     ])
     expect(await suspensionsBetween(db, t('01T00:00:01'), t('30T23:59:59'))).toEqual([])
+    // Migration 066: by instant, not a scan of every event.
+    const idx = await db.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'events_suspended_idx'")
+    expect(idx.rows.map((x) => x.indexdef.replace(/\S+\.events\b/, 'events'))).toEqual([expect.stringMatching(/ON events USING btree \(at\) WHERE \(type = 'suspended'::text\)$/)])
   })
 
   it('finds a case\'s first event of some types at or after an instant, for each ask in order', async () => {

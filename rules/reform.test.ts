@@ -41,6 +41,6 @@ describe('skippedSteps', () => {
 
 describe('OVERDUE_STOPS', () => {
   it('lists the red deadline rules of every kind', () => {
-    expect(Object.keys(OVERDUE_STOPS).sort()).toEqual(['approval.overdue', 'enforcement.overdue', 'petition.accept_overdue', 'petition.reply_overdue', 'supervision.overdue'])
+    expect([...OVERDUE_STOPS.keys()].sort()).toEqual(['approval.overdue', 'enforcement.overdue', 'petition.accept_overdue', 'petition.reply_overdue', 'supervision.overdue'])
   })
 })

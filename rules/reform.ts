@@ -8,13 +8,13 @@
  * OVERDUE_STOPS maps each overdue rule (a red card at a due instant, contract §3) to the
  * event types that end the case's lateness: the ones that would have prevented the card.
  */
-export const OVERDUE_STOPS: Readonly<Record<string, readonly string[]>> = {
-  'approval.overdue': ['completed', 'withdrawn'],
-  'enforcement.overdue': ['penalty', 'concluded'],
-  'petition.accept_overdue': ['accepted', 'replied'],
-  'petition.reply_overdue': ['replied'],
-  'supervision.overdue': ['completed'],
-}
+export const OVERDUE_STOPS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['approval.overdue', ['completed', 'withdrawn']],
+  ['enforcement.overdue', ['penalty', 'concluded']],
+  ['petition.accept_overdue', ['accepted', 'replied']],
+  ['petition.reply_overdue', ['replied']],
+  ['supervision.overdue', ['completed']],
+])
 
 /** STEP_RULE is the rule of the step cards (程序异常): an approval's step taken out of order. */
 export const STEP_RULE = 'approval.out_of_order'

@@ -4,7 +4,7 @@
  * stops, skipped steps and items from the rules' event store — and merged by
  * reformMerge.ts. Four or five queries, each over the period's own cards and cases.
  */
-import { cardsBetween, type PeriodCard } from '../../../alerts/index.ts'
+import { cardsBetween } from '../../../alerts/index.ts'
 import type { DecisionSupport } from '../../../common/contract/index.ts'
 import type { Queryable } from '../../../common/db/index.ts'
 import {
@@ -34,16 +34,19 @@ export async function decisionSupport(deps: ReformDeps, period: ReformPeriod): P
   const window = { fromDay: period.fromDay, lastDay: Math.min(period.untilDay, ctx.zone.dayOf(deps.now())) }
   const [cards, suspensions] = await Promise.all([cardsBetween(db, start, end), suspensionsBetween(db, start, end)])
 
-  const overdue = cards.filter((c) => OVERDUE_STOPS[c.rule])
-  const stops = await firstOfTypesAfter(db, overdue.map((c) => ({ kind: c.kind, caseId: c.caseId, after: c.at, types: OVERDUE_STOPS[c.rule]! })))
-  const days = new Map(overdue.map((c, i) => [c, overdueWorkingDays(c.at, stops[i] ?? null, window, ctx.zone, ctx.calendar)]))
-
+  const overdue = cards.flatMap((c) => {
+    const types = OVERDUE_STOPS.get(c.rule)
+    return types ? [{ card: c, types }] : []
+  })
   const stepCards = cards.filter((c) => c.rule === STEP_RULE && c.causes[0] !== undefined)
-  const before = await typesBefore(db, stepCards.map((c) => ({ kind: c.kind, caseId: c.caseId, eventId: c.causes[0]!, at: c.at })), STEP_TYPES)
+  const [stops, before, items] = await Promise.all([
+    firstOfTypesAfter(db, overdue.map(({ card: c, types }) => ({ kind: c.kind, caseId: c.caseId, after: c.at, types }))),
+    typesBefore(db, stepCards.map((c) => ({ kind: c.kind, caseId: c.caseId, eventId: c.causes[0]!, at: c.at })), STEP_TYPES),
+    itemsOf(db, distinctCases([...cards, ...suspensions])),
+  ])
+  const days = new Map(overdue.map(({ card: c }, i) => [c, overdueWorkingDays(c.at, stops[i] ?? null, window, ctx.zone, ctx.calendar)]))
   const steps = new Map(stepCards.map((c, i) => [c, skippedSteps(before[i]!.type, before[i]!.earlier)]))
-
-  const items = await itemsOf(db, distinctCases([...cards, ...suspensions]))
-  const facts: CardFact[] = cards.map((c: PeriodCard) => ({
+  const facts: CardFact[] = cards.map((c) => ({
     kind: c.kind, caseId: c.caseId, dept: c.dept, rule: c.rule, overdueDays: days.get(c) ?? 0, steps: steps.get(c) ?? [],
   }))
   return { from: period.from, until: period.until, candidates: reformCandidates(facts, suspensions, items) }
