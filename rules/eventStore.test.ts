@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
 import {
-  deptsSeen, eventsPerMinute, insertEvents, knownEventIds, lastHeard, lastReceivedAt, latestEventAt, loadCase, loadCases, openCases, registrationCases, saveStatus, saveStatuses, storeEvent, updateStatus,
+  deptsSeen, eventsOfTypes, eventsPerMinute, insertEvents, itemsOf, knownEventIds, lastHeard, lastReceivedAt, latestEventAt, loadCase, loadCases, openCases, registrationCases, saveStatus, saveStatuses, storeEvent, suspensionsBetween, updateStatus,
 } from './eventStore.ts'
 import { te } from './testEvents.ts'
 
@@ -152,5 +152,57 @@ describe.each(openTestDbs())('the wall figures of the events, on $name', ({ open
     expect(all.reduce((n, m) => n + m.events, 0)).toBe(2)
     expect((await eventsPerMinute(db, since, 'd2')).reduce((n, m) => n + m.events, 0)).toBe(1)
     expect(await eventsPerMinute(db, Date.now() + 60_000)).toEqual([])
+  })
+})
+
+describe.each(openTestDbs())('the facts of decision support, on $name', ({ open }) => {
+  let db: Db
+  const t = (s: string) => Date.parse(`2026-11-${s}+08:00`)
+  const A = 'approval' as const
+  // D-1 completed with no decision; its accepted and completed share an instant, in that arrival order.
+  const events = [
+    te(A, 'submitted', 'D-1', '2026-11-02T09:00:00+08:00', { itemCode: 'FOOD' }, 'd1-sub'),
+    te(A, 'accepted', 'D-1', '2026-11-03T09:00:00+08:00', { itemCode: 'OTHER', itemName: '食品', promisedDays: 5, legalDays: 20 }, 'd1-acc'),
+    te(A, 'completed', 'D-1', '2026-11-03T09:00:00+08:00', {}, 'd1-done'),
+    te(A, 'suspended', 'D-2', '2026-11-01T00:00:00+08:00', { reason: 'other' }, 'd2-sus'),
+    te(A, 'suspended', 'D-2', '2026-11-30T23:59:59+08:00', { reason: 'other' }, 'd2-sus2'),
+    te(A, 'suspended', 'D-2', '2026-12-01T00:00:00+08:00', { reason: 'other' }, 'd2-sus3'),
+    te(A, 'completed', 'D-2', '2026-12-02T00:00:00+08:00', {}, 'd2-done'),
+    te('petition', 'registered', 'D-3', '2026-11-02T09:00:00+08:00', { petitionerId: 'p', subject: 's' }, 'd3-reg'),
+  ]
+  beforeAll(async () => {
+    db = await open()
+    await insertEvents(db, events)
+  })
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  it('lists the suspensions that began in [from, to)', async () => {
+    expect(await suspensionsBetween(db, t('01T00:00:00'), t('30T23:59:59') + 1000)).toEqual([
+      { kind: A, caseId: 'D-2', dept: 'd1', at: t('01T00:00:00') }, { kind: A, caseId: 'D-2', dept: 'd1', at: t('30T23:59:59') },
+    ])
+    expect(await suspensionsBetween(db, t('01T00:00:01'), t('30T23:59:59'))).toEqual([])
+    // Migration 066: by instant, not a scan of every event.
+    const idx = await db.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'events_suspended_idx'")
+    expect(idx.rows.map((x) => x.indexdef.replace(/\S+\.events\b/, 'events'))).toEqual([expect.stringMatching(/ON events USING btree \(at\) WHERE \(type = 'suspended'::text\)$/)])
+  })
+
+  it('lists the cases\' events of some types in contract order, by case, with one query', async () => {
+    const m = await eventsOfTypes(db, [{ kind: A, caseId: 'D-1' }, { kind: A, caseId: 'D-2' }, { kind: 'petition', caseId: 'D-1' }, { kind: A, caseId: 'D-1' }], ['accepted', 'completed'])
+    const at = t('03T09:00:00')
+    // d1-acc and d1-done share an instant: the one that arrived first comes first.
+    expect(m).toEqual(new Map([
+      ['approval:D-1', [{ id: 'd1-acc', type: 'accepted', at, seq: events[1]!.seq }, { id: 'd1-done', type: 'completed', at, seq: events[2]!.seq }]],
+      ['approval:D-2', [{ id: 'd2-done', type: 'completed', at: Date.parse('2026-12-02T00:00:00+08:00'), seq: events[6]!.seq }]],
+    ]))
+    expect(await eventsOfTypes(db, [], ['accepted'])).toEqual(new Map())
+    expect(await eventsOfTypes(db, [{ kind: A, caseId: 'D-1' }], [])).toEqual(new Map())
+  })
+
+  it('gives each case\'s item: the first code its events name, and the first name', async () => {
+    const m = await itemsOf(db, [{ kind: A, caseId: 'D-1' }, { kind: A, caseId: 'D-2' }, { kind: 'petition', caseId: 'D-3' }, { kind: A, caseId: 'D-1' }])
+    expect(m).toEqual(new Map([['approval:D-1', { code: 'FOOD', name: '食品' }]]))
+    expect(await itemsOf(db, [])).toEqual(new Map())
   })
 })

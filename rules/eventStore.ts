@@ -224,3 +224,77 @@ export async function eventsPerMinute(db: Queryable, since: number, dept?: strin
   )
   return r.rows.map((x) => ({ minute: x.m.getTime(), events: Number(x.n) }))
 }
+
+// ---- Facts for decision support (辅助决策, dashboard/server/kpi/reform.ts) ----------------
+
+/** SuspensionFact is one `suspended` event: its case, its department and its instant. */
+export interface SuspensionFact {
+  kind: Kind
+  caseId: string
+  dept: string
+  at: number
+}
+
+/** suspensionsBetween lists the suspensions (`suspended` events) whose `at` lies in [from, to), oldest first. */
+export async function suspensionsBetween(db: Queryable, from: number, to: number): Promise<SuspensionFact[]> {
+  const r = await db.query<{ kind: Kind; case_id: string; dept: string; at: Date }>(
+    `SELECT kind, case_id, dept, at FROM events WHERE type = 'suspended' AND at >= $1 AND at < $2 ORDER BY at, seq`,
+    [new Date(from), new Date(to)],
+  )
+  return r.rows.map((x) => ({ kind: x.kind, caseId: x.case_id, dept: x.dept, at: x.at.getTime() }))
+}
+
+/** CaseMark is one event of a case as decision support reads it: its id, type, instant and arrival. */
+export interface CaseMark {
+  id: string
+  type: string
+  at: number
+  seq: number
+}
+
+/**
+ * eventsOfTypes lists each case's events of these types, by caseRefKey, in contract
+ * order (by `at`, then arrival), with one query: one pass over the events of the cases,
+ * where a lookup per case and instant would probe every chunk of a hypertable.
+ */
+export async function eventsOfTypes(db: Queryable, cases: readonly CaseRef[], types: readonly string[]): Promise<Map<string, CaseMark[]>> {
+  const out = new Map<string, CaseMark[]>()
+  if (!cases.length || !types.length) return out
+  const r = await db.query<{ kind: Kind; case_id: string; id: string; type: string; at: Date; seq: string | number }>(
+    `SELECT e.kind, e.case_id, e.id, e.type, e.at, e.seq FROM events e
+     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS w(kind, case_id)) w ON e.kind = w.kind AND e.case_id = w.case_id
+     WHERE e.type = ANY($3::text[])
+     ORDER BY e.kind, e.case_id, e.at, e.seq`,
+    [cases.map((c) => c.kind), cases.map((c) => c.caseId), types],
+  )
+  for (const x of r.rows) {
+    const key = caseRefKey(x.kind, x.case_id)
+    let list = out.get(key)
+    if (!list) out.set(key, (list = []))
+    list.push({ id: x.id, type: x.type, at: x.at.getTime(), seq: Number(x.seq) })
+  }
+  return out
+}
+
+/** CaseItem is the item (事项) a case is about: the first `itemCode` its events name, and the first `itemName`. */
+export interface CaseItem {
+  code: string
+  name: string | null
+}
+
+/** itemsOf gives the item of each of these cases that names one, by caseRefKey, with one query. */
+export async function itemsOf(db: Queryable, cases: readonly CaseRef[]): Promise<Map<string, CaseItem>> {
+  const out = new Map<string, CaseItem>()
+  if (!cases.length) return out
+  const r = await db.query<{ kind: Kind; case_id: string; code: string | null; name: string | null }>(
+    `SELECT e.kind, e.case_id,
+       (array_agg(e.attrs->>'itemCode' ORDER BY e.at, e.seq) FILTER (WHERE jsonb_typeof(e.attrs->'itemCode') = 'string'))[1] AS code,
+       (array_agg(e.attrs->>'itemName' ORDER BY e.at, e.seq) FILTER (WHERE jsonb_typeof(e.attrs->'itemName') = 'string'))[1] AS name
+     FROM events e
+     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS w(kind, case_id)) w ON e.kind = w.kind AND e.case_id = w.case_id
+     GROUP BY e.kind, e.case_id`,
+    [cases.map((c) => c.kind), cases.map((c) => c.caseId)],
+  )
+  for (const x of r.rows) if (x.code !== null) out.set(caseRefKey(x.kind, x.case_id), { code: x.code, name: x.name })
+  return out
+}

@@ -31,7 +31,7 @@ describe.each(openTestDbs())('the consoles\' API mount on $name', ({ open }) => 
       ['GET', '/api/v1/me'], ['GET', '/api/v1/users'], ['GET', '/api/v1/alerts'], ['GET', '/api/v1/alerts/a:1'], ['GET', '/api/v1/cases/petition/P-1/events'],
       ['POST', '/api/v1/cases/petition/P-1/unmask'], ['GET', '/api/v1/threads'], ['GET', '/api/v1/threads/1'], ['GET', '/api/v1/silences'],
       ['GET', '/api/v1/contacts'], ['GET', '/api/v1/contacts/health/duty'], ['GET', '/api/v1/kpi/rankings'], ['GET', '/api/v1/kpi/scheme'],
-      ['GET', '/api/v1/kpi/departments/health/trend'],
+      ['GET', '/api/v1/kpi/departments/health/trend'], ['GET', '/api/v1/kpi/reform?from=2026-11-01&until=2026-11-30'],
     ] as const) {
       expect((await srv.call(null, method, path, method === 'POST' ? {} : undefined)).status, `${method} ${path}`).toBe(401)
     }
@@ -53,6 +53,7 @@ describe.each(openTestDbs())('the consoles\' API mount on $name', ({ open }) => 
     expect((await srv.call('li', 'GET', '/api/v1/kpi/rankings?period=2026-11')).json).toMatchObject({ period: '2026-11', status: 'live', rows: [] })
     expect((await srv.call('health-desk', 'GET', '/api/v1/kpi/departments/transport/trend')).status).toBe(403)
     expect((await srv.call(null, 'GET', '/api/v1/public/performance')).json).toEqual({ period: null, departments: [] })
+    expect((await srv.call('li', 'GET', '/api/v1/kpi/reform?from=2026-11-01&until=2026-11-30')).json).toEqual({ from: '2026-11-01', until: '2026-11-30', candidates: [] })
   })
 
   it('leaves the paths it does not own to others', async () => {
