@@ -50,8 +50,8 @@ export function requireSignIn(io: Server, sessions: Pick<Sessions, 'userOf'>): v
 
 /**
  * emitToHolders sends to each socket whose user holds the action over its own scope
- * (rankings.read: leaders, inspectors, admins, and a department where the policy lets
- * it read its own figures): the policy decides, not the rooms.
+ * (kpi.read: leaders, inspectors, admins, and a department, which reads its own
+ * figures): the policy decides, not the rooms.
  */
 export function emitToHolders(io: Server, action: Action, event: string, payload: unknown): void {
   for (const socket of io.of('/').sockets.values()) {

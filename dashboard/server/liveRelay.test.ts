@@ -119,8 +119,8 @@ describe('live relay', () => {
     const heard = Promise.all([next<KpiChanged>(client, 'kpi'), next<KpiChanged>(inspector, 'kpi')])
     source.liveKpi.next(change)
     expect(await heard).toEqual([change, change])
-    // A department's own figures are its to read only where the policy says so (rankings.read).
-    const marketMay = can({ role: 'department', dept: 'market', canUnmask: false, disabled: false }, 'rankings.read', { dept: 'market' })
+    // A department's own figures are its to read only where the policy says so (kpi.read).
+    const marketMay = can({ role: 'department', dept: 'market', canUnmask: false, disabled: false }, 'kpi.read', { dept: 'market' })
     await new Promise((r) => setTimeout(r, 100))
     expect(marketGot).toEqual(marketMay ? [change] : [])
   })

@@ -1,6 +1,6 @@
 /**
  * Live relay: pushes the platform's new cards, text-message changes, its clock and the
- * kpi worker's "these periods' figures changed" (`kpi`, to the readers of rankings) to
+ * kpi worker's "these periods' figures changed" (`kpi`, to the readers of figures, kpi.read) to
  * connected walls and consoles over Socket.IO. Every socket is signed in
  * (accounts/socket.ts requireSignIn) and sits in the rooms of its scope; a card or
  * a message goes only to readers of every department and to its own department's
@@ -40,7 +40,7 @@ export function startLiveRelay(
   })
   // Only which periods changed: each reader re-reads the figures its scope allows.
   const kpi = source.liveKpi?.subscribe({
-    next: (change) => emitToHolders(io, 'rankings.read', 'kpi', change),
+    next: (change) => emitToHolders(io, 'kpi.read', 'kpi', change),
     error: failed('kpi'),
   })
   // A newly connected wall should not wait up to one interval to show the time.
