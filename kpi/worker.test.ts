@@ -124,6 +124,12 @@ describe.each(openTestDbs())('kpi worker announcements ($name)', ({ open }) => {
     await announced(2)
     expect(heard[1]!.periods).toEqual(['2026', '2026-11', '2026-Q4'])
     expect(await november()).toEqual({ tax: 2 })
+    // A fact of the day in progress is read from the facts themselves: exact with no refresh at all.
+    const refreshed = worker.status().refreshedAt
+    await send(accepted('N-20', '2026-11-20T10:00:00+08:00', 5, { dept: 'market', id: 'n20' }))
+    await announced(3)
+    expect(await november()).toEqual({ tax: 2, market: 1 })
+    expect(worker.status().refreshedAt).toBe(refreshed)
   })
 
   it('coalesces a burst into about one announcement a second', async () => {

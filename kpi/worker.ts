@@ -132,11 +132,14 @@ export async function startKpiWorker(opts: KpiWorkerOptions): Promise<KpiWorker>
     markDirty(deltas)
   }
 
-  // Announced after the refresh below: the figures read on 'kpi' include the change.
+  // Announced after the refresh below: the figures read on 'kpi' include the change. A read
+  // takes the day in progress from the facts themselves (factStore sumFacts), so only facts
+  // before today need the aggregates refreshed first; today's wait for the schedule.
+  const behindToday = (span: { lo: number }) => span.lo < ctx.zone.startOf(ctx.zone.dayOf(clock.now()))
   const announcer = startAnnouncer({
     intervalMs: opts.announceMs ?? 1000,
     flush: async (periods) => {
-      await inTurn(materialize)
+      await inTurn(() => materialize(behindToday))
       bus.publishLive(LIVE_KPI, { periods, at: clock.now() } satisfies KpiChanged)
     },
   })
@@ -227,10 +230,10 @@ export async function startKpiWorker(opts: KpiWorkerOptions): Promise<KpiWorker>
       }
     })
 
-  /** materialize refreshes the aggregates over what was written since the last time (TimescaleDB); it rejects when that failed. */
-  async function materialize(): Promise<void> {
+  /** materialize refreshes the aggregates over what was written since the last time (TimescaleDB), when `needed`; it rejects when that failed. */
+  async function materialize(needed: (span: { lo: number; hi: number }) => boolean = () => true): Promise<void> {
     const span = dirty
-    if (!span || !db.timescale) return
+    if (!span || !db.timescale || !needed(span)) return
     dirty = null
     try {
       await refreshRollups(db, span.lo, span.hi, ctx.zone)
