@@ -4,7 +4,7 @@
  * status and the server's `{error, field}`. A 401 on any call but sign-in means the
  * session ended: the handler set with onSignedOut sends the user to the login page.
  */
-import type { AccountView, CaseEvents, CasePage, IssuedCheckCode, ContactRole, ContactView, DepartmentInput, DepartmentView, DeptNames, FlagAnswer, FlagInput, Kind, Me, NewAccount, PlatformStatus, SilenceInput, SilenceView, ThreadChange, ThreadDetail, ThreadQuery, ThreadView, Unregistered, WallSnapshot } from '../../../common/contract/api.ts'
+import type { AccountView, CaseEvents, CasePage, IssuedCheckCode, ContactRole, ContactView, DepartmentInput, DepartmentView, DeptNames, FlagAnswer, FlagInput, Kind, KpiRanking, Me, NewAccount, PlatformStatus, SilenceInput, SilenceView, ThreadChange, ThreadDetail, ThreadQuery, ThreadView, Unregistered, WallSnapshot } from '../../../common/contract/api.ts'
 
 /** ApiError is a call the server refused (or that never reached it: status 0). */
 export class ApiError extends Error {
@@ -84,6 +84,8 @@ export function createApi(fetchFn: Fetch) {
     depts: () => call<DeptNames>('GET', '/api/v1/depts'),
     /** the wall's snapshot; a 401 is left to the wall, which signs out through its own path */
     wall: () => call<WallSnapshot>('GET', '/api/v1/wall', undefined, { quiet401: true }),
+    /** a period's ranking (the wall's board); a 401 is left to the wall, as for its snapshot */
+    kpiRanking: (period: string) => call<KpiRanking>('GET', `/api/v1/kpi/rankings?period=${seg(period)}`, undefined, { quiet401: true }),
     threads: (q: ThreadQuery) => call<{ threads: ThreadView[] }>('GET', `/api/v1/threads${threadQueryString(q)}`),
     thread: (id: number) => call<ThreadDetail>('GET', `/api/v1/threads/${id}`),
     acknowledge: (id: number, comment?: string) => call<ThreadChange>('POST', `/api/v1/threads/${id}/acknowledge`, comment ? { comment } : {}),
