@@ -20,6 +20,7 @@ const TABLE: Record<Action, [boolean, boolean, boolean, boolean, boolean, boolea
   'cases.flag': [true, true, false, false, false, false],
   'silences.manage': [true, true, false, true, false, false],
   'rankings.read': [true, true, true, true, false, false],
+  'kpi.read': [true, true, true, true, true, false],
   'users.manage': [false, false, false, true, false, false],
   'contacts.manage': [false, false, false, true, false, false],
   'departments.manage': [false, false, false, true, false, false],
@@ -47,7 +48,7 @@ describe('access policy', () => {
 
   it('lets a leader read and never write', () => {
     const held = ACTIONS.filter((a) => can(leader, a, OTHER))
-    expect(held).toEqual(['alerts.read', 'rankings.read'])
+    expect(held).toEqual(['alerts.read', 'rankings.read', 'kpi.read'])
   })
 
   it('refuses a department-scoped action without a resource, and anything to a disabled user or nobody', () => {
@@ -76,8 +77,8 @@ describe('access policy', () => {
   })
 
   it('lists what a user holds within their own scope', () => {
-    expect(permissions(health)).toEqual(['alerts.read', 'alerts.acknowledge', 'alerts.rectify'])
-    expect(permissions(unmasker)).toEqual(['alerts.read', 'alerts.review', 'cases.flag', 'silences.manage', 'rankings.read', 'personal.unmask'])
-    expect(permissions(admin)).toEqual(['alerts.read', 'silences.manage', 'rankings.read', 'users.manage', 'contacts.manage', 'departments.manage', 'rules.manage', 'sources.manage', 'platform.status'])
+    expect(permissions(health)).toEqual(['alerts.read', 'alerts.acknowledge', 'alerts.rectify', 'kpi.read'])
+    expect(permissions(unmasker)).toEqual(['alerts.read', 'alerts.review', 'cases.flag', 'silences.manage', 'rankings.read', 'kpi.read', 'personal.unmask'])
+    expect(permissions(admin)).toEqual(['alerts.read', 'silences.manage', 'rankings.read', 'kpi.read', 'users.manage', 'contacts.manage', 'departments.manage', 'rules.manage', 'sources.manage', 'platform.status'])
   })
 })

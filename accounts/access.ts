@@ -27,6 +27,8 @@ const POLICY: Record<Action, Partial<Record<Role, Grant>>> = {
   // Muting a rule or a department (say, during a system migration) is a supervision decision.
   'silences.manage': { inspector: 'all', admin: 'all' },
   'rankings.read': { inspector: 'all', leader: 'all', admin: 'all' },
+  // A department reads its own figures and its own rank, never another's (dashboard/server/kpi).
+  'kpi.read': { inspector: 'all', leader: 'all', admin: 'all', department: 'own dept' },
   'users.manage': { admin: 'all' },
   'contacts.manage': { admin: 'all' },
   // The department registry names every department in texts and on the wall.

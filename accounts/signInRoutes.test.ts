@@ -25,7 +25,7 @@ describe.each(openTestDbs())('sign-in routes on $name', ({ open }) => {
     it('signs in and sets the session cookie with its flags', async () => {
       const r = await postJson(srv.base, '/api/v1/login', { username: 'li', password: PW })
       expect(r.status).toBe(200)
-      expect(await r.json()).toEqual({ user: { username: 'li', role: 'leader', dept: null, canUnmask: false }, permissions: ['alerts.read', 'rankings.read'], zone: 'Asia/Tokyo' })
+      expect(await r.json()).toEqual({ user: { username: 'li', role: 'leader', dept: null, canUnmask: false }, permissions: ['alerts.read', 'rankings.read', 'kpi.read'], zone: 'Asia/Tokyo' })
       const cookie = r.headers.getSetCookie().find((c) => c.startsWith('jiancha_session='))!
       expect(cookie).toMatch(/^jiancha_session=[A-Za-z0-9_-]{43}; /)
       for (const flag of ['HttpOnly', 'SameSite=Strict', 'Path=/', 'Secure', 'Max-Age=28800']) expect(cookie.split('; ')).toContain(flag)

@@ -125,8 +125,10 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
       platform.rulesUrl = srv.url
       stops.push(() => srv.close())
     }
+    // The KPI scheme in force: the kpi worker's and freezer's, and the dashboard's KPI routes' (which read the figures wherever the worker runs).
+    const kpiScheme = parts.has('kpi') || parts.has('dashboard') ? (cfg.kpiScheme ? { scheme: loadScheme(cfg.kpiScheme), origin: cfg.kpiScheme } : { scheme: defaultScheme(), origin: 'default' }) : undefined
     if (parts.has('kpi')) {
-      const scheme = cfg.kpiScheme ? { scheme: loadScheme(cfg.kpiScheme), origin: cfg.kpiScheme } : { scheme: defaultScheme(), origin: 'default' }
+      const scheme = kpiScheme!
       const onFacts = revisionHook({ scheme: scheme.scheme, zone: ctx.zone, registry: departments })
       const threads = cfg.kpiThreads ? { list: (since: number) => threadDeadlines(infra.db, since), ackHours: DEFAULT_ESCALATION.inspectorsAfterHours } : undefined
       const w = await startKpiWorker({ bus: infra.bus, db: infra.db, ctx, scheme, clock, log: log.child('kpi'), refreshMs: cfg.kpiRefreshMs, onFacts, threads })
@@ -215,6 +217,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
           log: (m) => log.child('dashboard').info(m),
           platformStatus: () => statuses.read(),
           ctx,
+          kpiScheme: kpiScheme?.scheme,
           secret: auditKeyOf(cfg, (m) => log.warn(m)),
           complaints: platform.collectorUrl ? collectorSubmitter(platform.collectorUrl, publicToken) : undefined,
         },

@@ -62,6 +62,12 @@ export async function frozenPeriods(q: Queryable, periods?: readonly string[]): 
   return r.rows.map(frozenOf)
 }
 
+/** lastFrozen reads the latest frozen period of a length (labels of one length sort as their periods), or null. */
+export async function lastFrozen(q: Queryable, unit: PeriodUnit): Promise<Frozen | null> {
+  const r = await q.query<FrozenRow>(`SELECT ${FROZEN_COLUMNS} FROM kpi_frozen WHERE unit = $1 ORDER BY period DESC LIMIT 1`, [unit])
+  return r.rows[0] ? frozenOf(r.rows[0]) : null
+}
+
 /** addRevisions records revisions beside frozen results. */
 export async function addRevisions(tx: Queryable, revisions: ReadonlyArray<Omit<Revision, 'id'>>): Promise<void> {
   if (!revisions.length) return

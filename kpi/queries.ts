@@ -95,8 +95,12 @@ export interface RankingRow extends KpiRow {
 
 /** ranking lists a period's departments by rank, with names, movement and the categories (KpiRow.categories). */
 export async function ranking(db: Db, period: Period, o: ReadOptions): Promise<RankingRow[]> {
-  const rows = await figures(db, { period }, o)
-  const byCode = new Map((o.registry?.list() ?? []).map((d) => [d.code, d]))
+  return rankingRows(await figures(db, { period }, o), o.registry)
+}
+
+/** rankingRows gives rows (live, or as frozen) the registry's names and kind, and their movement against previousRank. */
+export function rankingRows(rows: readonly KpiRow[], registry?: Registry): RankingRow[] {
+  const byCode = new Map((registry?.list() ?? []).map((d) => [d.code, d]))
   return rows.map((r) => {
     const d = byCode.get(r.dept)
     const places = r.rank !== null && r.previousRank !== null ? r.previousRank - r.rank : null

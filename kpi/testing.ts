@@ -1,7 +1,17 @@
-/** Test helpers of kpi: case events built tersely, as timed events or as JSON lines. */
+/**
+ * Test helpers of kpi: case events built tersely, as timed events or as JSON lines, and
+ * cases stored as the kpi worker stores them (for other components' tests of the reads).
+ */
 import fc from 'fast-check'
 import { type CaseEvent, type Kind, type TimedEvent, validateEvent } from '../common/contract/index.ts'
-import { defaultContext } from '../rules/index.ts'
+import type { Db } from '../common/db/index.ts'
+import { defaultContext, type RuleContext } from '../rules/index.ts'
+import type { KpiCard } from './cards.ts'
+import { caseFacts } from './caseFacts.ts'
+import { addFacts, type CaseDelta, refreshRollups } from './factStore.ts'
+import { revisionHook } from './freezer.ts'
+import type { Registry } from './queries.ts'
+import type { Scheme } from './scheme.ts'
 
 let seq = 0
 
@@ -35,6 +45,31 @@ export function timed(events: readonly CaseEvent[]): TimedEvent[] {
 export function accepted(caseId: string, at: string, promisedDays: number, opts: EventOptions & { dayType?: 'working' | 'calendar' } = {}): CaseEvent {
   const attrs = { itemCode: 'MKT-001', itemName: '食品经营许可', promisedDays, legalDays: Math.max(promisedDays, 20), ...(opts.dayType ? { dayType: opts.dayType } : {}) }
   return caseEvent('approval', 'accepted', caseId, at, attrs, opts)
+}
+
+/** TestCase is a new case as the kpi worker sees it: its events and the cards of it that stand. */
+export interface TestCase {
+  events: readonly CaseEvent[]
+  cards?: readonly KpiCard[]
+}
+
+/**
+ * storeCases stores the facts of new cases as the kpi worker does (caseFacts, then
+ * addFacts with the revisions of frozen periods noted in the same transaction), then
+ * refreshes the rollups over their span, as the worker does on its schedule.
+ */
+export async function storeCases(db: Db, cases: readonly TestCase[], now: number, o: { scheme: Scheme; registry?: Registry; ctx?: RuleContext }): Promise<void> {
+  const c = o.ctx ?? ctx
+  const deltas: CaseDelta[] = cases.flatMap(({ events, cards }) =>
+    caseFacts(timed(events), cards ?? [], c).map((f) => ({ ...f, delta: 1, kind: events[0]!.kind, caseId: events[0]!.caseId })),
+  )
+  if (!deltas.length) return
+  await db.transaction(async (tx) => {
+    await addFacts(tx, deltas, { timescale: db.timescale, zone: c.zone.name }, now)
+    await revisionHook({ scheme: o.scheme, zone: c.zone, registry: o.registry })(tx, deltas, now)
+  })
+  const ts = deltas.map((d) => d.t)
+  await refreshRollups(db, Math.min(...ts), Math.max(...ts) + 1, c.zone)
 }
 
 // ---- random valid event sets of the contract's shapes, for property tests ----

@@ -226,6 +226,7 @@ export type Permission =
   | 'cases.flag'
   | 'silences.manage'
   | 'rankings.read'
+  | 'kpi.read'
   | 'users.manage'
   | 'contacts.manage'
   | 'departments.manage'
@@ -236,7 +237,7 @@ export type Permission =
 
 /** PERMISSIONS lists every permission. */
 export const PERMISSIONS: readonly Permission[] = [
-  'alerts.read', 'alerts.acknowledge', 'alerts.rectify', 'alerts.review', 'cases.flag', 'silences.manage', 'rankings.read',
+  'alerts.read', 'alerts.acknowledge', 'alerts.rectify', 'alerts.review', 'cases.flag', 'silences.manage', 'rankings.read', 'kpi.read',
   'users.manage', 'contacts.manage', 'departments.manage', 'rules.manage', 'sources.manage', 'personal.unmask', 'platform.status',
 ]
 
@@ -775,6 +776,8 @@ export interface KpiRanking {
 /** KpiTrendPoint is one period of a department's trend; null figures where it had no workload (无数据). */
 export interface KpiTrendPoint {
   period: string
+  /** official where the period is frozen (its frozen row), live before */
+  status: 'official' | 'live'
   score: number | null
   grade: string | null
   rank: number | null
@@ -796,7 +799,8 @@ export const MAX_KPI_TREND_PERIODS = 36
 
 /** KpiDrillCase is one case's part in one count: the instant that placed it in the period and, for a card, the rule. */
 export interface KpiDrillCase {
-  kind: Kind
+  /** a case's kind, or 'thread' for a supervision thread (the cooperation counts, threads.*: caseId is the thread's id) */
+  kind: Kind | 'thread'
   caseId: string
   count: string
   n: number

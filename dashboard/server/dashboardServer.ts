@@ -115,8 +115,8 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
 /** mountConsole chains the department administration before the consoles' API, over one Sessions. */
 function mountConsole(c: ConsoleDeps, directory: DeptDirectory | undefined, lists: DeptNames): NonNullable<RouteDeps['console']> {
   const depts = directory ? departmentRoutes({ db: c.db, sessions: c.sessions, directory, lists, now: c.now, format: c.format, log: c.log }) : async () => false
-  // The complaint form names the registry's departments.
-  const rest = consoleRoutes({ publicDepts: directory ? () => directory.names() : undefined, ...c })
+  // The complaint form names the registry's departments; the figures count its active ones.
+  const rest = consoleRoutes({ publicDepts: directory ? () => directory.names() : undefined, registry: directory, ...c })
   return async (req, res) => (await depts(req, res)) || rest(req, res)
 }
 

@@ -1,8 +1,8 @@
 /**
  * The consoles' API, mounted as one handler: accounts' sign-in and account
  * administration, then one module per resource of the dashboard — alerts, cases,
- * threads, silences, contacts, the platform's status. Each resource signs its requests in by session and
- * checks them with accounts' `can()`.
+ * threads, silences, contacts, the platform's status, the performance figures (../kpi/). Each resource
+ * signs its requests in by session and checks them with accounts' `can()`.
  */
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
@@ -10,7 +10,9 @@ import { type AttachmentLimits, AttachmentStore, DEFAULT_LIMITS, type ThreadStor
 import { type Sessions, signInRoutes, userRoutes } from '../../../accounts/index.ts'
 import type { DeptNames, PlatformStatus } from '../../../common/contract/index.ts'
 import { isoFromDay } from '../../../common/time/index.ts'
-import { noFrozenPeriod } from '../public/performance.ts'
+import { defaultScheme, type Registry, type Scheme } from '../../../kpi/index.ts'
+import { kpiRoutes } from '../kpi/kpiRoutes.ts'
+import { frozenPerformance } from '../public/performance.ts'
 import { type PublicDeps, publicRoutes } from '../public/publicRoutes.ts'
 import type { Db } from '../../../common/db/index.ts'
 import { defaultContext, type RuleContext } from '../../../rules/index.ts'
@@ -53,8 +55,12 @@ export interface ConsoleDeps {
   complaints?: PublicDeps['submit']
   /** the departments a complaint may name (the registry's); none otherwise */
   publicDepts?: () => DeptNames
-  /** the last frozen period's results for the public page; none published by default */
+  /** the last frozen month's results for the public page; read from kpi_frozen by default (public/performance.ts) */
   performance?: PublicDeps['performance']
+  /** the KPI scheme in force (KPI_SCHEME), which the KPI routes score live figures with; kpi's default scheme otherwise */
+  kpiScheme?: Scheme
+  /** the department registry: the figures' names and kinds, and only its active departments counted; without it every department, under its code */
+  registry?: Registry
   /** the public routes' rate limits; PUBLIC_LIMITS by default */
   publicLimits?: PublicDeps['limits']
   /** the secret the public check codes' key is derived from (the platform's audit key); a random one per process otherwise */
@@ -73,7 +79,7 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleHandler {
     // No session: the public service page's API.
     publicRoutes({
       db, codeKey: codeKeyOf(deps), now, format, clientIp, dateOf: (t) => isoFromDay(ctx.zone.dayOf(t)), depts: deps.publicDepts ?? (() => ({})),
-      submit: deps.complaints, performance: deps.performance ?? noFrozenPeriod, limits: deps.publicLimits, log,
+      submit: deps.complaints, performance: deps.performance ?? frozenPerformance({ db, registry: deps.registry }), limits: deps.publicLimits, log,
     }),
     signInRoutes({ sessions, zone: deps.zone ?? 'UTC', clientIp: deps.clientIp }),
     userRoutes({ db, sessions, audit, format, log }),
@@ -84,6 +90,8 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleHandler {
     silenceRoutes({ db, sessions, audit, now, format, log }),
     contactRoutes({ db, sessions, audit, now, log }),
     ...(deps.platformStatus ? [statusRoutes({ sessions, status: deps.platformStatus })] : []),
+    // The figures are read from the database: they answer whether or not the kpi worker runs in this process.
+    kpiRoutes({ db, sessions, scheme: deps.kpiScheme ?? defaultScheme(), zone: ctx.zone, registry: deps.registry, now, format }),
   ]
   return async (req, res) => {
     for (const h of handlers) if (await h(req, res)) return true
