@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { alertKey, type Alert, type Level } from '../common/contract/index.ts'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
-import { alertByKey, alertsByKeys, cursorOf, isStanding, listAlerts, openCardsSince, parseCursor, recentAlerts, saveAlert, standingLevels, withdrawAlert } from './store.ts'
+import { alertByKey, alertsByKeys, cardsBetween, cursorOf, isStanding, listAlerts, openCardsSince, parseCursor, recentAlerts, saveAlert, standingLevels, withdrawAlert } from './store.ts'
 
 const T = Date.parse('2026-03-02T02:00:00Z')
 const iso = (t: number) => new Date(t).toISOString()
@@ -81,5 +81,17 @@ describe.each(openTestDbs())('the alert store on $name', ({ open }) => {
     expect(got.get(a.key)).toEqual(await alertByKey(db, a.key, iso))
     expect(got.get(gone.key)!.status).toBe('withdrawn')
     expect(await alertsByKeys(db, [], iso)).toEqual(new Map())
+  })
+
+
+  // Last: its platform card would show in the lists above.
+  it('lists the standing cards of cases that fired in [from, to), oldest first: no withdrawn card, no platform card', async () => {
+    const silent: Alert = { key: 'source.silent:red:-:hall', rule: 'source.silent', level: 'red', kind: null, caseId: 'hall', dept: 'health', at: iso(T + 30_000), causes: [], settingsVersion: 'v1' }
+    await saveAlert(db, silent, T + 3_600_000)
+    const got = await cardsBetween(db, T, T + 3_600_000)
+    expect(got.map((x) => [x.caseId, x.level, x.at])).toEqual([['P-1', 'red', T], ['P-2', 'yellow', T], ['P-3', 'red', T + 60_000]])
+    expect(got[2]).toEqual({ kind: 'petition', caseId: 'P-3', dept: 'transport', rule: 'petition.overdue', level: 'red', at: T + 60_000, causes: [] })
+    expect((await cardsBetween(db, T - 86_400_000, T)).map((x) => x.caseId)).toEqual(['P-5'])
+    expect(await cardsBetween(db, T + 1, T + 60_000)).toEqual([])
   })
 })

@@ -141,6 +141,31 @@ export async function cardsOfCases(db: Queryable, cases: ReadonlyArray<{ kind: K
   return out
 }
 
+/** PeriodCard is a standing card of a case, as decision support reads it (辅助决策). */
+export interface PeriodCard {
+  kind: Kind
+  caseId: string
+  dept: string
+  rule: string
+  level: Level
+  at: number
+  causes: string[]
+}
+
+/**
+ * cardsBetween lists the cards of cases that stand (not withdrawn) and fired in
+ * [from, to), oldest first: the rules' cards and inspectors' flags, not the platform's
+ * own (no case: source.silent, calendar.uncovered).
+ */
+export async function cardsBetween(db: Queryable, from: number, to: number): Promise<PeriodCard[]> {
+  const r = await db.query<{ kind: Kind; case_id: string; dept: string; rule: string; level: Level; at: Date; causes: string[] }>(
+    `SELECT kind, case_id, dept, rule, level, at, causes FROM alerts
+     WHERE at >= $1 AND at < $2 AND status <> 'withdrawn' AND kind IS NOT NULL ORDER BY at, key`,
+    [new Date(from), new Date(to)],
+  )
+  return r.rows.map((x) => ({ kind: x.kind, caseId: x.case_id, dept: x.dept, rule: x.rule, level: x.level, at: x.at.getTime(), causes: x.causes }))
+}
+
 /** alertFromRow turns a row into a StoredAlert, instants in the platform zone. */
 export function alertFromRow(row: AlertRow, format: (t: number) => string): StoredAlert {
   const a: StoredAlert = {

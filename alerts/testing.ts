@@ -17,13 +17,15 @@ export interface TestCard {
   kind?: Kind
   caseId?: string
   status?: 'open' | 'withdrawn'
+  /** the ids of the events that caused it; none by default */
+  causes?: string[]
 }
 
 /** insertAlert stores a card as the alert service would (withdrawn at once when asked). */
 export async function insertAlert(db: Queryable, c: TestCard): Promise<void> {
   const card: Alert = {
     key: c.key, rule: c.rule ?? 'petition.overdue', level: c.level ?? 'red', kind: c.kind ?? 'petition', caseId: c.caseId ?? c.key,
-    dept: c.dept, at: c.at, causes: [], settingsVersion: '',
+    dept: c.dept, at: c.at, causes: c.causes ?? [], settingsVersion: '',
   }
   await saveAlert(db, card, Date.now())
   if (c.status === 'withdrawn') await withdrawAlert(db, card, 'test', Date.now())

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
 import {
-  deptsSeen, eventsPerMinute, insertEvents, knownEventIds, lastHeard, lastReceivedAt, latestEventAt, loadCase, loadCases, openCases, registrationCases, saveStatus, saveStatuses, storeEvent, updateStatus,
+  deptsSeen, eventsPerMinute, firstOfTypesAfter, insertEvents, itemsOf, knownEventIds, lastHeard, lastReceivedAt, latestEventAt, loadCase, loadCases, openCases, registrationCases, saveStatus, saveStatuses, storeEvent, suspensionsBetween, typesBefore, updateStatus,
 } from './eventStore.ts'
 import { te } from './testEvents.ts'
 
@@ -152,5 +152,67 @@ describe.each(openTestDbs())('the wall figures of the events, on $name', ({ open
     expect(all.reduce((n, m) => n + m.events, 0)).toBe(2)
     expect((await eventsPerMinute(db, since, 'd2')).reduce((n, m) => n + m.events, 0)).toBe(1)
     expect(await eventsPerMinute(db, Date.now() + 60_000)).toEqual([])
+  })
+})
+
+describe.each(openTestDbs())('the facts of decision support, on $name', ({ open }) => {
+  let db: Db
+  const t = (s: string) => Date.parse(`2026-11-${s}+08:00`)
+  const A = 'approval' as const
+  // D-1 completed with no decision; its accepted and completed share an instant, in that arrival order.
+  const events = [
+    te(A, 'submitted', 'D-1', '2026-11-02T09:00:00+08:00', { itemCode: 'FOOD' }, 'd1-sub'),
+    te(A, 'accepted', 'D-1', '2026-11-03T09:00:00+08:00', { itemCode: 'OTHER', itemName: '食品', promisedDays: 5, legalDays: 20 }, 'd1-acc'),
+    te(A, 'completed', 'D-1', '2026-11-03T09:00:00+08:00', {}, 'd1-done'),
+    te(A, 'suspended', 'D-2', '2026-11-01T00:00:00+08:00', { reason: 'other' }, 'd2-sus'),
+    te(A, 'suspended', 'D-2', '2026-11-30T23:59:59+08:00', { reason: 'other' }, 'd2-sus2'),
+    te(A, 'suspended', 'D-2', '2026-12-01T00:00:00+08:00', { reason: 'other' }, 'd2-sus3'),
+    te(A, 'completed', 'D-2', '2026-12-02T00:00:00+08:00', {}, 'd2-done'),
+    te('petition', 'registered', 'D-3', '2026-11-02T09:00:00+08:00', { petitionerId: 'p', subject: 's' }, 'd3-reg'),
+  ]
+  beforeAll(async () => {
+    db = await open()
+    await insertEvents(db, events)
+  })
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  it('lists the suspensions that began in [from, to)', async () => {
+    expect(await suspensionsBetween(db, t('01T00:00:00'), t('30T23:59:59') + 1000)).toEqual([
+      { kind: A, caseId: 'D-2', dept: 'd1', at: t('01T00:00:00') }, { kind: A, caseId: 'D-2', dept: 'd1', at: t('30T23:59:59') },
+    ])
+    expect(await suspensionsBetween(db, t('01T00:00:01'), t('30T23:59:59'))).toEqual([])
+  })
+
+  it('finds a case\'s first event of some types at or after an instant, for each ask in order', async () => {
+    expect(await firstOfTypesAfter(db, [
+      { kind: A, caseId: 'D-2', after: t('20T00:00:00'), types: ['completed', 'withdrawn'] },
+      { kind: A, caseId: 'D-2', after: Date.parse('2026-12-02T00:00:00+08:00'), types: ['completed'] },
+      { kind: A, caseId: 'D-2', after: Date.parse('2026-12-02T00:00:01+08:00'), types: ['completed'] },
+      { kind: A, caseId: 'D-1', after: t('01T00:00:00'), types: ['withdrawn'] },
+      { kind: 'petition', caseId: 'D-1', after: t('01T00:00:00'), types: ['completed'] },
+    ])).toEqual([Date.parse('2026-12-02T00:00:00+08:00'), Date.parse('2026-12-02T00:00:00+08:00'), null, null, null])
+    expect(await firstOfTypesAfter(db, [])).toEqual([])
+  })
+
+  it('tells what came before an event in contract order: at an equal instant, what arrived earlier', async () => {
+    const at = t('03T09:00:00')
+    expect(await typesBefore(db, [
+      { kind: A, caseId: 'D-1', eventId: 'd1-done', at },
+      { kind: A, caseId: 'D-1', eventId: 'd1-acc', at },
+      { kind: A, caseId: 'D-1', eventId: 'nope', at },
+    ], ['accepted', 'decided'])).toEqual([
+      { type: 'completed', earlier: new Set(['accepted']) },
+      { type: 'accepted', earlier: new Set() },
+      { type: null, earlier: new Set() },
+    ])
+    expect(await typesBefore(db, [], ['accepted'])).toEqual([])
+  })
+
+  it('gives each case\'s item: the first code its events name, and the first name', async () => {
+    const m = await itemsOf(db, [{ kind: A, caseId: 'D-1' }, { kind: A, caseId: 'D-2' }, { kind: 'petition', caseId: 'D-3' }, { kind: A, caseId: 'D-1' }])
+    expect(m).toEqual(new Map([['approval:D-1', { code: 'FOOD', name: '食品' }]]))
+    expect(await itemsOf(db, [])).toEqual(new Map())
   })
 })

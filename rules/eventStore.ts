@@ -224,3 +224,94 @@ export async function eventsPerMinute(db: Queryable, since: number, dept?: strin
   )
   return r.rows.map((x) => ({ minute: x.m.getTime(), events: Number(x.n) }))
 }
+
+// ---- Facts for decision support (辅助决策, dashboard/server/kpi/reform.ts) ----------------
+
+/** SuspensionFact is one `suspended` event: its case, its department and its instant. */
+export interface SuspensionFact {
+  kind: Kind
+  caseId: string
+  dept: string
+  at: number
+}
+
+/** suspensionsBetween lists the suspensions (`suspended` events) whose `at` lies in [from, to), oldest first. */
+export async function suspensionsBetween(db: Queryable, from: number, to: number): Promise<SuspensionFact[]> {
+  const r = await db.query<{ kind: Kind; case_id: string; dept: string; at: Date }>(
+    `SELECT kind, case_id, dept, at FROM events WHERE type = 'suspended' AND at >= $1 AND at < $2 ORDER BY at, seq`,
+    [new Date(from), new Date(to)],
+  )
+  return r.rows.map((x) => ({ kind: x.kind, caseId: x.case_id, dept: x.dept, at: x.at.getTime() }))
+}
+
+/** NextOfTypes asks for a case's first event of one of `types` at or after `after`. */
+export interface NextOfTypes extends CaseRef {
+  after: number
+  types: readonly string[]
+}
+
+/** firstOfTypesAfter answers each ask, in order, with the `at` of that first event, or null when none came. */
+export async function firstOfTypesAfter(db: Queryable, asks: readonly NextOfTypes[]): Promise<Array<number | null>> {
+  if (!asks.length) return []
+  // Event types are plain words (contract §1): a comma cannot occur in one.
+  const r = await db.query<{ i: string | number; at: Date | null }>(
+    `SELECT w.i, (SELECT min(e.at) FROM events e
+       WHERE e.kind = w.kind AND e.case_id = w.case_id AND e.at >= w.after AND e.type = ANY(string_to_array(w.types, ','))) AS at
+     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) WITH ORDINALITY AS w(kind, case_id, after, types, i)`,
+    [asks.map((a) => a.kind), asks.map((a) => a.caseId), asks.map((a) => new Date(a.after)), asks.map((a) => a.types.join(','))],
+  )
+  const out: Array<number | null> = asks.map(() => null)
+  for (const x of r.rows) out[Number(x.i) - 1] = x.at ? x.at.getTime() : null
+  return out
+}
+
+/** EventBefore asks about one event of a case, by its id and instant: what came before it. */
+export interface EventBefore extends CaseRef {
+  eventId: string
+  at: number
+}
+
+/**
+ * typesBefore answers each ask, in order, with the event's type (null when it is not
+ * stored) and those of `types` that the case had earlier, in contract order: by `at`,
+ * then arrival.
+ */
+export async function typesBefore(db: Queryable, asks: readonly EventBefore[], types: readonly string[]): Promise<Array<{ type: string | null; earlier: Set<string> }>> {
+  if (!asks.length) return []
+  const r = await db.query<{ i: string | number; type: string | null; earlier: string[] | null }>(
+    `SELECT w.i, c.type,
+       ARRAY(SELECT DISTINCT p.type FROM events p
+         WHERE p.kind = w.kind AND p.case_id = w.case_id AND p.type = ANY($5::text[])
+           AND (p.at < w.at OR (p.at = w.at AND c.seq IS NOT NULL AND p.seq < c.seq))) AS earlier
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS w(kind, case_id, event_id, at, i)
+     LEFT JOIN LATERAL (SELECT e.type, e.seq FROM events e
+       WHERE e.kind = w.kind AND e.case_id = w.case_id AND e.id = w.event_id AND e.at = w.at ORDER BY e.seq LIMIT 1) c ON true`,
+    [asks.map((a) => a.kind), asks.map((a) => a.caseId), asks.map((a) => a.eventId), asks.map((a) => new Date(a.at)), types],
+  )
+  const out = asks.map(() => ({ type: null as string | null, earlier: new Set<string>() }))
+  for (const x of r.rows) out[Number(x.i) - 1] = { type: x.type, earlier: new Set(x.earlier ?? []) }
+  return out
+}
+
+/** CaseItem is the item (事项) a case is about: the first `itemCode` its events name, and the first `itemName`. */
+export interface CaseItem {
+  code: string
+  name: string | null
+}
+
+/** itemsOf gives the item of each of these cases that names one, by caseRefKey, with one query. */
+export async function itemsOf(db: Queryable, cases: readonly CaseRef[]): Promise<Map<string, CaseItem>> {
+  const out = new Map<string, CaseItem>()
+  if (!cases.length) return out
+  const r = await db.query<{ kind: Kind; case_id: string; code: string | null; name: string | null }>(
+    `SELECT e.kind, e.case_id,
+       (array_agg(e.attrs->>'itemCode' ORDER BY e.at, e.seq) FILTER (WHERE jsonb_typeof(e.attrs->'itemCode') = 'string'))[1] AS code,
+       (array_agg(e.attrs->>'itemName' ORDER BY e.at, e.seq) FILTER (WHERE jsonb_typeof(e.attrs->'itemName') = 'string'))[1] AS name
+     FROM events e
+     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS w(kind, case_id)) w ON e.kind = w.kind AND e.case_id = w.case_id
+     GROUP BY e.kind, e.case_id`,
+    [cases.map((c) => c.kind), cases.map((c) => c.caseId)],
+  )
+  for (const x of r.rows) if (x.code !== null) out.set(caseRefKey(x.kind, x.case_id), { code: x.code, name: x.name })
+  return out
+}

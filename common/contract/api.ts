@@ -832,7 +832,10 @@ export interface KpiChanged {
 /** ReformCandidate is one item, rule or step behind many cards, suspensions or overdue days (辅助决策). */
 export interface ReformCandidate {
   dimension: 'item' | 'rule' | 'step'
+  /** an item's code (itemCode), a rule's name, a skipped step (approval.accepted, approval.decided) */
   key: string
+  /** an item's name (itemName) as its cases give it; absent for rules and steps, which the web app names itself */
+  label?: string
   cards: number
   suspensions: number
   /** working days past the due instants, summed over its overdue cases */
@@ -852,3 +855,9 @@ export interface DecisionSupport {
 
 /** MAX_REFORM_CANDIDATES bounds each dimension's candidates. */
 export const MAX_REFORM_CANDIDATES = 20
+
+/** MAX_REFORM_CASES bounds the sample of cases each candidate links to. */
+export const MAX_REFORM_CASES = 10
+
+/** MAX_REFORM_DAYS is the longest period decision support reads, from and until both counted. */
+export const MAX_REFORM_DAYS = 366

@@ -30,6 +30,7 @@ describe.each(openTestDbs())('the consoles\' API mount on $name', ({ open }) => 
       ['GET', '/api/v1/me'], ['GET', '/api/v1/users'], ['GET', '/api/v1/alerts'], ['GET', '/api/v1/alerts/a:1'], ['GET', '/api/v1/cases/petition/P-1/events'],
       ['POST', '/api/v1/cases/petition/P-1/unmask'], ['GET', '/api/v1/threads'], ['GET', '/api/v1/threads/1'], ['GET', '/api/v1/silences'],
       ['GET', '/api/v1/contacts'], ['GET', '/api/v1/contacts/health/duty'],
+      ['GET', '/api/v1/kpi/reform?from=2026-11-01&until=2026-11-30'],
     ] as const) {
       expect((await srv.call(null, method, path, method === 'POST' ? {} : undefined)).status, `${method} ${path}`).toBe(401)
     }
@@ -46,6 +47,7 @@ describe.each(openTestDbs())('the consoles\' API mount on $name', ({ open }) => 
     expect((await srv.call('wang', 'GET', '/api/v1/threads')).json).toEqual({ threads: [] })
     expect((await srv.call('wang', 'GET', '/api/v1/alerts')).json).toEqual({ alerts: [], next: null })
     expect((await srv.call('wang', 'GET', '/api/v1/silences')).json).toEqual({ silences: [] })
+    expect((await srv.call('li', 'GET', '/api/v1/kpi/reform?from=2026-11-01&until=2026-11-30')).json).toEqual({ from: '2026-11-01', until: '2026-11-30', candidates: [] })
   })
 
   it('leaves the paths it does not own to others', async () => {

@@ -17,6 +17,7 @@ import { type PublicDeps, publicRoutes } from '../public/publicRoutes.ts'
 import type { Db } from '../../../common/db/index.ts'
 import { defaultContext, type RuleContext } from '../../../rules/index.ts'
 import { codeKey } from '../public/checkCode.ts'
+import { reformRoutes } from '../kpi/reformRoutes.ts'
 import { alertRoutes } from './alertRoutes.ts'
 import { casePageRoutes } from './casePageRoutes.ts'
 import { caseRoutes } from './caseRoutes.ts'
@@ -89,6 +90,7 @@ export function consoleRoutes(deps: ConsoleDeps): ConsoleHandler {
     threadRoutes({ threads, sessions, attachments: new AttachmentStore(deps.attachmentsDir, deps.limits ?? DEFAULT_LIMITS), now, format, log }),
     silenceRoutes({ db, sessions, audit, now, format, log }),
     contactRoutes({ db, sessions, audit, now, log }),
+    reformRoutes({ db, sessions, ctx, now }),
     ...(deps.platformStatus ? [statusRoutes({ sessions, status: deps.platformStatus })] : []),
     // The figures are read from the database: they answer whether or not the kpi worker runs in this process.
     kpiRoutes({ db, sessions, scheme: deps.kpiScheme ?? defaultScheme(), zone: ctx.zone, registry: deps.registry, now, format }),
