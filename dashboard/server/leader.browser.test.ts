@@ -6,12 +6,12 @@
  * says so, picks October and reads its official ranking (movement in words, category
  * columns, the revision marked with its before → after), filters by kind, drills from a
  * department to an indicator to its cases and opens a case page, reads the trend, and
- * exports the ranking as xlsx, read back with exceljs. A department user gets no
- * cockpit. Each view is scanned with axe-core. With DOCS_SHOTS=1 it writes
- * docs/leader*.png. Skipped only when no Chromium binary exists.
+ * exports the ranking as xlsx, read back with exceljs, and reads the candidates for
+ * process reform (辅助决策) over October. A department user gets no cockpit. Each view
+ * is scanned with axe-core. With DOCS_SHOTS=1 it writes docs/leader*.png. Skipped only when no Chromium binary exists.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -188,7 +188,7 @@ describe.skipIf(!chromiumPath)("the leader's cockpit in a browser", () => {
     const [download] = await Promise.all([leader.waitForEvent('download'), leader.click('[data-testid="export-ranking-xlsx"]')])
     expect(download.suggestedFilename()).toBe('kpi-ranking-2026-10.xlsx')
     const wb = new ExcelJS.Workbook()
-    await wb.xlsx.load(readFileSync((await download.path())!))
+    await wb.xlsx.readFile((await download.path())!)
     const ws = wb.worksheets[0]!
     const rows: string[][] = []
     ws.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ''))))
@@ -201,6 +201,32 @@ describe.skipIf(!chromiumPath)("the leader's cockpit in a browser", () => {
     expect(market).toContain('市场监管局')
     const href = await leader.getAttribute('[data-testid="export-drill-csv"]', 'href')
     expect(href).toBe('/api/v1/kpi/departments/market/drilldown/export?period=2026-10&indicator=approval_on_time&format=csv&lang=zh-CN')
+  })
+
+  it('shows the candidates for process reform over a date range, each linking to its cases', async () => {
+    await leader.click('[data-testid="tab-reform"]')
+    await leader.waitForSelector('[data-testid="reform"]')
+    await leader.fill('[data-testid="reform-from"]', '2026-10-31')
+    await leader.fill('[data-testid="reform-until"]', '2026-10-01')
+    await leader.press('[data-testid="reform-until"]', 'Enter')
+    expect(await text(leader, '[data-testid="reform-bad-range"]')).toContain('开始日期不晚于结束日期')
+    await leader.fill('[data-testid="reform-from"]', '2026-10-01')
+    await leader.fill('[data-testid="reform-until"]', '2026-10-31')
+    await leader.click('[data-testid="reform-apply"]')
+    const overdue = leader.locator('[data-testid="reform-rule"] [data-testid="reform-card"][data-key="approval.overdue"]')
+    await overdue.waitFor()
+    // The address keeps the dates, and the ranking's view for the way back.
+    expect(await leader.evaluate(() => location.hash)).toBe('#/leader?tab=reform&period=2026-10&dept=market&indicator=approval_on_time&from=2026-10-01&until=2026-10-31')
+    expect(await overdue.locator('h4').textContent()).toBe('审批超期')
+    expect(await overdue.locator('[data-testid="reform-cards"]').textContent()).toBe('预警 2 张')
+    expect(await overdue.locator('.kpi-reform-depts').textContent()).toMatch(/市场监管局|卫健委/)
+    expect((await overdue.locator('[data-testid="reform-case"]').allTextContents()).sort()).toEqual(['A-H-2', 'A-M-2'])
+    expect(await leader.locator('[data-testid="reform-item"] [data-testid="reform-card"][data-key="SC-101"]').count()).toBe(1)
+    expect(await axeViolations(leader)).toEqual([])
+    if (SHOTS) await leader.screenshot({ path: join(repo, 'docs/leader-reform.png'), fullPage: true })
+    await overdue.locator('[data-testid="reform-case"][data-case="A-M-2"]').click()
+    await leader.waitForSelector('[data-testid="case-clock"]')
+    expect(await leader.evaluate(() => location.hash)).toBe('#/case/approval/A-M-2')
   })
 
   it('keeps the cockpit from a department user', async () => {

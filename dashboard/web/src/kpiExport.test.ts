@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { drillExportUrl, drillPath, rankingExportUrl, rankingPath, reformPath, trendPath } from './kpiExport.ts'
+import { drillCaseHash, drillExportUrl, drillPath, rankingExportUrl, rankingPath, reformPath, trendPath } from './kpiExport.ts'
 
 describe('kpiExport', () => {
   it('asks for a ranking by period and kind, or the current month with neither', () => {
@@ -18,5 +18,11 @@ describe('kpiExport', () => {
     expect(rankingExportUrl('2026-11', null, 'xlsx', 'zh-CN')).toBe('/api/v1/kpi/rankings/export?period=2026-11&format=xlsx&lang=zh-CN')
     expect(rankingExportUrl('2026', 'service', 'csv', 'en')).toBe('/api/v1/kpi/rankings/export?period=2026&kind=service&format=csv&lang=en')
     expect(drillExportUrl('market', '2026-11', 'cards', 'csv', 'en')).toBe('/api/v1/kpi/departments/market/drilldown/export?period=2026-11&indicator=cards&format=csv&lang=en')
+  })
+
+  it('opens a case on its case page and a thread in the console', () => {
+    expect(drillCaseHash({ kind: 'approval', caseId: 'A 1' })).toBe('#/case/approval/A%201')
+    expect(drillCaseHash({ kind: 'thread', caseId: '42' })).toBe('#/console/42')
+    expect(drillCaseHash({ kind: 'thread', caseId: 'x' })).toBeNull()
   })
 })

@@ -1,10 +1,12 @@
 /**
- * kpiExport: the addresses of the cockpit's exports (CSV, xlsx) and of its reads. An
+ * kpiExport: the addresses of the cockpit's exports (CSV, xlsx), of its reads, and of
+ * the pages a drill-down's cases open (a case page, or a thread's for the cooperation counts). An
  * export is a plain link to the server's export route with the page's language, so the
  * browser downloads the file with the session cookie and nothing is built in the page.
  */
-import type { DeptKind, KpiUnit } from '../../../common/contract/api.ts'
+import type { DeptKind, KpiDrillCase, KpiUnit } from '../../../common/contract/api.ts'
 import type { Lang } from './i18n.ts'
+import { caseHash, toHash } from './router.ts'
 
 /** ExportFormat is a file an export is written as. */
 export type ExportFormat = 'csv' | 'xlsx'
@@ -50,4 +52,10 @@ export function rankingExportUrl(period: string, kind: DeptKind | null, format: 
 /** drillExportUrl is one indicator's drill-down export, every case included. */
 export function drillExportUrl(dept: string, period: string, indicator: string, format: ExportFormat, lang: Lang): string {
   return `/api/v1/kpi/departments/${seg(dept)}/drilldown/export${query({ period, indicator, format, lang })}`
+}
+
+/** drillCaseHash is where a drill-down's case opens: its case page, or for a supervision thread (kind 'thread') its thread in the console; null for a thread id it cannot read. */
+export function drillCaseHash(c: Pick<KpiDrillCase, 'kind' | 'caseId'>): string | null {
+  if (c.kind !== 'thread') return caseHash(c.kind, c.caseId)
+  return /^[1-9]\d{0,14}$/.test(c.caseId) ? toHash({ page: 'console', thread: Number(c.caseId) }) : null
 }

@@ -12,7 +12,7 @@ const trend = (scores: Array<number | null>): KpiTrend => ({
     categories: [{ name: 'efficiency', label: '效能', weight: 20, indicators: [{ name: 'approval_on_time', label: '审批按时办结率', weight: 15 }, { name: 'mine', label: null, weight: 5 }] }],
     grades: [],
   },
-  points: scores.map((s, i) => ({ period: `2026-${String(i + 1).padStart(2, '0')}`, score: s, grade: null, rank: null, indicators: (s === null ? {} : { approval_on_time: s, mine: null }) as Record<string, number | null> })),
+  points: scores.map((s, i) => ({ period: `2026-${String(i + 1).padStart(2, '0')}`, status: 'live' as const, score: s, grade: null, rank: null, indicators: (s === null ? {} : { approval_on_time: s, mine: null }) as Record<string, number | null> })),
 })
 
 describe('kpiTrendOption', () => {
