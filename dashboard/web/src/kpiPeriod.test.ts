@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { currentPeriod, periodInUnit, periodOptions, periodUnit, shiftPeriod } from './kpiPeriod.ts'
+import { currentPeriod, periodInUnit, periodOptions, periodUnit, shiftPeriod, touchesPeriod } from './kpiPeriod.ts'
 
 describe('kpiPeriod', () => {
   it('reads the unit of a period name, and nothing else', () => {
@@ -42,5 +42,12 @@ describe('kpiPeriod', () => {
     expect(periodInUnit('2026-Q3', 'month')).toBe('2026-07')
     expect(periodInUnit('2026', 'quarter')).toBe('2026-Q1')
     expect(periodInUnit('??', 'month')).toBeNull()
+  })
+
+  it("re-reads on a 'kpi' announcement only when it names the period shown", () => {
+    expect(touchesPeriod({ periods: ['2026-11', '2026-Q4', '2026'], at: 1 }, '2026-Q4')).toBe(true)
+    expect(touchesPeriod({ periods: ['2026-11'], at: 1 }, '2026-10')).toBe(false)
+    expect(touchesPeriod({ periods: ['2026-11'] }, null)).toBe(false)
+    for (const junk of [null, 'x', {}, { periods: '2026-11' }]) expect(touchesPeriod(junk, '2026-11')).toBe(false)
   })
 })

@@ -76,3 +76,10 @@ export function periodInUnit(period: string, unit: KpiUnit): string | null {
   const s = startOf(period)
   return s ? periodName(s, unit) : null
 }
+
+/** touchesPeriod tells whether a 'kpi' announcement (KpiChanged, checked here: it comes off the socket) names the period shown. */
+export function touchesPeriod(changed: unknown, period: string | null): boolean {
+  if (period === null || typeof changed !== 'object' || changed === null) return false
+  const periods = (changed as { periods?: unknown }).periods
+  return Array.isArray(periods) && periods.includes(period)
+}
