@@ -4,7 +4,7 @@ export { allowMethod, type HttpMethod, withSession } from './gate.ts'
 export { hashPassword } from './password.ts'
 export { signInRoutes } from './signInRoutes.ts'
 export { SESSION_COOKIE, Sessions } from './sessions.ts'
-export { ALL_ROOM, deptRoom, dropEndedSessions, emitAlert, requireSignIn, roomsFor } from './socket.ts'
+export { ALL_ROOM, deptRoom, dropEndedSessions, emitAlert, emitToHolders, requireSignIn, roomsFor } from './socket.ts'
 export { type UserAudit, type UserAuditEntry, userRoutes } from './userRoutes.ts'
 export {
   checkAccount, checkPassword, createUser, findUser, listUsers, MAX_PASSWORD, MAX_REASON, MIN_PASSWORD, type NewUser, resetPassword, ROLES, setDisabled, setPasswordHash,

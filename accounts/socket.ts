@@ -4,7 +4,7 @@
  * and to its own department's room. A department never receives another's cards.
  */
 import type { Server, Socket } from 'socket.io'
-import { alertScope, type Principal } from './access.ts'
+import { type Action, alertScope, can, type Principal } from './access.ts'
 import { sessionToken, type Sessions } from './sessions.ts'
 import type { User } from './users.ts'
 
@@ -46,6 +46,18 @@ export function requireSignIn(io: Server, sessions: Pick<Sessions, 'userOf'>): v
       (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
     )
   })
+}
+
+/**
+ * emitToHolders sends to each socket whose user holds the action over its own scope
+ * (kpi.read: leaders, inspectors, admins, and a department, which reads its own
+ * figures): the policy decides, not the rooms.
+ */
+export function emitToHolders(io: Server, action: Action, event: string, payload: unknown): void {
+  for (const socket of io.of('/').sockets.values()) {
+    const user = socket.data.user as Principal | undefined
+    if (user && can(user, action, user.dept ? { dept: user.dept } : undefined)) socket.emit(event, payload)
+  }
 }
 
 /** emitAlert sends a card to the users allowed to read it, and to no one else. */

@@ -13,6 +13,7 @@ export { DEFAULT_SCHEME_FILE, defaultScheme, loadScheme, parseScheme, type Schem
 export { type Scored, scoreOf } from './score.ts'
 export { kpiProbe } from './health.ts'
 export { type KpiStatus, type KpiWorker, startKpiWorker } from './worker.ts'
+export { changedPeriods, LIVE_KPI } from './changedPeriods.ts'
 export { drillDown, type DrillDown, type DrillPart, figures, type Movement, ranking, rankingRows, type RankingRow, type ReadOptions, type Registry, trend, type TrendPoint } from './queries.ts'
 export { type CaseContribution } from './factStore.ts'
 export { recordScheme, storedScheme, storedSchemes, type StoredScheme } from './schemeStore.ts'

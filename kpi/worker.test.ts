@@ -6,12 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { alertSubject, Bus, eventSubject } from '../common/bus/index.ts'
 import { startTestServer, type TestServer } from '../common/bus/testdata/harness.ts'
-import type { CardMessage, CaseEvent } from '../common/contract/index.ts'
+import type { CardMessage, CaseEvent, KpiChanged } from '../common/contract/index.ts'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
 import { logger } from '../common/log/index.ts'
 import { defaultContext } from '../rules/index.ts'
 import { ManualClock, waitFor } from '../test-support/platform.ts'
+import { LIVE_KPI } from './changedPeriods.ts'
 import { parsePeriod } from './period.ts'
 import { figures } from './queries.ts'
 import { defaultScheme } from './scheme.ts'
@@ -73,5 +74,78 @@ describe.each(openTestDbs())('kpi worker ($name)', ({ open }) => {
     expect((await counts()).tax?.['threads.rect_on_time']).toBeUndefined()
     threads[0] = { ...threads[0]!, state: 'withdrawn', updatedAt: 3 }
     await waitFor(async () => (await counts()).tax?.['threads.ack_due'] === undefined, 'the withdrawn thread taken back')
+  })
+})
+
+// The worker's own refresh schedule is an hour here: only the refresh before each announcement can make the reads exact.
+describe.each(openTestDbs())('kpi worker announcements ($name)', ({ open }) => {
+  let db: Db
+  let nats: TestServer
+  let bus: Bus
+  let worker: KpiWorker
+  const clock = new ManualClock(T('2026-11-20T12:00:00+08:00'))
+  const heard: Array<KpiChanged & { received: number }> = []
+  let sub: { unsubscribe(): void }
+  const send = (e: CaseEvent) => bus.publish(eventSubject(e.kind, e.dept), e, `${e.source}/${e.id}`)
+  // As the wall reads on 'kpi': no refresh of its own, up to the platform clock.
+  const november = async () => {
+    const rows = await figures(db, { period: parsePeriod('2026-11') }, { zone: ctx.zone, scheme, until: clock.now() })
+    return Object.fromEntries(rows.map((r) => [r.dept, r.counts.workload]))
+  }
+  const announced = (n: number) => waitFor(() => heard.length >= n, `announcement ${n}`, 5000)
+
+  beforeAll(async () => {
+    db = await open()
+    nats = await startTestServer('kpi-announce')
+    bus = await Bus.connect({ url: nats.url, name: 'kpi-announce-test', log: () => {} })
+    sub = bus.subscribeLive<KpiChanged>(LIVE_KPI, (m) => heard.push({ ...m, received: Date.now() }))
+    await bus.flush()
+    worker = await startKpiWorker({ bus, db, ctx, scheme: { scheme, origin: 'default' }, clock, log: logger('test'), refreshMs: 3_600_000, batch: 10 })
+  })
+  afterAll(async () => {
+    sub?.unsubscribe()
+    await worker?.stop()
+    await bus?.close()
+    await nats?.dispose()
+    await db?.close()
+  })
+
+  it('announces the periods a change touched, and a read right after it holds the change, also one behind the refreshed range', async () => {
+    const sent = Date.now()
+    await send(accepted('N-15', '2026-11-15T09:00:00+08:00', 5, { dept: 'tax', id: 'n15' }))
+    await announced(1)
+    expect(heard[0]).toMatchObject({ periods: ['2026', '2026-11', '2026-Q4'], at: clock.now() })
+    expect(heard[0]!.received - sent).toBeLessThan(5000)
+    expect(await november()).toEqual({ tax: 1 })
+    // The schedule's refresh (as every KPI_REFRESH_MS) materializes the month on TimescaleDB: a
+    // fact on the 5th then lands behind the aggregates' watermark, which real-time aggregation does not cover.
+    await worker.refresh()
+    await send(accepted('N-5', '2026-11-05T09:00:00+08:00', 5, { dept: 'tax', id: 'n5' }))
+    await announced(2)
+    expect(heard[1]!.periods).toEqual(['2026', '2026-11', '2026-Q4'])
+    expect(await november()).toEqual({ tax: 2 })
+    // A fact of the day in progress is read from the facts themselves: exact with no refresh at all.
+    const refreshed = worker.status().refreshedAt
+    await send(accepted('N-20', '2026-11-20T10:00:00+08:00', 5, { dept: 'market', id: 'n20' }))
+    await announced(3)
+    expect(await november()).toEqual({ tax: 2, market: 1 })
+    expect(worker.status().refreshedAt).toBe(refreshed)
+  })
+
+  it('coalesces a burst into about one announcement a second', async () => {
+    const before = heard.length
+    const start = Date.now()
+    for (let i = 0; i < 30; i++) {
+      await send(accepted(`B-${i}`, '2026-11-18T09:00:00+08:00', 5, { dept: 'health', id: `b${i}` }))
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    await waitFor(async () => (await november()).health === 30, 'the burst counted', 10_000)
+    await new Promise((r) => setTimeout(r, 1100))
+    const burst = heard.slice(before)
+    const seconds = (Date.now() - start) / 1000
+    expect(burst.length).toBeGreaterThan(0)
+    expect(burst.length).toBeLessThanOrEqual(Math.ceil(seconds) + 1)
+    for (let i = 1; i < burst.length; i++) expect(burst[i]!.received - burst[i - 1]!.received).toBeGreaterThan(900)
+    expect((await november()).health).toBe(30)
   })
 })

@@ -7,14 +7,20 @@
  * nothing. Batches of the two streams take turns, so a case is never written twice at
  * once. On TimescaleDB it refreshes, on its own schedule, the days it wrote behind the
  * continuous aggregates' refreshed range, as PGlite runs no job scheduler.
+ *
+ * After each commit it announces which periods' figures changed (KpiChanged on the
+ * live topic LIVE_KPI, at most once a second: announcer.ts), having first refreshed
+ * on TimescaleDB what it wrote, so that a read right after the announcement is exact.
  */
-import { type CardMessage, type CaseEvent, type ErrorNote, type Kind, validateEvent } from '../common/contract/index.ts'
+import { type CardMessage, type CaseEvent, type ErrorNote, type Kind, type KpiChanged, validateEvent } from '../common/contract/index.ts'
 import { ALERTS_STREAM, type Bus, type Delivery, EVENTS_STREAM } from '../common/bus/index.ts'
 import type { Db, Queryable } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import type { Clock } from '../common/time/index.ts'
 import type { RuleContext } from '../rules/index.ts'
+import { startAnnouncer } from './announcer.ts'
 import { caseFacts, diffFacts, type Fact } from './caseFacts.ts'
+import { changedPeriods, LIVE_KPI } from './changedPeriods.ts'
 import { addEvent, applyCard, emptyCase, type CaseState } from './caseState.ts'
 import { addFacts, type CaseDelta, loadCases, refKey, refreshRollups, saveCases, type StoredCase } from './factStore.ts'
 import type { Scheme } from './scheme.ts'
@@ -37,6 +43,8 @@ export interface KpiWorkerOptions {
   log: Logger
   /** how often to refresh the continuous aggregates behind late facts (ms) */
   refreshMs: number
+  /** the least time between two announcements of changed periods (ms); 1000 by default */
+  announceMs?: number
   batch?: number
   /**
    * told, inside the transaction, of the facts a batch changed: the frozen periods
@@ -124,6 +132,18 @@ export async function startKpiWorker(opts: KpiWorkerOptions): Promise<KpiWorker>
     markDirty(deltas)
   }
 
+  // Announced after the refresh below: the figures read on 'kpi' include the change. A read
+  // takes the day in progress from the facts themselves (factStore sumFacts), so only facts
+  // before today need the aggregates refreshed first; today's wait for the schedule.
+  const behindToday = (span: { lo: number }) => span.lo < ctx.zone.startOf(ctx.zone.dayOf(clock.now()))
+  const announcer = startAnnouncer({
+    intervalMs: opts.announceMs ?? 1000,
+    flush: async (periods) => {
+      await inTurn(() => materialize(behindToday))
+      bus.publishLive(LIVE_KPI, { periods, at: clock.now() } satisfies KpiChanged)
+    },
+  })
+
   const onEvents = (batch: Delivery<CaseEvent>[]) =>
     inTurn(async () => {
       // An event that breaks the contract counts for nothing; the rules worker dead-letters it.
@@ -159,6 +179,7 @@ export async function startKpiWorker(opts: KpiWorkerOptions): Promise<KpiWorker>
 
   const markDirty = (deltas: readonly CaseDelta[]) => {
     for (const f of deltas) dirty = dirty ? { lo: Math.min(dirty.lo, f.t), hi: Math.max(dirty.hi, f.t + 1) } : { lo: f.t, hi: f.t + 1 }
+    if (deltas.length) announcer.note(changedPeriods(deltas.map((f) => f.t), ctx.zone, clock.now()))
   }
   // The threads' cooperation counts: each thread a case of kind 'thread', recounted as it changes and as its deadlines pass.
   let cursor = 0
@@ -209,21 +230,23 @@ export async function startKpiWorker(opts: KpiWorkerOptions): Promise<KpiWorker>
       }
     })
 
-  const refresh = () =>
-    inTurn(async () => {
-      const span = dirty
-      if (!span || !db.timescale) return
-      dirty = null
-      try {
-        await refreshRollups(db, span.lo, span.hi, ctx.zone)
-        status.refreshedAt = new Date().toISOString()
-      } catch (e) {
-        // Tried again with the next span.
-        const since = dirty as { lo: number; hi: number } | null
-        dirty = since ? { lo: Math.min(since.lo, span.lo), hi: Math.max(since.hi, span.hi) } : span
-        noteError(e, 'refreshing the aggregates')
-      }
-    })
+  /** materialize refreshes the aggregates over what was written since the last time (TimescaleDB), when `needed`; it rejects when that failed. */
+  async function materialize(needed: (span: { lo: number; hi: number }) => boolean = () => true): Promise<void> {
+    const span = dirty
+    if (!span || !db.timescale || !needed(span)) return
+    dirty = null
+    try {
+      await refreshRollups(db, span.lo, span.hi, ctx.zone)
+      status.refreshedAt = new Date().toISOString()
+    } catch (e) {
+      // Tried again with the next span.
+      const since = dirty as { lo: number; hi: number } | null
+      dirty = since ? { lo: Math.min(since.lo, span.lo), hi: Math.max(since.hi, span.hi) } : span
+      noteError(e, 'refreshing the aggregates')
+      throw e
+    }
+  }
+  const refresh = () => inTurn(() => materialize().catch(() => {}))
   const timer = setInterval(() => void sweep().then(refresh), opts.refreshMs)
   timer.unref()
 
@@ -234,6 +257,7 @@ export async function startKpiWorker(opts: KpiWorkerOptions): Promise<KpiWorker>
       clearInterval(timer)
       await Promise.all(consumers.map((c) => c.stop()))
       await sweep()
+      await announcer.stop()
       await refresh()
     },
   }

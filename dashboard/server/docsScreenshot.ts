@@ -1,13 +1,15 @@
 /**
  * docsScreenshot takes the pictures of docs/ from a running demo: the wall as a
- * leader sees it (wall.png), a department's console with one of its threads open
+ * leader sees it (wall.png) and its ranking board (wall-ranking.png), a department's console with one of its threads open
  * (console-department.png), the same console on a phone, its list and a thread
  * (mobile-department.png, mobile-department-thread.png), the inspector's console
  * (console-inspector.png) and on a tablet (tablet-inspector.png), and the sign-in page (login.png). Start the demo first, with a CJK font installed so the
  * Chinese renders, and Chromium's translations so its own controls (the file
  * picker) speak Chinese too (apt-get install -y fonts-noto-cjk chromium-l10n):
  *
- *   JIANCHA_DATA_DIR=/tmp/shots-data DASHBOARD_PORT=18580 node bin/jiancha.js start
+ *   JIANCHA_DATA_DIR=/tmp/shots-data DASHBOARD_PORT=18580 node bin/jiancha.js start --kpi
+ *
+ * (--kpi: on the embedded database the kpi worker, which the ranking board reads, runs only when asked.)
  *
  * Let it run until the wall's 短信通知 panel shows messages delivered (已送达), not
  * only 待发送: on a first start the 60 simulated days pass in three minutes, but the
@@ -93,6 +95,15 @@ await shoot('wall.png', new URL('#/wall', base).href, {
   signIn: as('demo-leader'),
   waitFor: ['.feed-list .feed-row', '.dept-chart canvas', '[data-testid=sms-row]'],
   settleMs: 2500,
+})
+
+// The ranking board: the current month's departments, once the kpi worker has counted them.
+await shoot('wall-ranking.png', new URL('#/wall?page=rank', base).href, {
+  width: 1920,
+  height: 1080,
+  signIn: as('demo-leader'),
+  waitFor: ['[data-testid=rank-row]'],
+  settleMs: 1500,
 })
 
 const market = await firstThread(as('demo-market'), 'state=acknowledged,returned', 'open=true')

@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import { io as connect, type Socket } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { requireSignIn } from '../../accounts/index.ts'
+import { can, requireSignIn } from '../../accounts/index.ts'
 import { clockTick, startLiveRelay, type ClockTick } from './liveRelay.ts'
 import { openTestAccounts, type TestAccounts } from './testdata/accounts.ts'
 import { MemorySource, testCard, testSms } from './testdata/cards.ts'
-import type { AlertView, SmsView, WallPulse } from '../../common/contract/index.ts'
+import type { AlertView, KpiChanged, SmsView, WallPulse } from '../../common/contract/index.ts'
 
 function next<T>(socket: Socket, event: string): Promise<T> {
   return new Promise((ok) => socket.once(event, (v: T) => ok(v)))
@@ -108,12 +108,30 @@ describe('live relay', () => {
     expect(marketResyncs).toBe(0)
   })
 
+  it('tells the readers of rankings which periods changed, and no one who may not read them', async () => {
+    const { source, client, join } = await setup(60_000)
+    const inspector = join('wang')
+    const market = join('market-desk')
+    await Promise.all([next(client, 'connect'), next(inspector, 'connect'), next(market, 'connect')])
+    const marketGot: KpiChanged[] = []
+    market.on('kpi', (m: KpiChanged) => marketGot.push(m))
+    const change: KpiChanged = { periods: ['2026', '2026-03', '2026-Q1'], at: Date.parse('2026-03-02T09:30:00+08:00') }
+    const heard = Promise.all([next<KpiChanged>(client, 'kpi'), next<KpiChanged>(inspector, 'kpi')])
+    source.liveKpi.next(change)
+    expect(await heard).toEqual([change, change])
+    // A department's own figures are its to read only where the policy says so (kpi.read).
+    const marketMay = can({ role: 'department', dept: 'market', canUnmask: false, disabled: false }, 'kpi.read', { dept: 'market' })
+    await new Promise((r) => setTimeout(r, 100))
+    expect(marketGot).toEqual(marketMay ? [change] : [])
+  })
+
   it('stops pushing once undone', async () => {
     const { source, client, stop } = await setup(60_000)
     await next(client, 'connect')
     stop()
     expect(source.live.observed).toBe(false)
     expect(source.liveSms.observed).toBe(false)
+    expect(source.liveKpi.observed).toBe(false)
   })
 
   it('formats the platform clock as RFC 3339', () => {

@@ -1,5 +1,6 @@
 /**
- * Live relay: pushes the platform's new cards, text-message changes and its clock to
+ * Live relay: pushes the platform's new cards, text-message changes, its clock and the
+ * kpi worker's "these periods' figures changed" (`kpi`, to the readers of figures, kpi.read) to
  * connected walls and consoles over Socket.IO. Every socket is signed in
  * (accounts/socket.ts requireSignIn) and sits in the rooms of its scope; a card or
  * a message goes only to readers of every department and to its own department's
@@ -7,7 +8,7 @@
  * (re)connect, so the relay holds no per-client buffer and its memory stays flat.
  */
 import type { Server } from 'socket.io'
-import { ALL_ROOM, deptRoom, emitAlert } from '../../accounts/index.ts'
+import { ALL_ROOM, deptRoom, emitAlert, emitToHolders } from '../../accounts/index.ts'
 import type { DashboardSource } from './source.ts'
 
 /** ClockTick is the payload of the `clock` event. */
@@ -37,6 +38,11 @@ export function startLiveRelay(
     next: (m) => void io.to(m.dept ? [ALL_ROOM, deptRoom(m.dept)] : ALL_ROOM).emit('sms', m),
     error: failed('sms'),
   })
+  // Only which periods changed: each reader re-reads the figures its scope allows.
+  const kpi = source.liveKpi?.subscribe({
+    next: (change) => emitToHolders(io, 'kpi.read', 'kpi', change),
+    error: failed('kpi'),
+  })
   // A newly connected wall should not wait up to one interval to show the time.
   const onConnection = (socket: { emit(ev: string, v: unknown): void }) => socket.emit('clock', clockTick(source))
   io.on('connection', onConnection)
@@ -56,6 +62,7 @@ export function startLiveRelay(
     clearInterval(pulseTimer)
     cards.unsubscribe()
     sms.unsubscribe()
+    kpi?.unsubscribe()
     io.off('connection', onConnection)
   }
 }

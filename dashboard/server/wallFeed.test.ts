@@ -10,7 +10,8 @@ import { startTestServer, type TestServer } from '../../common/bus/testdata/harn
 import type { Db } from '../../common/db/index.ts'
 import { openTestDbs } from '../../common/db/testing.ts'
 import { insertAlert } from '../../alerts/testing.ts'
-import type { SmsView } from '../../common/contract/index.ts'
+import type { KpiChanged, SmsView } from '../../common/contract/index.ts'
+import { LIVE_KPI } from '../../kpi/index.ts'
 import { wallFeed } from './wallFeed.ts'
 
 describe.each(openTestDbs())('wallFeed on $name', (backend) => {
@@ -76,5 +77,18 @@ describe.each(openTestDbs())('wallFeed on $name', (backend) => {
       [id, 'env', '138****8002', 'pending'],
       [id, 'env', '138****8002', 'delivered'],
     ])
+  })
+
+  it('passes the kpi worker\'s announcements on, well-formed only', async () => {
+    const feed = wallFeed(db, bus, clock, iso)
+    const got: KpiChanged[] = []
+    const sub = feed.liveKpi!.subscribe((m) => got.push(m))
+    await bus.flush()
+    bus.publishLive(LIVE_KPI, { periods: 'all', at: 1 }) // ignored
+    bus.publishLive(LIVE_KPI, { periods: [], at: 1 }) // names nothing: ignored
+    bus.publishLive(LIVE_KPI, { periods: ['2026-11', 7, '2026'], at: 2, extra: 'dropped' })
+    await expect.poll(() => got.length).toBe(1)
+    sub.unsubscribe()
+    expect(got).toEqual([{ periods: ['2026-11', '2026'], at: 2 }])
   })
 })

@@ -1,17 +1,21 @@
 /**
  * wallFeed is the DashboardSource of a running platform: snapshots from the alert
- * store and the SMS outbox, scoped to the reader; live cards and text-message
- * changes from the bus.
+ * store and the SMS outbox, scoped to the reader; live cards, text-message changes
+ * and the kpi worker's changed periods from the bus.
  */
 import { mergeMap, Observable, share } from 'rxjs'
 import { dailyCards, LIVE_ALERTS, LIVE_SMS, messagesByIds, openTallies, recentAlerts, recentMessages } from '../../alerts/index.ts'
 import type { Bus } from '../../common/bus/index.ts'
 import { eventsPerMinute, lastReceivedAt } from '../../rules/index.ts'
+import { LIVE_KPI } from '../../kpi/index.ts'
 import type { Clock } from '../../common/time/index.ts'
 import type { Db } from '../../common/db/index.ts'
 import { smsView } from './smsView.ts'
-import { MAX_SNAPSHOT_ALERTS, MAX_SNAPSHOT_DAILY, MAX_SNAPSHOT_SMS, RATE_MINUTES, TREND_DAYS, type AlertView, type WallPulse, type WallScope, type WallSnapshot } from '../../common/contract/index.ts'
+import { MAX_SNAPSHOT_ALERTS, MAX_SNAPSHOT_DAILY, MAX_SNAPSHOT_SMS, RATE_MINUTES, TREND_DAYS, type AlertView, type KpiChanged, type WallPulse, type WallScope, type WallSnapshot } from '../../common/contract/index.ts'
 import type { DashboardSource } from './source.ts'
+
+/** MAX_KPI_PERIODS bounds the periods one 'kpi' push names (a burst names a few). */
+const MAX_KPI_PERIODS = 64
 
 /** wallFeed builds the dashboard's source over the store and the bus. */
 export function wallFeed(db: Db, bus: Bus, clock: Clock, format: (t: number) => string, log: (m: string) => void = () => {}): DashboardSource {
@@ -35,6 +39,14 @@ export function wallFeed(db: Db, bus: Bus, clock: Clock, format: (t: number) => 
     mergeMap((rows) => rows.map((r) => smsView(r, format))),
     share(),
   )
+  // What another process sends is checked before it reaches a browser.
+  const liveKpi = new Observable<KpiChanged>((sub) => {
+    const s = bus.subscribeLive<Partial<KpiChanged>>(LIVE_KPI, (m) => {
+      const periods = Array.isArray(m?.periods) ? m.periods.filter((p): p is string => typeof p === 'string').slice(0, MAX_KPI_PERIODS) : []
+      if (periods.length && typeof m.at === 'number') sub.next({ periods, at: m.at })
+    })
+    return () => s.unsubscribe()
+  }).pipe(share())
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
   // Received times are wall time (the database's clock), not the platform clock.
   const pulse = async (dept?: string): Promise<WallPulse> => {
@@ -46,6 +58,7 @@ export function wallFeed(db: Db, bus: Bus, clock: Clock, format: (t: number) => 
     pulse: () => pulse(),
     live,
     liveSms,
+    liveKpi,
     async snapshot(scope: WallScope): Promise<WallSnapshot> {
       const dept = 'dept' in scope ? scope.dept : undefined
       const [alerts, byDept, sms, figures, daily] = await Promise.all([

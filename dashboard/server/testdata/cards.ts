@@ -3,7 +3,7 @@
  * DashboardSource over an array, standing in for the platform's alert store.
  */
 import { Subject } from 'rxjs'
-import type { AlertView, DailyTally, Level, RatePoint, SmsView, WallSnapshot } from '../../../common/contract/index.ts'
+import type { AlertView, DailyTally, KpiChanged, Level, RatePoint, SmsView, WallSnapshot } from '../../../common/contract/index.ts'
 import type { DashboardSource } from '../source.ts'
 
 /** testCard builds a stored card. */
@@ -31,6 +31,7 @@ export class MemorySource implements DashboardSource {
   readonly live = new Subject<AlertView>()
   readonly messages: SmsView[] = []
   readonly liveSms = new Subject<SmsView>()
+  readonly liveKpi = new Subject<KpiChanged>()
   clock = Date.parse('2026-03-02T09:30:00+08:00')
   /** the 30-day figures and the event rate the snapshot carries (none by default) */
   daily: DailyTally[] | undefined

@@ -139,8 +139,8 @@ describe('the KPI calls', () => {
   it('read the ranking, trend, drill-down and decision support at their routes', async () => {
     const { sent, fetchFn } = fakeFetch(200, {})
     const a = createApi(fetchFn)
-    await a.kpiRanking(null, null)
-    await a.kpiRanking('2026-Q4', 'service')
+    await a.cockpitRanking(null, null)
+    await a.cockpitRanking('2026-Q4', 'service')
     await a.kpiTrend('market', 'quarter', 12, '2026-Q4')
     await a.kpiDrillDown('market', '2026-11', 'cards')
     await a.kpiReform('2026-09-01', '2026-11-30')

@@ -85,6 +85,8 @@ export function createApi(fetchFn: Fetch) {
     depts: () => call<DeptNames>('GET', '/api/v1/depts'),
     /** the wall's snapshot; a 401 is left to the wall, which signs out through its own path */
     wall: () => call<WallSnapshot>('GET', '/api/v1/wall', undefined, { quiet401: true }),
+    /** a period's ranking (the wall's board); a 401 is left to the wall, as for its snapshot */
+    kpiRanking: (period: string) => call<KpiRanking>('GET', `/api/v1/kpi/rankings?period=${seg(period)}`, undefined, { quiet401: true }),
     threads: (q: ThreadQuery) => call<{ threads: ThreadView[] }>('GET', `/api/v1/threads${threadQueryString(q)}`),
     thread: (id: number) => call<ThreadDetail>('GET', `/api/v1/threads/${id}`),
     acknowledge: (id: number, comment?: string) => call<ThreadChange>('POST', `/api/v1/threads/${id}/acknowledge`, comment ? { comment } : {}),
@@ -120,8 +122,8 @@ export function createApi(fetchFn: Fetch) {
     updateDepartment: (code: string, d: DepartmentInput) => call<{ department: DepartmentView; changed: boolean }>('PUT', `/api/v1/departments/${seg(code)}`, { ...d }),
     /** every component's latest status and the dead letters (admins) */
     platformStatus: () => call<PlatformStatus>('GET', '/api/v1/admin/status'),
-    /** a period's ranking (official when frozen, else live); no period: the current month */
-    kpiRanking: (period: string | null, kind: DeptKind | null) => call<KpiRanking>('GET', rankingPath(period, kind)),
+    /** the cockpit's ranking of a period (official when frozen, else live), of one kind of department or all; no period: the current month */
+    cockpitRanking: (period: string | null, kind: DeptKind | null) => call<KpiRanking>('GET', rankingPath(period, kind)),
     kpiTrend: (dept: string, unit: KpiUnit, periods: number, until: string | null) => call<KpiTrend>('GET', trendPath(dept, unit, periods, until)),
     kpiDrillDown: (dept: string, period: string, indicator: string) => call<KpiDrillDown>('GET', drillPath(dept, period, indicator)),
     /** the decision support's candidates over local dates (辅助决策) */

@@ -1,6 +1,6 @@
 /**
  * The strings of the wall's performance pages (freshness, trends, heatmap, event rate,
- * kiosk playlist), in zh-CN and English. i18n.ts merges them; its test checks both.
+ * the ranking board, kiosk playlist), in zh-CN and English. i18n.ts merges them; its test checks both.
  */
 
 /** ZH_WALL_PERF holds the zh-CN strings. */
@@ -25,7 +25,29 @@ export const ZH_WALL_PERF = {
   'rate.now': '最近一分钟 {n} 条/分钟，近 {m} 分钟平均 {avg} 条/分钟',
   'rate.aria': '近 {m} 分钟每分钟收到的事件数柱状图',
   'rate.empty': '近 {m} 分钟没有收到事件',
-  'rank.pending': '考核排名将在考核数据接入后显示于此（当期排名、升降、得分与等级）。',
+  'rank.title': '{period} 考核排名',
+  'rank.live': '实时数据',
+  'rank.official': '正式结果',
+  'rank.note': '{status} · {n} 个部门参与排名 · 截至 {asOf}',
+  'rank.caption': '{period} 各部门考核排名，前 {n} 名，含排名、升降、得分与等级',
+  'rank.own': '本部门排名第 {rank}，共 {n} 个部门',
+  'rank.col.rank': '排名',
+  'rank.col.move': '升降',
+  'rank.col.dept': '部门',
+  'rank.col.score': '得分',
+  'rank.col.grade': '等级',
+  'rank.up': '上升 {n} 位',
+  'rank.down': '下降 {n} 位',
+  'rank.same': '持平',
+  'rank.new': '上期无排名',
+  'rank.noData': '无数据',
+  'rank.empty': '{period} 暂无考核数据：本期还没有部门办件。',
+  'rank.loading': '正在读取考核排名…',
+  'rank.unavailable': '考核排名暂时无法读取，考核数据更新时将自动重试。',
+  'grade.优秀': '优秀',
+  'grade.良好': '良好',
+  'grade.合格': '合格',
+  'grade.不合格': '不合格',
 }
 
 /** EN_WALL_PERF holds the English strings, one for each zh-CN string. */
@@ -50,5 +72,27 @@ export const EN_WALL_PERF: Record<keyof typeof ZH_WALL_PERF, string> = {
   'rate.now': 'Last minute {n} events/min, {avg} events/min on average over {m} min',
   'rate.aria': 'Bar chart of events received per minute over the last {m} minutes',
   'rate.empty': 'No event received in the last {m} minutes',
-  'rank.pending': 'The ranking board (current period: rank, movement, score, grade) will show here once the KPI results are connected.',
+  'rank.title': 'Rankings, {period}',
+  'rank.live': 'Live figures',
+  'rank.official': 'Official result',
+  'rank.note': '{status} · {n} departments ranked · as of {asOf}',
+  'rank.caption': 'Department rankings for {period}, top {n}: rank, movement, score and grade',
+  'rank.own': 'Your department ranks {rank} of {n}',
+  'rank.col.rank': 'Rank',
+  'rank.col.move': 'Movement',
+  'rank.col.dept': 'Department',
+  'rank.col.score': 'Score',
+  'rank.col.grade': 'Grade',
+  'rank.up': 'up {n}',
+  'rank.down': 'down {n}',
+  'rank.same': 'unchanged',
+  'rank.new': 'not ranked last period',
+  'rank.noData': 'No data',
+  'rank.empty': 'No figures for {period} yet: no department has cases in the period.',
+  'rank.loading': 'Reading the rankings…',
+  'rank.unavailable': 'The rankings cannot be read just now; the wall tries again when the figures change.',
+  'grade.优秀': 'Excellent',
+  'grade.良好': 'Good',
+  'grade.合格': 'Pass',
+  'grade.不合格': 'Fail',
 }

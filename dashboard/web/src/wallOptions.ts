@@ -1,15 +1,23 @@
 /**
- * Wall options from the address: `#/wall?kiosk=1&rotate=30&stale=5` (or the same in
- * the page's query string). kiosk hides the menu and scales the fixed 1920×1080
+ * Wall options from the address: `#/wall?kiosk=1&rotate=30&stale=5&page=rank` (or the
+ * same in the page's query string). kiosk hides the menu and scales the fixed 1920×1080
  * design to the screen; rotate turns the pages every N seconds; stale is the minutes
- * without an event before the wall says its data is stale. Bad values fall back to
+ * without an event before the wall says its data is stale; page is the page it opens on. Bad values fall back to
  * the defaults rather than break a wall on a screen nobody can type on.
  */
 import { DEFAULT_STALE_MINUTES } from './freshness.ts'
 
+/** WALL_PAGES are the wall's pages, in playlist order: live cards, trends, the ranking board. */
+export const WALL_PAGES = ['live', 'trends', 'rank'] as const
+
+/** WallPageId names one page of the wall. */
+export type WallPageId = (typeof WALL_PAGES)[number]
+
 /** WallOptions configures one wall screen. */
 export interface WallOptions {
   kiosk: boolean
+  /** the page shown first */
+  page: WallPageId
   /** seconds each page shows; 0: no rotation */
   rotateSeconds: number
   staleMinutes: number
@@ -30,5 +38,6 @@ export function wallOptions(hash: string, search: string): WallOptions {
   const rotateSeconds = get('rotate') === null ? (kiosk ? DEFAULT_ROTATE_SECONDS : 0) : Number.isFinite(rotate) && rotate > 0 ? Math.max(MIN_ROTATE_SECONDS, rotate) : 0
   const stale = Number(get('stale'))
   const staleMinutes = Number.isFinite(stale) && stale > 0 ? stale : DEFAULT_STALE_MINUTES
-  return { kiosk, rotateSeconds, staleMinutes }
+  const page = WALL_PAGES.find((p) => p === get('page')) ?? 'live'
+  return { kiosk, page, rotateSeconds, staleMinutes }
 }
