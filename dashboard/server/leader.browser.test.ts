@@ -3,7 +3,7 @@
  * (collector → rules → alerts → kpi → dashboard, embedded PGlite, a private nats-server,
  * a clock set by hand): October's events are counted by the kpi worker and October is
  * frozen, then a late event revises it. A leader signs in, finds this month empty and
- * says so, picks October and reads its official ranking (movement in words, category
+ * says so, sees it filled live by the 'kpi' event when an event comes, picks October and reads its official ranking (movement in words, category
  * columns, the revision marked with its before → after), filters by kind, drills from a
  * department to an indicator to its cases and opens a case page, reads the trend, and
  * exports the ranking as xlsx, read back with exceljs, and reads the candidates for
@@ -118,6 +118,14 @@ describe.skipIf(!chromiumPath)("the leader's cockpit in a browser", () => {
     await expect.poll(() => text(leader, '[data-testid="ranking-empty"]')).toBe('本期暂无考评数据')
     expect(await text(leader, '[data-testid="status-badge"]')).toContain('实时')
     expect(await axeViolations(leader)).toEqual([])
+  })
+
+  it("re-reads this month's ranking when the platform says its figures changed, without a reload", async () => {
+    await leader.evaluate(() => ((window as unknown as { unreloaded: boolean }).unreloaded = true))
+    expect((await post(platform, approval('m3', 'A-M-3', 'market', '2026-11-02T09:00:00', '2026-11-03T10:00:00'))).status).toBeLessThan(300)
+    await leader.waitForSelector('[data-testid="ranking-row"][data-dept="market"]', { timeout: 10_000 })
+    expect(await rowOf(leader, 'market').locator('[data-testid="score"]').textContent()).toBe('100')
+    expect(await leader.evaluate(() => (window as unknown as { unreloaded?: boolean }).unreloaded)).toBe(true)
   })
 
   it("reads October's official ranking: ranks, movement in words, categories, the revision marked", async () => {
