@@ -29,3 +29,36 @@ export async function signIn(browser: Browser, url: string, username: string, o:
   await page.waitForSelector('[data-testid="app-nav"]')
   return page
 }
+
+/**
+ * Browsers keeps one browser per person across a test file's steps: `at(who, path)`
+ * opens `path` in that person's browser, signing in first only if the session is not
+ * there yet (the first time, or after it ended).
+ */
+export class Browsers {
+  private readonly pages = new Map<string, Page>()
+
+  constructor(
+    private readonly browser: Browser,
+    private readonly url: string,
+    private readonly o: Omit<SignInOptions, 'path'> = {},
+  ) {}
+
+  /** at opens `path` as `username`, signed in. */
+  async at(username: string, path = '/'): Promise<Page> {
+    let page = this.pages.get(username)
+    if (!page) {
+      page = await (await this.browser.newContext({ ...DESK, ...this.o.context })).newPage()
+      this.pages.set(username, page)
+    }
+    await page.goto(`${this.url}${path}`)
+    await page.waitForSelector('[data-testid="login-form"], [data-testid="app-nav"]')
+    if (!(await page.locator('[data-testid="app-nav"]').count())) {
+      await page.fill('[data-testid="login-username"]', username)
+      await page.fill('[data-testid="login-password"]', this.o.password ?? BROWSER_TEST_PASSWORD)
+      await page.click('[data-testid="login-submit"]')
+      await page.waitForSelector('[data-testid="app-nav"]')
+    }
+    return page
+  }
+}
