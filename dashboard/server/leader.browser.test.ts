@@ -171,7 +171,17 @@ describe.skipIf(!chromiumPath)("the leader's cockpit in a browser", () => {
     await expect.poll(() => text(leader, 'h1')).toBe('领导驾驶舱')
   })
 
-  it('filters by kind of department', async () => {
+  it('switches to quarters and years on the current one, and filters by kind of department', async () => {
+    await leader.click('[data-testid="unit-quarter"]')
+    await expect.poll(() => leader.locator('[data-testid="period"]').inputValue()).toBe('2026-Q4')
+    expect(await leader.locator('[data-testid="period"] option').allTextContents()).toHaveLength(12)
+    await expect.poll(() => leader.getAttribute('[data-testid="ranking-status"]', 'data-status')).toBe('live')
+    await leader.click('[data-testid="unit-year"]')
+    await expect.poll(() => leader.locator('[data-testid="period"]').inputValue()).toBe('2026')
+    await leader.click('[data-testid="unit-month"]')
+    await expect.poll(() => leader.locator('[data-testid="period"]').inputValue()).toBe('2026-11')
+    await leader.selectOption('[data-testid="period"]', '2026-10')
+    await expect.poll(() => leader.getAttribute('[data-testid="ranking-status"]', 'data-status')).toBe('official')
     await leader.selectOption('[data-testid="kind"]', 'service')
     await expect.poll(() => leader.locator('[data-testid="ranking-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-dept')))).toEqual(['health'])
     await leader.selectOption('[data-testid="kind"]', '')
@@ -179,7 +189,9 @@ describe.skipIf(!chromiumPath)("the leader's cockpit in a browser", () => {
   })
 
   it('drills from a ranking row to an indicator to its cases, and opens the case page', async () => {
-    await rowOf(leader, 'market').locator('[data-testid="dept-open"]').click()
+    // By keyboard: the department's name is a button.
+    await rowOf(leader, 'market').locator('[data-testid="dept-open"]').focus()
+    await leader.keyboard.press('Enter')
     await leader.waitForSelector('[data-testid="drill"][data-dept="market"]')
     expect(await leader.evaluate(() => location.hash)).toBe('#/leader?period=2026-10&dept=market')
     expect(await text(leader, '[data-testid="indicator-row"][data-indicator="approval_on_time"] [data-testid="indicator-value"]')).toBe('50')
