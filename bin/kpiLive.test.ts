@@ -4,6 +4,8 @@
  * rules, the alerts and the kpi worker, exactly the lines `jiancha kpi replay` prints
  * for the same events, by month, quarter and year, on each backend. The cooperation
  * counts (threads.*) are aside: this platform counts no threads (KPI_THREADS=false).
+ * A dashboard of its own, with no kpi worker in its process, answers the same figures
+ * over the KPI API (docs/kpi.md "The API").
  */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -11,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CaseEvent } from '../common/contract/index.ts'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
-import { defaultScheme, figures, formatKpiLine, kpiReplayLines, PERIOD_UNITS, type PeriodUnit } from '../kpi/index.ts'
+import { createUser } from '../accounts/index.ts'
+import type { KpiRanking } from '../common/contract/index.ts'
+import { defaultScheme, figures, formatKpiLine, kpiReplayLines, parsePeriod, PERIOD_UNITS, type PeriodUnit } from '../kpi/index.ts'
 import { shuffle } from '../kpi/testing.ts'
 import { defaultContext } from '../rules/index.ts'
 import { asHall, ManualClock, post, startTestPlatform, startTestServer, waitFor } from '../test-support/platform.ts'
@@ -57,5 +61,25 @@ describe.each(openTestDbs())('kpi live = replay on $name', (backend) => {
     expect(await live('month')).toEqual(want)
     for (const unit of PERIOD_UNITS) expect(await live(unit), unit).toEqual(replay(unit))
     expect(platform.kpi!.status()).toMatchObject({ events: events.length, lastError: null, rollups: db.timescale ? 'timescale' : 'plain' })
+  })
+
+  it('answers the same figures over the KPI API from a dashboard process where no kpi worker runs', async () => {
+    const dash = await startTestPlatform(db, nats, clock, ['dashboard'])
+    try {
+      const password = 'the right password'
+      await createUser(db, { username: 'li', role: 'leader', password })
+      const login = await fetch(`${dash.dashboardUrl}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'li', password }) })
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+      // December is not frozen yet (its grace runs into January): live, to the platform clock.
+      const r = await fetch(`${dash.dashboardUrl}/api/v1/kpi/rankings?period=2026-12`, { headers: { cookie } })
+      expect(r.status).toBe(200)
+      const body = (await r.json()) as KpiRanking
+      const want = await figures(db, { period: parsePeriod('2026-12') }, { zone: ctx.zone, scheme: defaultScheme(), until: UNTIL, fresh: true })
+      expect(body).toMatchObject({ period: '2026-12', status: 'live', asOf: UNTIL, scheme: { version: defaultScheme().version } })
+      expect(want.length).toBeGreaterThan(2)
+      expect(body.rows.map((x) => [x.dept, x.score, x.grade, x.rank, x.counts])).toEqual(want.map((x) => [x.dept, x.score, x.grade, x.rank, x.counts]))
+    } finally {
+      await dash.stop()
+    }
   })
 })

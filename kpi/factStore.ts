@@ -154,13 +154,13 @@ export interface CaseContribution extends CaseRef {
   rule: string | null
 }
 
-/** caseContributions lists the cases behind some counts of one department in [from, until), by instant; units taken back are left out. */
-export async function caseContributions(q: Queryable, o: { dept: string; counts: readonly string[]; from: number; until: number }): Promise<CaseContribution[]> {
+/** caseContributions lists the cases behind some counts of one department in [from, until), by instant, at most `limit` (all by default); units taken back are left out. */
+export async function caseContributions(q: Queryable, o: { dept: string; counts: readonly string[]; from: number; until: number; limit?: number }): Promise<CaseContribution[]> {
   const r = await q.query<{ kind: CaseRef['kind']; case_id: string; count: string; n: number; at: Date; rule: string | null }>(
     `SELECT kind, case_id, count, sum(delta)::float8 AS n, at, rule
      FROM kpi_facts WHERE dept = $1 AND count = ANY($2) AND at >= $3 AND at < $4
-     GROUP BY kind, case_id, count, at, rule HAVING sum(delta) <> 0 ORDER BY at, kind, case_id, count`,
-    [o.dept, o.counts, new Date(o.from), new Date(o.until)],
+     GROUP BY kind, case_id, count, at, rule HAVING sum(delta) <> 0 ORDER BY at, kind, case_id, count LIMIT $5`,
+    [o.dept, o.counts, new Date(o.from), new Date(o.until), o.limit ?? null],
   )
   return r.rows.map((x) => ({ kind: x.kind, caseId: x.case_id, count: x.count, n: x.n, at: x.at.getTime(), rule: x.rule }))
 }

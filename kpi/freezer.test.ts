@@ -13,7 +13,7 @@ import { systemClock } from '../common/time/index.ts'
 import { defaultContext } from '../rules/index.ts'
 import { addFacts, type CaseDelta } from './factStore.ts'
 import { freezeDue, type FreezerOptions, revisionHook } from './freezer.ts'
-import { frozenPeriods, revisionsOf } from './freezeStore.ts'
+import { frozenPeriods, lastFrozen, revisionsOf } from './freezeStore.ts'
 import type { FactName } from './caseFacts.ts'
 import { defaultScheme } from './scheme.ts'
 
@@ -47,6 +47,8 @@ describe.each(openTestDbs())('freezing periods ($name)', ({ open }) => {
       const [nov] = await frozenPeriods(db, ['2026-11'])
       expect(nov).toMatchObject({ period: '2026-11', unit: 'month', scheme: scheme.version, frozenAt: at })
       expect(nov!.rows.map((r) => [r.dept, r.score, r.rank])).toEqual([['tax', 86.36, 1], ['market', 40.91, 2]])
+      expect(await lastFrozen(db, 'month')).toEqual(nov)
+      expect(await lastFrozen(db, 'quarter')).toBeNull()
 
       // A late completion of market's, in November, after the freeze.
       const late = onTime('2026-11-20T10:00:00+08:00', 'market', 'A-3')
@@ -87,6 +89,7 @@ describe('freezing across a restart (embedded PGlite data directory)', () => {
       expect((await revisionsOf(db, '2026-11')).map((r) => [r.dept, r.before?.counts['cards.red'], r.after?.counts['cards.red']])).toEqual([['tax', 0, 1]])
       // December freezes in its turn, with the quarter and the year, once January's grace is over.
       expect(await freezeDue(options(db), T('2027-01-07T00:00:00+08:00'))).toEqual(['2026-12', '2026-Q4', '2026'])
+      expect([(await lastFrozen(db, 'month'))?.period, (await lastFrozen(db, 'quarter'))?.period, (await lastFrozen(db, 'year'))?.period]).toEqual(['2026-12', '2026-Q4', '2026'])
     } finally {
       await db.close()
     }

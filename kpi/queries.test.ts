@@ -76,6 +76,10 @@ describe.each(openTestDbs())('kpi queries ($name)', ({ open }) => {
     ])
     const q = await drillDown(db, 'tax', parsePeriod('2026-Q4'), 'approval_on_time', read)
     expect(q.parts.map((p) => [p.role, p.count, p.value, p.cases.map((c) => c.caseId)])).toEqual([['numerator', 'approval.on_time', 1, ['T-2']], ['denominator', 'approval.completed', 2, ['T-1', 'T-2']]])
+    // Bounded: the first cases by instant, and the part says it is cut.
+    const one = await drillDown(db, 'tax', parsePeriod('2026-Q4'), 'approval_on_time', { ...read, maxCases: 1 })
+    expect(one.parts.map((p) => [p.count, p.value, p.cases.map((c) => c.caseId), p.truncated])).toEqual([['approval.on_time', 1, ['T-2'], false], ['approval.completed', 2, ['T-1'], true]])
+    expect(q.parts.every((p) => !p.truncated)).toBe(true)
     await expect(drillDown(db, 'tax', parsePeriod('2026-12'), 'speed', read)).rejects.toThrow(/unknown indicator "speed"/)
   })
 })

@@ -138,6 +138,8 @@ export interface DrillPart {
   sign: 1 | -1
   value: number
   cases: CaseContribution[]
+  /** more cases stand behind it than `maxCases` */
+  truncated: boolean
 }
 
 /** DrillDown is an indicator of one department in one period, down to the cases and cards. */
@@ -153,9 +155,10 @@ export interface DrillDown {
 /**
  * drillDown explains one indicator: each count of its formula, with every case that adds
  * to it, the instant that placed it in the period and, for a card, the rule that raised
- * it. Workload's cases are listed at their first touch of the period.
+ * it. Workload's cases are listed at their first touch of the period; at most `maxCases`
+ * a part (all by default), the first by instant.
  */
-export async function drillDown(db: Db, dept: string, period: Period, indicatorName: string, o: ReadOptions): Promise<DrillDown> {
+export async function drillDown(db: Db, dept: string, period: Period, indicatorName: string, o: ReadOptions & { maxCases?: number }): Promise<DrillDown> {
   const indicator = findIndicator(o.scheme, indicatorName)
   const rows = await figures(db, { period }, o)
   const row = rows.find((r) => r.dept === dept)
@@ -169,8 +172,10 @@ export async function drillDown(db: Db, dept: string, period: Period, indicatorN
   const factName = (count: string) => (count === 'workload' ? `workload.${period.unit}` : count)
   const parts: DrillPart[] = []
   for (const t of terms) {
-    const cases = await caseContributions(db, { dept, counts: [factName(t.count)], from, until })
-    parts.push({ ...t, value: row ? row.counts[t.count as keyof Counts] : 0, cases })
+    // One more than asked tells whether the list is cut.
+    const max = o.maxCases ?? Infinity
+    const cases = await caseContributions(db, { dept, counts: [factName(t.count)], from, until, limit: Number.isFinite(max) ? max + 1 : undefined })
+    parts.push({ ...t, value: row ? row.counts[t.count as keyof Counts] : 0, cases: cases.slice(0, max), truncated: cases.length > max })
   }
   return { period: periodLabel(period), dept, indicator: indicator.name, value: row?.indicators[indicator.name] ?? null, scheme: o.scheme.version, parts }
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testThreads } from '../../../alerts/testing.ts'
 import type { Db } from '../../../common/db/index.ts'
 import { openTestDbs } from '../../../common/db/testing.ts'
+import { defaultScheme } from '../../../kpi/index.ts'
 import { ROUTE_PASSWORD, type RouteServer, startRouteServer } from '../testdata/routeServer.ts'
 import { auditWriter } from './consoleAudit.ts'
 import { consoleRoutes } from './consoleRoutes.ts'
@@ -29,7 +30,8 @@ describe.each(openTestDbs())('the consoles\' API mount on $name', ({ open }) => 
     for (const [method, path] of [
       ['GET', '/api/v1/me'], ['GET', '/api/v1/users'], ['GET', '/api/v1/alerts'], ['GET', '/api/v1/alerts/a:1'], ['GET', '/api/v1/cases/petition/P-1/events'],
       ['POST', '/api/v1/cases/petition/P-1/unmask'], ['GET', '/api/v1/threads'], ['GET', '/api/v1/threads/1'], ['GET', '/api/v1/silences'],
-      ['GET', '/api/v1/contacts'], ['GET', '/api/v1/contacts/health/duty'],
+      ['GET', '/api/v1/contacts'], ['GET', '/api/v1/contacts/health/duty'], ['GET', '/api/v1/kpi/rankings'], ['GET', '/api/v1/kpi/scheme'],
+      ['GET', '/api/v1/kpi/departments/health/trend'],
       ['GET', '/api/v1/kpi/reform?from=2026-11-01&until=2026-11-30'],
     ] as const) {
       expect((await srv.call(null, method, path, method === 'POST' ? {} : undefined)).status, `${method} ${path}`).toBe(401)
@@ -48,6 +50,11 @@ describe.each(openTestDbs())('the consoles\' API mount on $name', ({ open }) => 
     expect((await srv.call('wang', 'GET', '/api/v1/alerts')).json).toEqual({ alerts: [], next: null })
     expect((await srv.call('wang', 'GET', '/api/v1/silences')).json).toEqual({ silences: [] })
     expect((await srv.call('li', 'GET', '/api/v1/kpi/reform?from=2026-11-01&until=2026-11-30')).json).toEqual({ from: '2026-11-01', until: '2026-11-30', candidates: [] })
+    // The figures, with kpi's default scheme when none is given; the public page's from kpi_frozen.
+    expect((await srv.call('li', 'GET', '/api/v1/kpi/scheme')).json.version).toBe(defaultScheme().version)
+    expect((await srv.call('li', 'GET', '/api/v1/kpi/rankings?period=2026-11')).json).toMatchObject({ period: '2026-11', status: 'live', rows: [] })
+    expect((await srv.call('health-desk', 'GET', '/api/v1/kpi/departments/transport/trend')).status).toBe(403)
+    expect((await srv.call(null, 'GET', '/api/v1/public/performance')).json).toEqual({ period: null, departments: [] })
   })
 
   it('leaves the paths it does not own to others', async () => {

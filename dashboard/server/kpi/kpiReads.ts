@@ -2,7 +2,7 @@
  * The KPI API's reads, a thin layer on kpi's queries: a period's ranking, official
  * (kpi_frozen, with the revisions noted since) once the period is frozen and live from
  * the rollups before; a department's trend, official where a period is frozen; and the
- * drill-down of one indicator to its cases. They read the database only, so they answer
+ * drill-down of one indicator to its cases (bounded in the query). They read the database only, so they answer
  * wherever the kpi worker runs (the rollups are as fresh as it, or TimescaleDB's
  * policies on a server, keeps them).
  */
@@ -94,14 +94,14 @@ function nulls(scheme: Scheme): Record<string, null> {
  */
 export async function readDrillDown(d: KpiReadDeps, dept: string, period: Period, indicator: string, bound: number): Promise<KpiDrillDown> {
   const until = Math.min(d.now(), periodEnd(period, d.zone))
-  const x = await drillDown(d.db, dept, period, indicator, { zone: d.zone, scheme: d.scheme, until, registry: d.registry })
+  const x = await drillDown(d.db, dept, period, indicator, { zone: d.zone, scheme: d.scheme, until, registry: d.registry, maxCases: bound })
   const label = d.scheme.categories.flatMap((c) => c.indicators).find((i) => i.name === indicator)?.label ?? null
   return {
     period: x.period, dept, name: nameOf(d.registry, dept), indicator: x.indicator, label, value: x.value, scheme: x.scheme,
     parts: x.parts.map((p) => ({
       role: p.role, count: p.count, sign: p.sign, value: p.value,
-      cases: p.cases.slice(0, bound).map((c) => ({ kind: c.kind, caseId: c.caseId, count: c.count, n: c.n, at: c.at, rule: c.rule })),
-      truncated: p.cases.length > bound,
+      cases: p.cases.map((c) => ({ kind: c.kind, caseId: c.caseId, count: c.count, n: c.n, at: c.at, rule: c.rule })),
+      truncated: p.truncated,
     })),
   }
 }
