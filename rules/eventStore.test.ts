@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
 import {
-  deptsSeen, eventsPerMinute, firstOfTypesAfter, insertEvents, itemsOf, knownEventIds, lastHeard, lastReceivedAt, latestEventAt, loadCase, loadCases, openCases, registrationCases, saveStatus, saveStatuses, storeEvent, suspensionsBetween, typesBefore, updateStatus,
+  deptsSeen, eventsOfTypes, eventsPerMinute, insertEvents, itemsOf, knownEventIds, lastHeard, lastReceivedAt, latestEventAt, loadCase, loadCases, openCases, registrationCases, saveStatus, saveStatuses, storeEvent, suspensionsBetween, updateStatus,
 } from './eventStore.ts'
 import { te } from './testEvents.ts'
 
@@ -183,31 +183,21 @@ describe.each(openTestDbs())('the facts of decision support, on $name', ({ open 
       { kind: A, caseId: 'D-2', dept: 'd1', at: t('01T00:00:00') }, { kind: A, caseId: 'D-2', dept: 'd1', at: t('30T23:59:59') },
     ])
     expect(await suspensionsBetween(db, t('01T00:00:01'), t('30T23:59:59'))).toEqual([])
+    // Migration 066: by instant, not a scan of every event.
+    const idx = await db.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'events_suspended_idx'")
+    expect(idx.rows.map((x) => x.indexdef.replace(/\S+\.events\b/, 'events'))).toEqual([expect.stringMatching(/ON events USING btree \(at\) WHERE \(type = 'suspended'::text\)$/)])
   })
 
-  it('finds a case\'s first event of some types at or after an instant, for each ask in order', async () => {
-    expect(await firstOfTypesAfter(db, [
-      { kind: A, caseId: 'D-2', after: t('20T00:00:00'), types: ['completed', 'withdrawn'] },
-      { kind: A, caseId: 'D-2', after: Date.parse('2026-12-02T00:00:00+08:00'), types: ['completed'] },
-      { kind: A, caseId: 'D-2', after: Date.parse('2026-12-02T00:00:01+08:00'), types: ['completed'] },
-      { kind: A, caseId: 'D-1', after: t('01T00:00:00'), types: ['withdrawn'] },
-      { kind: 'petition', caseId: 'D-1', after: t('01T00:00:00'), types: ['completed'] },
-    ])).toEqual([Date.parse('2026-12-02T00:00:00+08:00'), Date.parse('2026-12-02T00:00:00+08:00'), null, null, null])
-    expect(await firstOfTypesAfter(db, [])).toEqual([])
-  })
-
-  it('tells what came before an event in contract order: at an equal instant, what arrived earlier', async () => {
+  it('lists the cases\' events of some types in contract order, by case, with one query', async () => {
+    const m = await eventsOfTypes(db, [{ kind: A, caseId: 'D-1' }, { kind: A, caseId: 'D-2' }, { kind: 'petition', caseId: 'D-1' }, { kind: A, caseId: 'D-1' }], ['accepted', 'completed'])
     const at = t('03T09:00:00')
-    expect(await typesBefore(db, [
-      { kind: A, caseId: 'D-1', eventId: 'd1-done', at },
-      { kind: A, caseId: 'D-1', eventId: 'd1-acc', at },
-      { kind: A, caseId: 'D-1', eventId: 'nope', at },
-    ], ['accepted', 'decided'])).toEqual([
-      { type: 'completed', earlier: new Set(['accepted']) },
-      { type: 'accepted', earlier: new Set() },
-      { type: null, earlier: new Set() },
-    ])
-    expect(await typesBefore(db, [], ['accepted'])).toEqual([])
+    // d1-acc and d1-done share an instant: the one that arrived first comes first.
+    expect(m).toEqual(new Map([
+      ['approval:D-1', [{ id: 'd1-acc', type: 'accepted', at, seq: events[1]!.seq }, { id: 'd1-done', type: 'completed', at, seq: events[2]!.seq }]],
+      ['approval:D-2', [{ id: 'd2-done', type: 'completed', at: Date.parse('2026-12-02T00:00:00+08:00'), seq: events[6]!.seq }]],
+    ]))
+    expect(await eventsOfTypes(db, [], ['accepted'])).toEqual(new Map())
+    expect(await eventsOfTypes(db, [{ kind: A, caseId: 'D-1' }], [])).toEqual(new Map())
   })
 
   it('gives each case\'s item: the first code its events name, and the first name', async () => {

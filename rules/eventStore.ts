@@ -244,52 +244,35 @@ export async function suspensionsBetween(db: Queryable, from: number, to: number
   return r.rows.map((x) => ({ kind: x.kind, caseId: x.case_id, dept: x.dept, at: x.at.getTime() }))
 }
 
-/** NextOfTypes asks for a case's first event of one of `types` at or after `after`. */
-export interface NextOfTypes extends CaseRef {
-  after: number
-  types: readonly string[]
-}
-
-/** firstOfTypesAfter answers each ask, in order, with the `at` of that first event, or null when none came. */
-export async function firstOfTypesAfter(db: Queryable, asks: readonly NextOfTypes[]): Promise<Array<number | null>> {
-  if (!asks.length) return []
-  // Event types are plain words (contract §1): a comma cannot occur in one.
-  const r = await db.query<{ i: string | number; at: Date | null }>(
-    `SELECT w.i, (SELECT min(e.at) FROM events e
-       WHERE e.kind = w.kind AND e.case_id = w.case_id AND e.at >= w.after AND e.type = ANY(string_to_array(w.types, ','))) AS at
-     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) WITH ORDINALITY AS w(kind, case_id, after, types, i)`,
-    [asks.map((a) => a.kind), asks.map((a) => a.caseId), asks.map((a) => new Date(a.after)), asks.map((a) => a.types.join(','))],
-  )
-  const out: Array<number | null> = asks.map(() => null)
-  for (const x of r.rows) out[Number(x.i) - 1] = x.at ? x.at.getTime() : null
-  return out
-}
-
-/** EventBefore asks about one event of a case, by its id and instant: what came before it. */
-export interface EventBefore extends CaseRef {
-  eventId: string
+/** CaseMark is one event of a case as decision support reads it: its id, type, instant and arrival. */
+export interface CaseMark {
+  id: string
+  type: string
   at: number
+  seq: number
 }
 
 /**
- * typesBefore answers each ask, in order, with the event's type (null when it is not
- * stored) and those of `types` that the case had earlier, in contract order: by `at`,
- * then arrival.
+ * eventsOfTypes lists each case's events of these types, by caseRefKey, in contract
+ * order (by `at`, then arrival), with one query: one pass over the events of the cases,
+ * where a lookup per case and instant would probe every chunk of a hypertable.
  */
-export async function typesBefore(db: Queryable, asks: readonly EventBefore[], types: readonly string[]): Promise<Array<{ type: string | null; earlier: Set<string> }>> {
-  if (!asks.length) return []
-  const r = await db.query<{ i: string | number; type: string | null; earlier: string[] | null }>(
-    `SELECT w.i, c.type,
-       ARRAY(SELECT DISTINCT p.type FROM events p
-         WHERE p.kind = w.kind AND p.case_id = w.case_id AND p.type = ANY($5::text[])
-           AND (p.at < w.at OR (p.at = w.at AND c.seq IS NOT NULL AND p.seq < c.seq))) AS earlier
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS w(kind, case_id, event_id, at, i)
-     LEFT JOIN LATERAL (SELECT e.type, e.seq FROM events e
-       WHERE e.kind = w.kind AND e.case_id = w.case_id AND e.id = w.event_id AND e.at = w.at ORDER BY e.seq LIMIT 1) c ON true`,
-    [asks.map((a) => a.kind), asks.map((a) => a.caseId), asks.map((a) => a.eventId), asks.map((a) => new Date(a.at)), types],
+export async function eventsOfTypes(db: Queryable, cases: readonly CaseRef[], types: readonly string[]): Promise<Map<string, CaseMark[]>> {
+  const out = new Map<string, CaseMark[]>()
+  if (!cases.length || !types.length) return out
+  const r = await db.query<{ kind: Kind; case_id: string; id: string; type: string; at: Date; seq: string | number }>(
+    `SELECT e.kind, e.case_id, e.id, e.type, e.at, e.seq FROM events e
+     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS w(kind, case_id)) w ON e.kind = w.kind AND e.case_id = w.case_id
+     WHERE e.type = ANY($3::text[])
+     ORDER BY e.kind, e.case_id, e.at, e.seq`,
+    [cases.map((c) => c.kind), cases.map((c) => c.caseId), types],
   )
-  const out = asks.map(() => ({ type: null as string | null, earlier: new Set<string>() }))
-  for (const x of r.rows) out[Number(x.i) - 1] = { type: x.type, earlier: new Set(x.earlier ?? []) }
+  for (const x of r.rows) {
+    const key = caseRefKey(x.kind, x.case_id)
+    let list = out.get(key)
+    if (!list) out.set(key, (list = []))
+    list.push({ id: x.id, type: x.type, at: x.at.getTime(), seq: Number(x.seq) })
+  }
   return out
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { approvalRules } from './approval.ts'
 import { defaultContext } from './context.ts'
-import { OVERDUE_STOPS, skippedSteps, STEP_RULE } from './reform.ts'
+import { firstAtOrAfter, OVERDUE_STOPS, REFORM_TYPES, skippedSteps, STEP_RULE, stepsOfCard } from './reform.ts'
 import { te } from './testEvents.ts'
 
 const ctx = defaultContext()
@@ -14,7 +14,7 @@ describe('skippedSteps', () => {
     expect(skippedSteps('completed', new Set(['accepted']))).toEqual(['approval.decided'])
   })
 
-  it('agrees with the rule that raises the step card, read at the card\'s cause', () => {
+  it('agrees with the rule that raises the step card, read at the card\'s cause (stepsOfCard)', () => {
     const at = (day: number) => `2026-11-0${day}T09:00:00+08:00`
     const build = (types: string[]) =>
       types.map((type, i) => te('approval', type, 'A', at(i + 2), type === 'accepted' ? { itemCode: 'X', itemName: 'x', promisedDays: 5, legalDays: 20 } : type === 'decided' ? { decision: 'approve' } : {}, `e${i}`))
@@ -32,15 +32,37 @@ describe('skippedSteps', () => {
         expect(card).toBeUndefined()
         continue
       }
-      const cause = events.find((e) => e.ev.id === card!.causes[0])!
-      const earlier = new Set(events.filter((e) => e.seq < cause.seq).map((e) => e.ev.type))
-      expect([types, skippedSteps(cause.ev.type, earlier)]).toEqual([types, want])
+      const marks = events.map((e) => ({ id: e.ev.id, type: e.ev.type, at: e.t, seq: e.seq }))
+      expect([types, stepsOfCard(marks, card!.causes[0], card!.at)]).toEqual([types, want])
     }
   })
 })
 
-describe('OVERDUE_STOPS', () => {
-  it('lists the red deadline rules of every kind', () => {
-    expect(Object.keys(OVERDUE_STOPS).sort()).toEqual(['approval.overdue', 'enforcement.overdue', 'petition.accept_overdue', 'petition.reply_overdue', 'supervision.overdue'])
+describe('stepsOfCard', () => {
+  const mark = (id: string, type: string, at: number, seq: number) => ({ id, type, at, seq })
+  it('reads what came before the cause in contract order: at an equal instant, what arrived earlier', () => {
+    const marks = [mark('acc', 'accepted', 10, 1), mark('done', 'completed', 10, 2)]
+    expect(stepsOfCard(marks, 'done', 10)).toEqual(['approval.decided'])
+    expect(stepsOfCard([mark('done', 'completed', 10, 1), mark('acc', 'accepted', 10, 2)], 'done', 10)).toEqual(['approval.accepted', 'approval.decided'])
+  })
+
+  it('reads a cause it cannot find as coming after what came before its instant, naming acceptance only', () => {
+    expect(stepsOfCard([mark('acc', 'accepted', 10, 1)], 'gone', 10)).toEqual(['approval.accepted'])
+    expect(stepsOfCard([mark('acc', 'accepted', 9, 1)], undefined, 10)).toEqual([])
+  })
+})
+
+describe('the overdue rules', () => {
+  it('list the red deadline rules of every kind', () => {
+    expect([...OVERDUE_STOPS.keys()].sort()).toEqual(['approval.overdue', 'enforcement.overdue', 'petition.accept_overdue', 'petition.reply_overdue', 'supervision.overdue'])
+    expect(REFORM_TYPES).toEqual(['accepted', 'completed', 'concluded', 'decided', 'penalty', 'replied', 'withdrawn'])
+  })
+
+  it('end at the first stop at or after the due instant: one at the instant itself counts', () => {
+    const marks = [{ id: 'a', type: 'accepted', at: 5, seq: 1 }, { id: 'c', type: 'completed', at: 10, seq: 2 }, { id: 'w', type: 'withdrawn', at: 20, seq: 3 }]
+    expect(firstAtOrAfter(marks, 10, ['completed', 'withdrawn'])).toBe(10)
+    expect(firstAtOrAfter(marks, 11, ['completed', 'withdrawn'])).toBe(20)
+    expect(firstAtOrAfter(marks, 21, ['completed', 'withdrawn'])).toBeNull()
+    expect(firstAtOrAfter(marks, 0, ['replied'])).toBeNull()
   })
 })

@@ -2,13 +2,13 @@
  * Decision support (辅助决策): the candidates for process reform over a period, read from
  * the owners of the facts through their faces — the cards from alerts, the suspensions,
  * stops, skipped steps and items from the rules' event store — and merged by
- * reformMerge.ts. Four or five queries, each over the period's own cards and cases.
+ * reformMerge.ts. Four queries, each over the period's own cards and cases.
  */
 import { cardsBetween, type PeriodCard } from '../../../alerts/index.ts'
 import type { DecisionSupport } from '../../../common/contract/index.ts'
 import type { Queryable } from '../../../common/db/index.ts'
 import {
-  type CaseRef, firstOfTypesAfter, itemsOf, OVERDUE_STOPS, type RuleContext, skippedSteps, STEP_RULE, STEP_TYPES, suspensionsBetween, typesBefore,
+  type CaseRef, caseRefKey, eventsOfTypes, firstAtOrAfter, itemsOf, OVERDUE_STOPS, REFORM_TYPES, type RuleContext, STEP_RULE, stepsOfCard, suspensionsBetween,
 } from '../../../rules/index.ts'
 import { overdueWorkingDays } from './overdueDays.ts'
 import { type CardFact, reformCandidates } from './reformMerge.ts'
@@ -34,23 +34,21 @@ export async function decisionSupport(deps: ReformDeps, period: ReformPeriod): P
   const window = { fromDay: period.fromDay, lastDay: Math.min(period.untilDay, ctx.zone.dayOf(deps.now())) }
   const [cards, suspensions] = await Promise.all([cardsBetween(db, start, end), suspensionsBetween(db, start, end)])
 
-  const overdue = cards.filter((c) => OVERDUE_STOPS[c.rule])
-  const stops = await firstOfTypesAfter(db, overdue.map((c) => ({ kind: c.kind, caseId: c.caseId, after: c.at, types: OVERDUE_STOPS[c.rule]! })))
-  const days = new Map(overdue.map((c, i) => [c, overdueWorkingDays(c.at, stops[i] ?? null, window, ctx.zone, ctx.calendar)]))
-
-  const stepCards = cards.filter((c) => c.rule === STEP_RULE && c.causes[0] !== undefined)
-  const before = await typesBefore(db, stepCards.map((c) => ({ kind: c.kind, caseId: c.caseId, eventId: c.causes[0]!, at: c.at })), STEP_TYPES)
-  const steps = new Map(stepCards.map((c, i) => [c, skippedSteps(before[i]!.type, before[i]!.earlier)]))
-
-  const items = await itemsOf(db, distinctCases([...cards, ...suspensions]))
-  const facts: CardFact[] = cards.map((c: PeriodCard) => ({
-    kind: c.kind, caseId: c.caseId, dept: c.dept, rule: c.rule, overdueDays: days.get(c) ?? 0, steps: steps.get(c) ?? [],
-  }))
+  // The overdue and step cards' cases: their stops and steps, read in one pass.
+  const read = cards.filter((c) => OVERDUE_STOPS.has(c.rule) || c.rule === STEP_RULE)
+  const [marks, items] = await Promise.all([eventsOfTypes(db, distinctCases(read), REFORM_TYPES), itemsOf(db, distinctCases([...cards, ...suspensions]))])
+  const factOf = (c: PeriodCard): Pick<CardFact, 'overdueDays' | 'steps'> => {
+    const ofCase = marks.get(caseRefKey(c.kind, c.caseId)) ?? []
+    const stops = OVERDUE_STOPS.get(c.rule)
+    if (stops) return { overdueDays: overdueWorkingDays(c.at, firstAtOrAfter(ofCase, c.at, stops), window, ctx.zone, ctx.calendar), steps: [] }
+    return { overdueDays: 0, steps: c.rule === STEP_RULE ? stepsOfCard(ofCase, c.causes[0], c.at) : [] }
+  }
+  const facts: CardFact[] = cards.map((c) => ({ kind: c.kind, caseId: c.caseId, dept: c.dept, rule: c.rule, ...factOf(c) }))
   return { from: period.from, until: period.until, candidates: reformCandidates(facts, suspensions, items) }
 }
 
 function distinctCases(list: readonly CaseRef[]): CaseRef[] {
   const seen = new Map<string, CaseRef>()
-  for (const c of list) seen.set(`${c.kind}:${c.caseId}`, { kind: c.kind, caseId: c.caseId })
+  for (const c of list) seen.set(caseRefKey(c.kind, c.caseId), { kind: c.kind, caseId: c.caseId })
   return [...seen.values()]
 }
