@@ -4,7 +4,7 @@
  * candidates grouped by dimension (item, rule, step), most cards first, each bounded.
  */
 import type { DecisionSupport, ReformCandidate } from '../../../common/contract/api.ts'
-import { MAX_REFORM_CANDIDATES } from '../../../common/contract/api.ts'
+import { MAX_REFORM_CANDIDATES, MAX_REFORM_DAYS } from '../../../common/contract/api.ts'
 import { isKey, ruleLabel, t, type Lang } from './i18n.ts'
 
 /** REFORM_DIMENSIONS lists the dimensions in display order. */
@@ -13,8 +13,6 @@ export const REFORM_DIMENSIONS: readonly ReformCandidate['dimension'][] = ['item
 /** DEFAULT_REFORM_DAYS is the span of the default range. */
 export const DEFAULT_REFORM_DAYS = 90
 
-/** MAX_REFORM_DAYS bounds the span a range may ask for. */
-export const MAX_REFORM_DAYS = 366
 
 const DAY_MS = 86_400_000
 const DATE = /^\d{4}-\d{2}-\d{2}$/
@@ -32,7 +30,7 @@ export function defaultRange(today: string): { from: string; until: string } {
   return { from: new Date(end - (DEFAULT_REFORM_DAYS - 1) * DAY_MS).toISOString().slice(0, 10), until: today }
 }
 
-/** validRange tells whether from..until can be asked: real dates, in order, at most MAX_REFORM_DAYS days. */
+/** validRange tells whether from..until can be asked: real dates, in order, at most MAX_REFORM_DAYS days (the server's bound, both ends counted). */
 export function validRange(from: string, until: string): boolean {
   const a = dayMs(from)
   const b = dayMs(until)
