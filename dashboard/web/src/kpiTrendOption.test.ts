@@ -27,12 +27,13 @@ describe('kpiTrendOption', () => {
     const o = trendOption(trend([70, null, 75.5]), 'zh-CN')
     expect(o.series.map((s) => s.id)).toEqual(['score', 'ind:approval_on_time', 'ind:mine'])
     expect(o.series.every((s) => s.connectNulls === false)).toBe(true)
-    expect(o.legend.data).toEqual(['总分', '审批按时办结率', 'mine'])
+    // 'mine' has no data in the span: drawn as nothing, and left out of the legend.
+    expect(o.legend.data).toEqual(['总分', '审批按时办结率'])
     expect(o.xAxis.data).toEqual(['2026-01', '2026-02', '2026-03'])
     expect(o.series[0]!.data).toEqual([70, null, 75.5])
     // Told apart by more than colour: each indicator has its own symbol or dash.
     expect(o.series[1]!.symbol).not.toBe(o.series[2]!.symbol)
-    expect(trendOption(trend([1]), 'en').legend.data).toEqual(['Score', 'Approvals concluded on time', 'mine'])
+    expect(trendOption(trend([1]), 'en').legend.data).toEqual(['Score', 'Approvals concluded on time'])
   })
 
   it('bounds the periods drawn', () => {

@@ -40,7 +40,8 @@ export function trendOption(trend: KpiTrend, lang: Lang) {
     animation: false,
     tooltip: { trigger: 'axis' },
     grid: { left: 48, right: 24, top: 72, bottom: 32 },
-    legend: { type: 'scroll', top: 0, textStyle: { color: PALETTE.text }, pageTextStyle: { color: PALETTE.text }, data: [scoreName, ...names] },
+    // Every indicator keeps its series (stable ids for merges); the legend names only those with data in the span.
+    legend: { type: 'scroll', top: 0, textStyle: { color: PALETTE.text }, pageTextStyle: { color: PALETTE.text }, data: [scoreName, ...names.filter((_, k) => d.indicators[k]!.data.some((v) => v !== null))] },
     xAxis: { type: 'category', data: d.periods, axisLabel: { color: PALETTE.textMuted } },
     yAxis: { type: 'value', min: 0, max: 100, axisLabel: { color: PALETTE.textMuted }, splitLine: { lineStyle: { color: PALETTE.panelEdge } } },
     series: [
