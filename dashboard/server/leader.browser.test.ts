@@ -89,8 +89,14 @@ describe.skipIf(!chromiumPath)("the leader's cockpit in a browser", () => {
     ]
     // One case a post, so that a case's events reach the rules together.
     for (let i = 0; i < october.length; i += 3) expect((await post(platform, october.slice(i, i + 3))).status).toBeLessThan(300)
-    await waitFor(async () => (await count(db, "SELECT count(*) AS n FROM kpi_cases WHERE kind = 'approval'")) === 7 && (await count(db, "SELECT count(*) AS n FROM alerts WHERE rule = 'approval.overdue'")) === 1, "October's cases counted", 30_000)
-    await waitFor(async () => (await count(db, "SELECT count(*) AS n FROM kpi_facts WHERE count = 'cards.red'")) >= 1, "the overdue card counted", 30_000)
+    // Every event and card counted before the freeze: the cases seen, the late case's cards among the facts, nothing left on either stream.
+    const settled = async () =>
+      (await count(db, "SELECT count(*) AS n FROM kpi_cases WHERE kind = 'approval'")) === 7 &&
+      (await count(db, "SELECT count(*) AS n FROM kpi_facts WHERE case_id = 'A-M-2' AND count IN ('cards.red', 'cards.yellow')")) >= 2 &&
+      (await platform.infra.bus.backlog('JIANCHA_EVENTS', 'rules')) === 0 && (await platform.infra.bus.backlog('JIANCHA_EVENTS', 'kpi')) === 0 &&
+      (await platform.infra.bus.backlog('JIANCHA_ALERTS', 'alerts')) === 0 &&
+      (await platform.infra.bus.backlog('JIANCHA_ALERTS', 'kpi')) === 0
+    await waitFor(settled, "October's events and cards counted", 30_000)
     expect(await platform.freezer!.runOnce()).toContain('2026-10')
     // A late event of October after the freeze: health's second approval, late, revises its official result.
     expect((await post(platform, approval('h2', 'A-H-2', 'health', '2026-10-12T09:00:00', '2026-10-29T10:00:00'))).status).toBeLessThan(300)
