@@ -27,23 +27,23 @@ import { saveDepartments } from '../../common/departments/index.ts'
 import { logger } from '../../common/log/index.ts'
 import { ManualClock, post, startTestServer, TOKEN, waitFor } from '../../test-support/platform.ts'
 import { findChromium, launchChromium } from './chromium.ts'
+import { BROWSER_TEST_PASSWORD as PW, Browsers } from './testdata/browserSession.ts'
 
 const repo = fileURLToPath(new URL('../..', import.meta.url))
 const chromiumPath = findChromium()
 if (!chromiumPath) console.warn('casePage.browser.test: skipped, no chromium binary (apt-get install -y chromium)')
 const SHOTS = process.env.DOCS_SHOTS === '1'
-const PW = 'a long enough password'
 
 describe.skipIf(!chromiumPath)('the case page and the public page in a browser', () => {
   let db: Db
   let nats: Awaited<ReturnType<typeof startTestServer>>
   let platform: Platform
   let browser: Browser
-  const pages: Record<string, Page> = {}
   const dataDir = mkdtempSync(join(tmpdir(), 'case-browser-'))
   const clock = new ManualClock(Date.parse('2026-10-12T12:00:00+08:00'))
   let url = ''
   let code = ''
+  let browsers: Browsers
 
   beforeAll(async () => {
     execFileSync(process.execPath, ['bin/ensureUi.js'], { cwd: repo, stdio: 'inherit' })
@@ -74,6 +74,7 @@ describe.skipIf(!chromiumPath)('the case page and the public page in a browser',
     ])).status).toBeLessThan(300)
     await waitFor(async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM alert_threads')).rows[0]!.n) === 1, 'the thread of A-2026-0917')
     browser = await launchChromium()
+    browsers = new Browsers(browser, url, { context: { viewport: { width: 1400, height: 1000 } } })
   })
 
   afterAll(async () => {
@@ -84,23 +85,8 @@ describe.skipIf(!chromiumPath)('the case page and the public page in a browser',
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  async function pageOf(who: string): Promise<Page> {
-    if (!pages[who]) pages[who] = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage()
-    return pages[who]!
-  }
-
-  async function signIn(who: string, path = '/'): Promise<Page> {
-    const page = await pageOf(who)
-    await page.goto(`${url}${path}`)
-    await page.waitForSelector('[data-testid="login-form"], [data-testid="app-nav"]')
-    if (!(await page.locator('[data-testid="app-nav"]').count())) {
-      await page.fill('[data-testid="login-username"]', who)
-      await page.fill('[data-testid="login-password"]', PW)
-      await page.click('[data-testid="login-submit"]')
-      await page.waitForSelector('[data-testid="app-nav"]')
-    }
-    return page
-  }
+  /** signIn opens `path` in `who`'s own browser, signing in when needed (testdata/browserSession.ts). */
+  const signIn = (who: string, path = '/'): Promise<Page> => browsers.at(who, path)
 
   const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim()
 

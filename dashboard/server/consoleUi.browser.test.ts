@@ -27,12 +27,12 @@ import { logger } from '../../common/log/index.ts'
 import { ManualClock, post, startTestServer, TOKEN, waitFor } from '../../test-support/platform.ts'
 import { findChromium, launchChromium } from './chromium.ts'
 import { axeViolations } from './testdata/axe.ts'
+import { BROWSER_TEST_PASSWORD as PW, DESK, signIn as signInAt } from './testdata/browserSession.ts'
 
 const repo = fileURLToPath(new URL('../..', import.meta.url))
 const chromiumPath = findChromium()
 if (!chromiumPath) console.warn('consoleUi.browser.test: skipped, no chromium binary (apt-get install -y chromium)')
 
-const PW = 'a long enough password'
 /** The first bytes of a PNG: the server judges the type by them. */
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])
 const LONG_CASE = 'SIM-APPROVAL-2026-000000123'
@@ -44,7 +44,6 @@ const USERS = [
 ]
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
 const TABLET: BrowserContextOptions = { viewport: { width: 820, height: 1180 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
-const DESK: BrowserContextOptions = { viewport: { width: 1440, height: 900 } }
 
 describe.skipIf(!chromiumPath)('the consoles as a new user meets them', () => {
   let db: Db
@@ -95,16 +94,8 @@ describe.skipIf(!chromiumPath)('the consoles as a new user meets them', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  /** signIn opens a fresh browser (its own cookie jar and storage) at `path`, signed in as `username`. */
-  async function signIn(username: string, path = '/', opts: BrowserContextOptions = DESK): Promise<Page> {
-    const page = await (await browser.newContext(opts)).newPage()
-    await page.goto(`${url}${path}`)
-    await page.fill('[data-testid="login-username"]', username)
-    await page.fill('[data-testid="login-password"]', PW)
-    await page.click('[data-testid="login-submit"]')
-    await page.waitForSelector('[data-testid="app-nav"]')
-    return page
-  }
+  /** signIn opens a fresh browser (its own cookie jar and storage) at `path`, signed in as `username` (testdata/browserSession.ts). */
+  const signIn = (username: string, path = '/', opts: BrowserContextOptions = DESK): Promise<Page> => signInAt(browser, url, username, { path, context: opts })
 
   const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim()
   const row = (page: Page, caseId: string) => page.locator(`[data-testid="thread-row"][data-case="${caseId}"]`)

@@ -134,3 +134,22 @@ describe('api', () => {
     await expect(createApi(refused.fetchFn).platformStatus()).rejects.toMatchObject({ status: 403, error: 'a department may not read the platform status' })
   })
 })
+
+describe('the KPI calls', () => {
+  it('read the ranking, trend, drill-down and decision support at their routes', async () => {
+    const { sent, fetchFn } = fakeFetch(200, {})
+    const a = createApi(fetchFn)
+    await a.cockpitRanking(null, null)
+    await a.cockpitRanking('2026-Q4', 'service')
+    await a.kpiTrend('market', 'quarter', 12, '2026-Q4')
+    await a.kpiDrillDown('market', '2026-11', 'cards')
+    await a.kpiReform('2026-09-01', '2026-11-30')
+    expect(sent.map((s) => [s.init.method, s.url])).toEqual([
+      ['GET', '/api/v1/kpi/rankings'],
+      ['GET', '/api/v1/kpi/rankings?period=2026-Q4&kind=service'],
+      ['GET', '/api/v1/kpi/departments/market/trend?unit=quarter&periods=12&until=2026-Q4'],
+      ['GET', '/api/v1/kpi/departments/market/drilldown?period=2026-11&indicator=cards'],
+      ['GET', '/api/v1/kpi/reform?from=2026-09-01&until=2026-11-30'],
+    ])
+  })
+})

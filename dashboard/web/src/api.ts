@@ -4,7 +4,8 @@
  * status and the server's `{error, field}`. A 401 on any call but sign-in means the
  * session ended: the handler set with onSignedOut sends the user to the login page.
  */
-import type { AccountView, CaseEvents, CasePage, IssuedCheckCode, ContactRole, ContactView, DepartmentInput, DepartmentView, DeptNames, FlagAnswer, FlagInput, Kind, KpiRanking, Me, NewAccount, PlatformStatus, SilenceInput, SilenceView, ThreadChange, ThreadDetail, ThreadQuery, ThreadView, Unregistered, WallSnapshot } from '../../../common/contract/api.ts'
+import type { AccountView, CaseEvents, CasePage, IssuedCheckCode, ContactRole, ContactView, DecisionSupport, DepartmentInput, DepartmentView, DeptKind, DeptNames, FlagAnswer, FlagInput, Kind, KpiDrillDown, KpiRanking, KpiTrend, KpiUnit, Me, NewAccount, PlatformStatus, SilenceInput, SilenceView, ThreadChange, ThreadDetail, ThreadQuery, ThreadView, Unregistered, WallSnapshot } from '../../../common/contract/api.ts'
+import { drillPath, rankingPath, reformPath, trendPath } from './kpiExport.ts'
 
 /** ApiError is a call the server refused (or that never reached it: status 0). */
 export class ApiError extends Error {
@@ -121,6 +122,12 @@ export function createApi(fetchFn: Fetch) {
     updateDepartment: (code: string, d: DepartmentInput) => call<{ department: DepartmentView; changed: boolean }>('PUT', `/api/v1/departments/${seg(code)}`, { ...d }),
     /** every component's latest status and the dead letters (admins) */
     platformStatus: () => call<PlatformStatus>('GET', '/api/v1/admin/status'),
+    /** the cockpit's ranking of a period (official when frozen, else live), of one kind of department or all; no period: the current month */
+    cockpitRanking: (period: string | null, kind: DeptKind | null) => call<KpiRanking>('GET', rankingPath(period, kind)),
+    kpiTrend: (dept: string, unit: KpiUnit, periods: number, until: string | null) => call<KpiTrend>('GET', trendPath(dept, unit, periods, until)),
+    kpiDrillDown: (dept: string, period: string, indicator: string) => call<KpiDrillDown>('GET', drillPath(dept, period, indicator)),
+    /** the decision support's candidates over local dates (辅助决策) */
+    kpiReform: (from: string, until: string) => call<DecisionSupport>('GET', reformPath(from, until)),
     /** answers 204, no body */
     resetPassword: (username: string, password: string) => call<null>('POST', `/api/v1/users/${seg(username)}/password`, { password }),
   }

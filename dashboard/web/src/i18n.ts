@@ -1,13 +1,14 @@
 /**
  * i18n: every string the app shows, in zh-CN (the default) and English, plus the
  * lookups for rule, level and department names. The wall's strings are here, the
- * consoles' in i18nConsole.ts, the case events' in i18nCaseEvents.ts. Unknown rule ids and department codes are shown raw
+ * consoles' in i18nConsole.ts, the case events' in i18nCaseEvents.ts, the cockpit's in i18nKpi.ts. Unknown rule ids and department codes are shown raw
  * rather than hidden, so a new rule is visible before it is named.
  */
 import type { DeptNames, Level } from '../../../common/contract/api.ts'
 import { EN_EVENTS, ZH_EVENTS } from './i18nCaseEvents.ts'
 import { EN_CASE, ZH_CASE } from './i18nCase.ts'
 import { EN_CONSOLE, ZH_CONSOLE } from './i18nConsole.ts'
+import { EN_KPI, ZH_KPI } from './i18nKpi.ts'
 import { EN_WALL_PERF, ZH_WALL_PERF } from './i18nWall.ts'
 
 /** Lang is a language the wall can show. */
@@ -110,12 +111,12 @@ const EN_WALL: Record<keyof typeof ZH_WALL, string> = {
   'rule.calendar.uncovered': 'Calendar not covered',
 }
 
-const ZH = { ...ZH_WALL, ...ZH_WALL_PERF, ...ZH_CONSOLE, ...ZH_EVENTS, ...ZH_CASE }
+const ZH = { ...ZH_WALL, ...ZH_WALL_PERF, ...ZH_CONSOLE, ...ZH_EVENTS, ...ZH_CASE, ...ZH_KPI }
 
 /** MessageKey names one string. */
 export type MessageKey = keyof typeof ZH
 
-const EN: Record<MessageKey, string> = { ...EN_WALL, ...EN_WALL_PERF, ...EN_CONSOLE, ...EN_EVENTS, ...EN_CASE }
+const EN: Record<MessageKey, string> = { ...EN_WALL, ...EN_WALL_PERF, ...EN_CONSOLE, ...EN_EVENTS, ...EN_CASE, ...EN_KPI }
 
 /** MESSAGES holds every string by language; exported for the completeness test. */
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': ZH, en: EN }

@@ -30,14 +30,14 @@ describe('router', () => {
 
   it('offers each role only its pages', () => {
     expect(pagesFor('department')).toEqual(['console', 'wall'])
-    expect(pagesFor('leader')).toEqual(['wall', 'console'])
+    expect(pagesFor('leader')).toEqual(['leader', 'wall', 'console'])
     expect(pagesFor('inspector')).toContain('silences')
     expect(pagesFor('inspector')).not.toContain('contacts')
     expect(pagesFor('admin')).toContain('contacts')
   })
 
   it('lets only an admin manage accounts', () => {
-    expect(pagesFor('admin')).toEqual(['wall', 'console', 'silences', 'contacts', 'users', 'departments', 'status'])
+    expect(pagesFor('admin')).toEqual(['wall', 'console', 'leader', 'silences', 'contacts', 'users', 'departments', 'status'])
     for (const role of ['inspector', 'leader', 'department'] as const) {
       expect(pagesFor(role)).not.toContain('users')
       expect(resolveRoute({ page: 'users' }, role)).toEqual({ page: homeOf(role) })
@@ -85,6 +85,26 @@ describe('router', () => {
     expect(resolveRoute({ page: 'case', caseKind: 'approval', caseId: 'A-1' }, null)).toEqual({ page: 'login' })
     expect(resolveRoute({ page: 'case', caseKind: 'approval', caseId: 'A-1' }, 'department')).toEqual({ page: 'case', caseKind: 'approval', caseId: 'A-1' })
     expect(sameRoute({ page: 'case', caseKind: 'approval', caseId: 'A-1' }, { page: 'case', caseKind: 'approval', caseId: 'A-2' })).toBe(false)
+  })
+})
+
+describe("the leader's cockpit", () => {
+  it('is open to leaders, inspectors and admins, not to a department', () => {
+    for (const role of ['leader', 'inspector', 'admin'] as const) {
+      expect(pagesFor(role)).toContain('leader')
+      expect(resolveRoute({ page: 'leader' }, role)).toEqual({ page: 'leader' })
+    }
+    expect(pagesFor('department')).not.toContain('leader')
+    expect(resolveRoute({ page: 'leader', query: 'period=2026-11' }, 'department')).toEqual({ page: 'console' })
+    expect(resolveRoute({ page: 'leader' }, null)).toEqual({ page: 'login' })
+  })
+
+  it('keeps its view in the address', () => {
+    const r = parseHash('#/leader?period=2026-Q4&dept=market')
+    expect(r).toEqual({ page: 'leader', query: 'period=2026-Q4&dept=market' })
+    expect(toHash(r!)).toBe('#/leader?period=2026-Q4&dept=market')
+    expect(parseHash('#/leader')).toEqual({ page: 'leader' })
+    expect(parseHash('#/leader/3')).toBeNull()
   })
 })
 

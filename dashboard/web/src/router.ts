@@ -6,7 +6,7 @@
 import type { Role } from '../../../common/contract/api.ts'
 
 /** Page is a screen of the app. */
-export type Page = 'login' | 'wall' | 'console' | 'silences' | 'contacts' | 'users' | 'departments' | 'status' | 'case' | 'public'
+export type Page = 'login' | 'wall' | 'leader' | 'console' | 'silences' | 'contacts' | 'users' | 'departments' | 'status' | 'case' | 'public'
 
 /** NavPage is a page of the menu: every page but the login page, one case's page and the public page. */
 export type NavPage = Exclude<Page, 'login' | 'case' | 'public'>
@@ -19,19 +19,22 @@ export interface Route {
   /** the case of the case page (#/case/<kind>/<caseId>) */
   caseKind?: string
   caseId?: string
-  /** the wall's options (#/wall?kiosk=1&rotate=30, see wallOptions.ts), kept as written */
+  /** the wall's options (#/wall?kiosk=1&rotate=30, see wallOptions.ts) or the cockpit's view (#/leader?period=2026-11, cockpitView.ts), kept as written */
   query?: string
 }
 
-/** NAV_PAGES are the pages a signed-in user can open, in menu order, by role; only an admin manages accounts and departments, and sees the platform's status. */
+/**
+ * NAV_PAGES are the pages a signed-in user can open, in menu order, by role; only an admin manages accounts and departments, and sees the platform's status.
+ * The leader's cockpit (rankings of every department) is for leaders, inspectors and admins, not for a department.
+ */
 const NAV_PAGES: Record<Role, readonly NavPage[]> = {
-  inspector: ['wall', 'console', 'silences'],
-  leader: ['wall', 'console'],
+  inspector: ['wall', 'console', 'leader', 'silences'],
+  leader: ['leader', 'wall', 'console'],
   department: ['console', 'wall'],
-  admin: ['wall', 'console', 'silences', 'contacts', 'users', 'departments', 'status'],
+  admin: ['wall', 'console', 'leader', 'silences', 'contacts', 'users', 'departments', 'status'],
 }
 
-const PAGES: ReadonlySet<string> = new Set<Page>(['login', 'wall', 'console', 'silences', 'contacts', 'users', 'departments', 'status', 'public'])
+const PAGES: ReadonlySet<string> = new Set<Page>(['login', 'wall', 'leader', 'console', 'silences', 'contacts', 'users', 'departments', 'status', 'public'])
 const KINDS: ReadonlySet<string> = new Set(['approval', 'enforcement', 'petition', 'supervision'])
 
 /** parseHash reads `#/page`, `#/console/<id>` or `#/case/<kind>/<caseId>`; null for no hash or one it does not know. */
@@ -42,7 +45,7 @@ export function parseHash(hash: string): Route | null {
   const [page, arg, ...more] = parts
   if (page === undefined || !PAGES.has(page) || more.length) return null
   const query = hash.split('?').slice(1).join('?')
-  if (arg === undefined) return page === 'wall' && query ? { page: 'wall', query } : { page: page as Page }
+  if (arg === undefined) return (page === 'wall' || page === 'leader') && query ? { page, query } : { page: page as Page }
   if (page !== 'console' || !/^[1-9]\d{0,14}$/.test(arg)) return null
   return { page: 'console', thread: Number(arg) }
 }
@@ -63,7 +66,7 @@ function parseCase(parts: string[]): Route | null {
 /** toHash writes a route as a hash, the inverse of parseHash. */
 export function toHash(r: Route): string {
   if (r.page === 'case' && r.caseKind && r.caseId) return caseHash(r.caseKind, r.caseId)
-  if (r.page === 'wall' && r.query) return `#/wall?${r.query}`
+  if ((r.page === 'wall' || r.page === 'leader') && r.query) return `#/${r.page}?${r.query}`
   return r.page === 'console' && r.thread !== undefined ? `#/console/${r.thread}` : `#/${r.page}`
 }
 
