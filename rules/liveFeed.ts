@@ -81,6 +81,8 @@ const NO_FIRES: Fire[] = []
 export class LiveFeed {
   /** messages behind the last one delivered, or not finished at the last check */
   private waiting = 0
+  /** of those, the ones not held here (not delivered yet, or pulled and not handed over) */
+  private unknown = 0
   /** the latest bus time applied */
   private lastReceived = -Infinity
   /** the platform clock's reading when the bus last said that nothing waits for the worker */
@@ -158,6 +160,7 @@ export class LiveFeed {
           if (a.receivedAt > this.lastReceived) this.lastReceived = a.receivedAt
         }
         this.waiting = behind
+        this.unknown = behind
         for (const f of this.advance()) fires.push(f)
         return fires
       }),
@@ -167,6 +170,7 @@ export class LiveFeed {
   /** delivered notes a batch of which nothing could be applied, for what it says of the messages behind. */
   delivered(behind: number): void {
     this.waiting = behind
+    this.unknown = behind
   }
 
   /**
@@ -185,6 +189,7 @@ export class LiveFeed {
           this.orphan = p.orphan
           if (p.ackFloor !== undefined) for (const seq of [...this.unapplied.keys()]) if (seq <= p.ackFloor) this.release(seq)
           this.holdFloor(p.unacked ?? null)
+          this.unknown = Math.max(0, p.waiting - this.unapplied.size)
           this.appliedBefore = this.appliedNow
           this.appliedNow = new Set()
           if (p.waiting === 0 && asked > this.confirmed) this.confirmed = asked
@@ -240,7 +245,7 @@ export class LiveFeed {
    * settles only once the messages that reached the bus with its events are applied.
    */
   private horizon(next?: number): number {
-    let h = next ?? (this.waiting > 0 ? this.lastReceived : Infinity)
+    let h = next ?? (this.unknown > 0 ? this.lastReceived : Infinity)
     for (const [seq, t] of this.unapplied) if (t < h && !this.refused.has(seq)) h = t
     if (this.orphan !== null && this.orphan < h) h = this.orphan
     return h

@@ -7,6 +7,7 @@ import { openTestDbs } from '../db/testing.ts'
 import { GENESIS } from './chain.ts'
 import { checkpointsAfter, latestCheckpoint, startCheckpoints, writeCheckpoint } from './checkpoints.ts'
 import { appendAll, resetAudit, SAMPLE } from './testing.ts'
+import { appendAudit } from './log.ts'
 import { signedBy } from './signature.ts'
 
 const KEY = 'checkpoint-test-key-0123456789abcdef'
@@ -53,7 +54,10 @@ describe.each(openTestDbs())('audit checkpoints on $name', (backend) => {
       await appendAll(db, SAMPLE.slice(0, 2))
       const cp = startCheckpoints({ db, key: KEY, now: () => T, everyMs: 20, anchorFile, log: quiet })
       await new Promise((r) => setTimeout(r, 150))
-      await appendAll(db, SAMPLE.slice(2, 4))
+      // Both in one transaction: a timer's checkpoint between two of them would sign seq 3.
+      await db.transaction(async (tx) => {
+        for (const e of SAMPLE.slice(2, 4)) await appendAudit(tx, e)
+      })
       await cp.stop()
       const lines = readFileSync(anchorFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; hash: string })
       expect(lines.map((l) => l.seq)).toEqual([2, 4])
