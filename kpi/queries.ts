@@ -186,6 +186,15 @@ function findIndicator(scheme: Scheme, name: string): Indicator {
   throw new Error(`unknown indicator "${name}"; the scheme ${scheme.version} has ${all.join(', ')}`)
 }
 
+/**
+ * kpiHasRun tells whether a kpi worker ever ran on this database (it records its scheme
+ * at start) or anything was counted: without either, there are no figures to read,
+ * and the API says the component does not run rather than show an empty ranking.
+ */
+export async function kpiHasRun(q: Queryable): Promise<boolean> {
+  return (await q.query('SELECT 1 FROM kpi_schemes LIMIT 1')).rowCount > 0 || (await hasFacts(q))
+}
+
 /** hasFacts tells whether anything was ever counted (a quick look for commands). */
 export async function hasFacts(q: Queryable): Promise<boolean> {
   return (await q.query('SELECT 1 FROM kpi_facts LIMIT 1')).rowCount > 0

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testThreads } from '../../../alerts/testing.ts'
 import type { Db } from '../../../common/db/index.ts'
 import { openTestDbs } from '../../../common/db/testing.ts'
-import { defaultScheme } from '../../../kpi/index.ts'
+import { defaultScheme, recordScheme } from '../../../kpi/index.ts'
 import { ROUTE_PASSWORD, type RouteServer, startRouteServer } from '../testdata/routeServer.ts'
 import { auditWriter } from './consoleAudit.ts'
 import { consoleRoutes } from './consoleRoutes.ts'
@@ -50,6 +50,12 @@ describe.each(openTestDbs())('the consoles\' API mount on $name', ({ open }) => 
     expect((await srv.call('wang', 'GET', '/api/v1/silences')).json).toEqual({ silences: [] })
     // The figures, with kpi's default scheme when none is given; the public page's from kpi_frozen.
     expect((await srv.call('li', 'GET', '/api/v1/kpi/scheme')).json.version).toBe(defaultScheme().version)
+    // No kpi worker ever ran on this database: no figures, and the answer says so (the cockpit: 绩效评测未运行).
+    const none = await srv.call('li', 'GET', '/api/v1/kpi/rankings?period=2026-11')
+    expect([none.status, none.json.error]).toEqual([503, 'kpi_not_running'])
+    expect(none.json.message).toMatch(/start the kpi component/)
+    // Once one has (it records its scheme at start), an empty period is an empty ranking.
+    await recordScheme(db, defaultScheme(), 'default', Date.now())
     expect((await srv.call('li', 'GET', '/api/v1/kpi/rankings?period=2026-11')).json).toMatchObject({ period: '2026-11', status: 'live', rows: [] })
     expect((await srv.call('health-desk', 'GET', '/api/v1/kpi/departments/transport/trend')).status).toBe(403)
     expect((await srv.call(null, 'GET', '/api/v1/public/performance')).json).toEqual({ period: null, departments: [] })

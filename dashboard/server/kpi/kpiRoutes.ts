@@ -14,7 +14,7 @@ import type { ServerResponse } from 'node:http'
 import type { Sessions, User } from '../../../accounts/index.ts'
 import { MAX_DRILL_CASES } from '../../../common/contract/index.ts'
 import { sendJson } from '../../../common/http/index.ts'
-import { frozenPeriods, type Period, periodLabel } from '../../../kpi/index.ts'
+import { frozenPeriods, kpiHasRun, type Period, periodLabel } from '../../../kpi/index.ts'
 import { apiPath, type ConsoleHandler, endpoint, forbidden } from '../console/routeKit.ts'
 import { sendExport } from './exportFile.ts'
 import { drillTable, rankingTable } from './exportTable.ts'
@@ -32,6 +32,9 @@ export interface KpiRouteDeps extends KpiReadDeps {
 
 /** kpiRoutes builds the handler of /api/v1/kpi/…; it resolves false for any other path. */
 export function kpiRoutes(deps: KpiRouteDeps): ConsoleHandler {
+  // Once a kpi worker has run here, it has: asked until then.
+  let ran = false
+  const hasRun = async () => (ran ||= await kpiHasRun(deps.db))
   return async (req, res) => {
     const p = apiPath(req)
     if (!p || p.seg[0] !== 'kpi') return false
@@ -41,14 +44,22 @@ export function kpiRoutes(deps: KpiRouteDeps): ConsoleHandler {
       res.setHeader('cache-control', 'no-store')
       await fn(u)
     })
+    // The figures, not the scheme, need a kpi worker to have counted them.
+    const figures = (fn: (u: User) => Promise<void>) => get(async (u) => ((await hasRun()) ? fn(u) : sendJson(res, 503, NOT_RUNNING)))
     if (what === 'scheme' && p.seg.length === 2) return get(async (u) => (mayReadScheme(u) ? sendJson(res, 200, schemeView(deps.scheme)) : forbidden(res, u, 'read the figures')))
-    if (what === 'rankings' && (p.seg.length === 2 || (p.seg.length === 3 && dept === 'export'))) return get((u) => rankings(deps, u, q, res, p.seg.length === 3))
-    if (what === 'departments' && dept !== undefined && sub === 'trend' && p.seg.length === 4) return get((u) => asDept(u, dept, res, () => trendOf(deps, dept, q, res)))
+    if (what === 'rankings' && (p.seg.length === 2 || (p.seg.length === 3 && dept === 'export'))) return figures((u) => rankings(deps, u, q, res, p.seg.length === 3))
+    if (what === 'departments' && dept !== undefined && sub === 'trend' && p.seg.length === 4) return figures((u) => asDept(u, dept, res, () => trendOf(deps, dept, q, res)))
     if (what === 'departments' && dept !== undefined && sub === 'drilldown' && (p.seg.length === 4 || (p.seg.length === 5 && tail === 'export'))) {
-      return get((u) => asDept(u, dept, res, () => drill(deps, dept, q, res, p.seg.length === 5)))
+      return figures((u) => asDept(u, dept, res, () => drill(deps, dept, q, res, p.seg.length === 5)))
     }
     return false
   }
+}
+
+/** NOT_RUNNING answers a read of figures where no kpi worker ever ran (the cockpit says 绩效评测未运行). */
+const NOT_RUNNING = {
+  error: 'kpi_not_running',
+  message: 'no kpi worker has run on this database, so there are no figures: start the kpi component (jiancha kpi; jiancha start runs it with DATABASE_URL, or with --kpi on the embedded database)',
 }
 
 /** bad answers 400 with the parameter's problem. */
