@@ -139,6 +139,51 @@ export async function sumFacts(q: Queryable, o: SumOptions): Promise<FactSum[]> 
   return r.rows.map((x) => ({ t: x.t.getTime(), dept: x.dept, count: x.count, n: x.n }))
 }
 
+/**
+ * sumFactsDirect gives what sumFacts gives, but summed straight from kpi_facts, per
+ * local month, without the rollups: the reference the rollups are checked and timed
+ * against (bench:kpi). Slow by design on a large table.
+ */
+export async function sumFactsDirect(q: Queryable, o: SumOptions): Promise<FactSum[]> {
+  if (!(o.until > o.from)) return []
+  const r = await q.query<{ t: Date; dept: string; count: string; n: number }>(
+    `SELECT date_trunc('month', at AT TIME ZONE $4) AT TIME ZONE $4 AS t, dept, count, sum(delta)::float8 AS n FROM kpi_facts
+     WHERE at >= $1 AND at < $2 AND (count NOT LIKE 'workload.%' OR count = $3) AND ($5::text[] IS NULL OR dept = ANY($5))
+     GROUP BY 1, 2, 3 HAVING sum(delta) <> 0`,
+    [new Date(o.from), new Date(o.until), `workload.${o.unit}`, o.zone.name, o.depts ?? null],
+  )
+  return r.rows.map((x) => ({ t: x.t.getTime(), dept: x.dept, count: x.count, n: x.n }))
+}
+
+/**
+ * rebuildRollups brings the rollups level with every fact, after facts were loaded in
+ * bulk beside addFacts (a restore, a benchmark's COPY): on TimescaleDB it refreshes the
+ * continuous aggregates over the facts' whole span; on plain PostgreSQL it sums the
+ * tables afresh from kpi_facts, as addFacts would have kept them. Not in a transaction.
+ */
+export async function rebuildRollups(db: Db, zone: Zone): Promise<void> {
+  const span = await db.query<{ lo: Date | null; hi: Date | null }>('SELECT min(at) AS lo, max(at) AS hi FROM kpi_facts')
+  const { lo, hi } = span.rows[0] ?? { lo: null, hi: null }
+  if (db.timescale) {
+    if (lo && hi) await refreshRollups(db, lo.getTime(), hi.getTime() + 1, zone)
+    return
+  }
+  await db.transaction(async (tx) => {
+    await tx.query('DELETE FROM kpi_daily')
+    await tx.query('DELETE FROM kpi_monthly')
+    await tx.query(
+      `INSERT INTO kpi_daily (day, dept, count, n)
+       SELECT date_trunc('day', at AT TIME ZONE $1) AT TIME ZONE $1, dept, count, sum(delta) FROM kpi_facts GROUP BY 1, 2, 3`,
+      [zone.name],
+    )
+    await tx.query(
+      `INSERT INTO kpi_monthly (month, dept, count, n)
+       SELECT date_trunc('month', day AT TIME ZONE $1) AT TIME ZONE $1, dept, count, sum(n) FROM kpi_daily GROUP BY 1, 2, 3`,
+      [zone.name],
+    )
+  })
+}
+
 /** earliestFact is the instant of the earliest fact before `until`, or null. */
 export async function earliestFact(q: Queryable, until: number): Promise<number | null> {
   const r = await q.query<{ t: Date | null }>('SELECT min(at) AS t FROM kpi_facts WHERE at < $1', [new Date(until)])
