@@ -66,7 +66,7 @@ export async function benchWorker(opts: BenchWorkerOptions): Promise<number> {
           : await openDb({ dataDir: join(dir, 'pg'), log: () => {} })
       if (!db) continue
       try {
-        const s = await drain(nats.url, db, n, opts.batch)
+        const s = await drainRules(nats.url, db, n, opts.batch)
         const r = rate(s.seconds)
         lines.push(`worker on ${backend}: ${r} events/s (${ratio(s.seconds)}); goal ${GOAL[backend]} ${r >= GOAL[backend] ? 'met' : 'NOT met'}`)
         process.stdout.write(`worker on ${backend === 'pg' ? 'PostgreSQL' : 'PGlite'}: ${n} events in ${s.seconds.toFixed(2)} s = ${r} events/s (${ratio(s.seconds)}); ${s.cards} cards new on the bus (a run before sent the same ones: deduplicated), ${s.stored} events stored\n`)
@@ -87,8 +87,8 @@ export async function benchWorker(opts: BenchWorkerOptions): Promise<number> {
   }
 }
 
-/** drain runs the real rules worker over the stream from its start until every message is acked. */
-async function drain(url: string, db: Db, n: number, batch?: number): Promise<{ seconds: number; cards: number; stored: number }> {
+/** drainRules runs the real rules worker over the stream from its start until every message is acked. */
+export async function drainRules(url: string, db: Db, n: number, batch?: number): Promise<{ seconds: number; cards: number; stored: number }> {
   const bus = await Bus.connect({ url, name: 'bench-rules', log: (m) => process.stderr.write(`bus: ${m}\n`) })
   // A fresh durable: each backend reads the whole stream.
   await bus.consumerState(EVENTS_STREAM, 'rules').then(async (s) => {

@@ -4,6 +4,7 @@
  * computes them from a file of events. Other components import from here, and only here.
  */
 export { type KpiCard, isPlatformCard, standingCards } from './cards.ts'
+export { caseFacts, type Fact, type FactName } from './caseFacts.ts'
 export { COUNT_NAMES, type CountName, type Counts, zeroCounts } from './countNames.ts'
 export { type CountInput, countsByPeriod, type PeriodCounts } from './counts.ts'
 export { parsePeriod, type Period, PERIOD_UNITS, periodEnd, periodLabel, periodOf, periodStart, periodsThrough, type PeriodUnit, previousPeriod } from './period.ts'
