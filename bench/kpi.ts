@@ -118,11 +118,9 @@ export async function benchKpi(o: BenchKpiOptions): Promise<number> {
     print(`goals (every ranking < ${GOAL_MS} ms and ≥ ${GOAL_RATIO}× raw): ${out.map((b) => `${name(b.backend)} at ${b.loaded.events} events ${goalsOf(b)}`).join('; ')}; load average ${loadAverage()}`)
     return 0
   } finally {
-    if (o.keep) print(`kept: ${pgUrl ? `database ${o.database}; ` : ''}PGlite in ${join(dir, 'pglite')}`)
-    else {
-      if (pgUrl) await drop(o.url, o.database)
-      rmSync(dir, { recursive: true, force: true })
-    }
+    if (o.keep) print(`kept: ${[pgUrl ? `the database ${o.database}` : '', o.skipPglite ? '' : `PGlite in ${join(dir, 'pglite')}`].filter(Boolean).join(', ')}`)
+    else if (pgUrl) await drop(o.url, o.database)
+    if (!o.keep || o.skipPglite) rmSync(dir, { recursive: true, force: true })
   }
 }
 

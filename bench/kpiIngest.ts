@@ -2,7 +2,8 @@
  * bench:kpi's ingest part: a slice of the synthetic year goes onto a private
  * nats-server's events stream (the raw publish rate), a bare consumer pulls it (the raw
  * consume rate), the real rules worker drains it (bench:worker's drainRules), raising
- * the cards its deadlines call for onto the alerts stream, and then the real kpi worker
+ * the cards its deadlines call for onto the alerts stream (no settle delay: the drain's
+ * rate is bench:worker's, the cards' wait not timed), and then the real kpi worker
  * (startKpiWorker, as `jiancha kpi` runs it) drains both streams into a database of its
  * own. A COPY of the same rows gives what the database alone takes.
  */
@@ -67,7 +68,8 @@ export async function benchIngest(o: IngestOptions): Promise<IngestFigures> {
       const name = backend === 'pg' ? 'PostgreSQL' : 'PGlite'
       let db: Db | null = backend === 'pg' ? await openDb({ url: o.pgUrl!, dataDir: '', schema, log: () => {} }) : await openDb({ dataDir: dataDir!, log: () => {} })
       try {
-        const rules = await drainRules(nats.url, db, n)
+        // No settle delay, so the cards the deadlines call for all come, a tick after the drain.
+        const rules = await drainRules(nats.url, db, n, undefined, { settleMs: 0, quietMs: 3000 })
         const cards = await lastSeq(nats.url, ALERTS_STREAM)
         figures.cards = cards
         const kpi = await drainKpi(nats.url, db, o.ctx, n, cards)

@@ -87,8 +87,16 @@ export async function benchWorker(opts: BenchWorkerOptions): Promise<number> {
   }
 }
 
-/** drainRules runs the real rules worker over the stream from its start until every message is acked. */
-export async function drainRules(url: string, db: Db, n: number, batch?: number): Promise<{ seconds: number; cards: number; stored: number }> {
+/** DrainCards asks drainRules to wait, after the drain, for the cards due to come (timed apart from the drain). */
+export interface DrainCards {
+  /** the settle delay (RULES_SETTLE_MS) */
+  settleMs: number
+  /** the cards count as all come once the alerts stream has stayed the same this long */
+  quietMs: number
+}
+
+/** drainRules runs the real rules worker over the stream from its start until every message is acked (then, with `cards`, until the cards stop coming). */
+export async function drainRules(url: string, db: Db, n: number, batch?: number, cards?: DrainCards): Promise<{ seconds: number; cards: number; stored: number }> {
   const bus = await Bus.connect({ url, name: 'bench-rules', log: (m) => process.stderr.write(`bus: ${m}\n`) })
   // A fresh durable: each backend reads the whole stream.
   await bus.consumerState(EVENTS_STREAM, 'rules').then(async (s) => {
@@ -98,10 +106,10 @@ export async function drainRules(url: string, db: Db, n: number, batch?: number)
       await nc.close()
     }
   })
-  const cards = await countCards(url)
+  const before = await countCards(url)
   const t0 = performance.now()
   const worker = await startRulesWorker({
-    bus, db, ctx: defaultContext(), clock: systemClock, cardsOf: (cases) => cardsOfCases(db, cases), tickMs: 1000, settleMs: 5000,
+    bus, db, ctx: defaultContext(), clock: systemClock, cardsOf: (cases) => cardsOfCases(db, cases), tickMs: 1000, settleMs: cards?.settleMs ?? 5000,
     allowedLatenessMs: 72 * 3_600_000, silentHours: 4, log: logger('bench').child('rules'), batch,
   })
   try {
@@ -111,8 +119,17 @@ export async function drainRules(url: string, db: Db, n: number, batch?: number)
       if (s && s.pending === 0 && s.ackPending === 0 && s.delivered >= n) break
     }
     const seconds = (performance.now() - t0) / 1000
+    if (cards) {
+      let last = await countCards(url)
+      let since = performance.now()
+      while (performance.now() - since < cards.quietMs) {
+        await new Promise((r) => setTimeout(r, 100))
+        const now = await countCards(url)
+        if (now !== last) [last, since] = [now, performance.now()]
+      }
+    }
     const stored = Number((await db.query<{ n: number }>('SELECT count(*) AS n FROM events')).rows[0]!.n)
-    return { seconds, cards: (await countCards(url)) - cards, stored }
+    return { seconds, cards: (await countCards(url)) - before, stored }
   } finally {
     await worker.stop()
     await bus.close()

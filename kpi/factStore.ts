@@ -122,35 +122,38 @@ export interface SumOptions {
 /**
  * sumFacts reads the sums of the facts in [from, until): whole months from kpi_monthly,
  * the days of the month `until` falls in from kpi_daily, the rest of its day from the
- * facts. Workload of other period lengths is left out.
+ * facts, summed per period of `unit` in the database (a row per period, department and
+ * count, at the period's start: a quarter's read carries a third of its months' rows).
+ * Workload of other period lengths is left out.
  */
 export async function sumFacts(q: Queryable, o: SumOptions): Promise<FactSum[]> {
   if (!(o.until > o.from)) return []
   const monthCut = Math.max(o.from, periodStart(periodOf(o.until, 'month', o.zone), o.zone))
   const dayCut = Math.max(monthCut, o.zone.startOf(o.zone.dayOf(o.until)))
   const r = await q.query<{ t: Date; dept: string; count: string; n: number }>(
-    `SELECT t, dept, count, n::float8 AS n FROM (
+    `SELECT date_trunc($7, t AT TIME ZONE $8) AT TIME ZONE $8 AS t, dept, count, sum(n)::float8 AS n FROM (
        SELECT month AS t, dept, count, n FROM kpi_monthly WHERE month >= $1 AND month < $2
        UNION ALL SELECT day, dept, count, n FROM kpi_daily WHERE day >= $2 AND day < $3
        UNION ALL SELECT at, dept, count, delta FROM kpi_facts WHERE at >= $3 AND at < $4
-     ) x WHERE (count NOT LIKE 'workload.%' OR count = $5) AND ($6::text[] IS NULL OR dept = ANY($6)) AND n <> 0`,
-    [new Date(o.from), new Date(monthCut), new Date(dayCut), new Date(o.until), `workload.${o.unit}`, o.depts ?? null],
+     ) x WHERE (count NOT LIKE 'workload.%' OR count = $5) AND ($6::text[] IS NULL OR dept = ANY($6))
+     GROUP BY 1, 2, 3 HAVING sum(n) <> 0`,
+    [new Date(o.from), new Date(monthCut), new Date(dayCut), new Date(o.until), `workload.${o.unit}`, o.depts ?? null, o.unit, o.zone.name],
   )
   return r.rows.map((x) => ({ t: x.t.getTime(), dept: x.dept, count: x.count, n: x.n }))
 }
 
 /**
  * sumFactsDirect gives what sumFacts gives, but summed straight from kpi_facts, per
- * local month, without the rollups: the reference the rollups are checked and timed
+ * period, without the rollups: the reference the rollups are checked and timed
  * against (bench:kpi). Slow by design on a large table.
  */
 export async function sumFactsDirect(q: Queryable, o: SumOptions): Promise<FactSum[]> {
   if (!(o.until > o.from)) return []
   const r = await q.query<{ t: Date; dept: string; count: string; n: number }>(
-    `SELECT date_trunc('month', at AT TIME ZONE $4) AT TIME ZONE $4 AS t, dept, count, sum(delta)::float8 AS n FROM kpi_facts
+    `SELECT date_trunc($6, at AT TIME ZONE $4) AT TIME ZONE $4 AS t, dept, count, sum(delta)::float8 AS n FROM kpi_facts
      WHERE at >= $1 AND at < $2 AND (count NOT LIKE 'workload.%' OR count = $3) AND ($5::text[] IS NULL OR dept = ANY($5))
      GROUP BY 1, 2, 3 HAVING sum(delta) <> 0`,
-    [new Date(o.from), new Date(o.until), `workload.${o.unit}`, o.zone.name, o.depts ?? null],
+    [new Date(o.from), new Date(o.until), `workload.${o.unit}`, o.zone.name, o.depts ?? null, o.unit],
   )
   return r.rows.map((x) => ({ t: x.t.getTime(), dept: x.dept, count: x.count, n: x.n }))
 }
