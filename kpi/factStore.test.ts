@@ -81,4 +81,14 @@ describe.each(openTestDbs())('kpi fact store ($name)', ({ open }) => {
     expect(rolled['approval.completed']).toBe(4)
     expect(rolled).toEqual(total(await sumFactsDirect(db, { from: NOV, until, unit: 'month', zone })))
   })
+
+  it('sums per period in the database: one row per period, department and count, at the period\'s start', async () => {
+    const until = T('2026-12-10T12:00:00+08:00')
+    await refreshRollups(db, NOV, until, zone)
+    // November from the months, 1–9 December from the days, the 10th's morning from the facts: one row each.
+    const rows = await sumFacts(db, { from: NOV, until, unit: 'quarter', zone })
+    expect(new Set(rows.map((r) => r.t))).toEqual(new Set([periodStart(parsePeriod('2026-Q4'), zone)]))
+    expect(rows.length).toBe(new Set(rows.map((r) => r.count)).size)
+    expect(rows.find((r) => r.count === 'approval.completed')?.n).toBeGreaterThan(1)
+  })
 })
