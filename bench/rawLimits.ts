@@ -64,16 +64,24 @@ export async function consumeAll(url: string, n: number): Promise<number> {
   return seconds
 }
 
-const COPY_COLUMNS = '(id, source, kind, type, case_id, dept, at, actor, attrs, body, seq)'
+/** COPY_COLUMNS are the events table's columns that copyLine fills, in its order. */
+export const COPY_COLUMNS = '(id, source, kind, type, case_id, dept, at, actor, attrs, body, seq)'
 
-/** copyText is the events as COPY's text format, one line each, in the columns of COPY_COLUMNS. */
+/** copyText escapes a value for COPY's text format. */
+export function copyText(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+}
+
+/** copyLine is one event as a line of COPY's text format, in the columns of COPY_COLUMNS. */
+export function copyLine(ev: CaseEvent, seq: number): string {
+  const cols = [ev.id, ev.source, ev.kind, ev.type, ev.caseId, ev.dept, ev.at, ev.actor ?? '\\N', JSON.stringify(ev.attrs ?? {}), JSON.stringify(ev), String(seq)]
+  return cols.map((x) => (x === '\\N' ? x : copyText(x))).join('\t') + '\n'
+}
+
+/** copyLines is the events as COPY's text format, one line each. */
 function* copyLines(events: readonly CaseEvent[]): Generator<string> {
-  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
   let seq = 0
-  for (const ev of events) {
-    const cols = [ev.id, ev.source, ev.kind, ev.type, ev.caseId, ev.dept, ev.at, ev.actor ?? '\\N', JSON.stringify(ev.attrs ?? {}), JSON.stringify(ev), String(++seq)]
-    yield cols.map((x) => (x === '\\N' ? x : esc(x))).join('\t') + '\n'
-  }
+  for (const ev of events) yield copyLine(ev, ++seq)
 }
 
 /** copyRows loads the same rows into a copy of the events table with COPY … FROM STDIN; seconds taken. */

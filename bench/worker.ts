@@ -66,7 +66,7 @@ export async function benchWorker(opts: BenchWorkerOptions): Promise<number> {
           : await openDb({ dataDir: join(dir, 'pg'), log: () => {} })
       if (!db) continue
       try {
-        const s = await drain(nats.url, db, n, opts.batch)
+        const s = await drainRules(nats.url, db, n, opts.batch)
         const r = rate(s.seconds)
         lines.push(`worker on ${backend}: ${r} events/s (${ratio(s.seconds)}); goal ${GOAL[backend]} ${r >= GOAL[backend] ? 'met' : 'NOT met'}`)
         process.stdout.write(`worker on ${backend === 'pg' ? 'PostgreSQL' : 'PGlite'}: ${n} events in ${s.seconds.toFixed(2)} s = ${r} events/s (${ratio(s.seconds)}); ${s.cards} cards new on the bus (a run before sent the same ones: deduplicated), ${s.stored} events stored\n`)
@@ -87,8 +87,16 @@ export async function benchWorker(opts: BenchWorkerOptions): Promise<number> {
   }
 }
 
-/** drain runs the real rules worker over the stream from its start until every message is acked. */
-async function drain(url: string, db: Db, n: number, batch?: number): Promise<{ seconds: number; cards: number; stored: number }> {
+/** DrainCards asks drainRules to wait, after the drain, for the cards due to come (timed apart from the drain). */
+export interface DrainCards {
+  /** the settle delay (RULES_SETTLE_MS) */
+  settleMs: number
+  /** the cards count as all come once the alerts stream has stayed the same this long */
+  quietMs: number
+}
+
+/** drainRules runs the real rules worker over the stream from its start until every message is acked (then, with `cards`, until the cards stop coming). */
+export async function drainRules(url: string, db: Db, n: number, batch?: number, cards?: DrainCards): Promise<{ seconds: number; cards: number; stored: number }> {
   const bus = await Bus.connect({ url, name: 'bench-rules', log: (m) => process.stderr.write(`bus: ${m}\n`) })
   // A fresh durable: each backend reads the whole stream.
   await bus.consumerState(EVENTS_STREAM, 'rules').then(async (s) => {
@@ -98,10 +106,10 @@ async function drain(url: string, db: Db, n: number, batch?: number): Promise<{ 
       await nc.close()
     }
   })
-  const cards = await countCards(url)
+  const before = await countCards(url)
   const t0 = performance.now()
   const worker = await startRulesWorker({
-    bus, db, ctx: defaultContext(), clock: systemClock, cardsOf: (cases) => cardsOfCases(db, cases), tickMs: 1000, settleMs: 5000,
+    bus, db, ctx: defaultContext(), clock: systemClock, cardsOf: (cases) => cardsOfCases(db, cases), tickMs: 1000, settleMs: cards?.settleMs ?? 5000,
     allowedLatenessMs: 72 * 3_600_000, silentHours: 4, log: logger('bench').child('rules'), batch,
   })
   try {
@@ -111,8 +119,17 @@ async function drain(url: string, db: Db, n: number, batch?: number): Promise<{ 
       if (s && s.pending === 0 && s.ackPending === 0 && s.delivered >= n) break
     }
     const seconds = (performance.now() - t0) / 1000
+    if (cards) {
+      let last = await countCards(url)
+      let since = performance.now()
+      while (performance.now() - since < cards.quietMs) {
+        await new Promise((r) => setTimeout(r, 100))
+        const now = await countCards(url)
+        if (now !== last) [last, since] = [now, performance.now()]
+      }
+    }
     const stored = Number((await db.query<{ n: number }>('SELECT count(*) AS n FROM events')).rows[0]!.n)
-    return { seconds, cards: (await countCards(url)) - cards, stored }
+    return { seconds, cards: (await countCards(url)) - before, stored }
   } finally {
     await worker.stop()
     await bus.close()

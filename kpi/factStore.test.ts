@@ -4,7 +4,7 @@ import type { Db } from '../common/db/index.ts'
 import { Zone } from '../common/time/index.ts'
 import type { FactName } from './caseFacts.ts'
 import { emptyCase } from './caseState.ts'
-import { addFacts, type CaseDelta, caseContributions, earliestFact, loadCases, refreshRollups, saveCases, sumFacts } from './factStore.ts'
+import { addFacts, type CaseDelta, caseContributions, earliestFact, loadCases, rebuildRollups, refreshRollups, saveCases, sumFacts, sumFactsDirect } from './factStore.ts'
 import { parsePeriod, periodStart } from './period.ts'
 
 const zone = Zone.of('Asia/Shanghai')
@@ -63,5 +63,32 @@ describe.each(openTestDbs())('kpi fact store ($name)', ({ open }) => {
     await db.transaction((tx) => saveCases(tx, [{ kind: 'approval', caseId: 'A-9', state, facts: [{ count: 'approval.accepted', dept: 'tax', t: 1 }] }], 5))
     const back = await db.transaction((tx) => loadCases(tx, [{ kind: 'approval', caseId: 'A-9' }, { kind: 'petition', caseId: 'A-9' }]))
     expect([...back.values()]).toEqual([{ kind: 'approval', caseId: 'A-9', state, facts: [{ count: 'approval.accepted', dept: 'tax', t: 1 }] }])
+  })
+
+  it('sums the same straight from the facts, and rebuilds the rollups from facts loaded beside addFacts', async () => {
+    const until = T('2027-01-01T00:00:00+08:00')
+    const total = (rows: ReadonlyArray<{ count: string; n: number }>) => {
+      const out: Record<string, number> = {}
+      for (const r of rows) out[r.count] = (out[r.count] ?? 0) + r.n
+      return out
+    }
+    await refreshRollups(db, NOV, until, zone)
+    expect(total(await sumFactsDirect(db, { from: NOV, until, unit: 'month', zone }))).toEqual(total(await sumFacts(db, { from: NOV, until, unit: 'month', zone })))
+    // A fact written straight into kpi_facts (a bulk load) reaches the rollups once rebuilt.
+    await db.query(`INSERT INTO kpi_facts (at, dept, count, delta, kind, case_id, rule, recorded_at) VALUES ($1, 'tax', 'approval.completed', 1, 'approval', 'A-8', NULL, now())`, [new Date(T('2026-11-20T10:00:00+08:00'))])
+    await rebuildRollups(db, zone)
+    const rolled = total(await sumFacts(db, { from: NOV, until, unit: 'month', zone }))
+    expect(rolled['approval.completed']).toBe(4)
+    expect(rolled).toEqual(total(await sumFactsDirect(db, { from: NOV, until, unit: 'month', zone })))
+  })
+
+  it('sums per period in the database: one row per period, department and count, at the period\'s start', async () => {
+    const until = T('2026-12-10T12:00:00+08:00')
+    await refreshRollups(db, NOV, until, zone)
+    // November from the months, 1–9 December from the days, the 10th's morning from the facts: one row each.
+    const rows = await sumFacts(db, { from: NOV, until, unit: 'quarter', zone })
+    expect(new Set(rows.map((r) => r.t))).toEqual(new Set([periodStart(parsePeriod('2026-Q4'), zone)]))
+    expect(rows.length).toBe(new Set(rows.map((r) => r.count)).size)
+    expect(rows.find((r) => r.count === 'approval.completed')?.n).toBeGreaterThan(1)
   })
 })

@@ -122,21 +122,75 @@ export interface SumOptions {
 /**
  * sumFacts reads the sums of the facts in [from, until): whole months from kpi_monthly,
  * the days of the month `until` falls in from kpi_daily, the rest of its day from the
- * facts. Workload of other period lengths is left out.
+ * facts, summed per period of `unit` in the database (a row per period, department and
+ * count, at the period's start), so that a quarter's read carries a third of its months'
+ * rows. The period of a row is found by width_bucket over the periods' starts, computed
+ * here: grouping by date_trunc in the zone cost a zone conversion per row, which
+ * EXPLAIN ANALYZE showed dearer than the rows it saved (bench:kpi, docs/kpi.md § Speed).
+ * Workload of other period lengths is left out.
  */
 export async function sumFacts(q: Queryable, o: SumOptions): Promise<FactSum[]> {
   if (!(o.until > o.from)) return []
   const monthCut = Math.max(o.from, periodStart(periodOf(o.until, 'month', o.zone), o.zone))
   const dayCut = Math.max(monthCut, o.zone.startOf(o.zone.dayOf(o.until)))
-  const r = await q.query<{ t: Date; dept: string; count: string; n: number }>(
-    `SELECT t, dept, count, n::float8 AS n FROM (
+  const starts: number[] = []
+  for (let p = periodOf(o.from, o.unit, o.zone); periodStart(p, o.zone) < o.until; p = { unit: o.unit, n: p.n + 1 }) starts.push(periodStart(p, o.zone))
+  const r = await q.query<{ b: number; dept: string; count: string; n: number }>(
+    `SELECT width_bucket(t, $7::timestamptz[]) AS b, dept, count, sum(n::float8) AS n FROM (
        SELECT month AS t, dept, count, n FROM kpi_monthly WHERE month >= $1 AND month < $2
        UNION ALL SELECT day, dept, count, n FROM kpi_daily WHERE day >= $2 AND day < $3
        UNION ALL SELECT at, dept, count, delta FROM kpi_facts WHERE at >= $3 AND at < $4
-     ) x WHERE (count NOT LIKE 'workload.%' OR count = $5) AND ($6::text[] IS NULL OR dept = ANY($6)) AND n <> 0`,
-    [new Date(o.from), new Date(monthCut), new Date(dayCut), new Date(o.until), `workload.${o.unit}`, o.depts ?? null],
+     ) x WHERE (count NOT LIKE 'workload.%' OR count = $5) AND ($6::text[] IS NULL OR dept = ANY($6))
+     GROUP BY 1, 2, 3 HAVING sum(n::float8) <> 0`,
+    [new Date(o.from), new Date(monthCut), new Date(dayCut), new Date(o.until), `workload.${o.unit}`, o.depts ?? null, starts.map((t) => new Date(t).toISOString())],
+  )
+  // Every row lies at or after the first start, so its bucket is at least 1.
+  return r.rows.map((x) => ({ t: starts[x.b - 1]!, dept: x.dept, count: x.count, n: x.n }))
+}
+
+/**
+ * sumFactsDirect gives what sumFacts gives, but summed straight from kpi_facts, per
+ * period, without the rollups: the reference the rollups are checked and timed
+ * against (bench:kpi). Slow by design on a large table.
+ */
+export async function sumFactsDirect(q: Queryable, o: SumOptions): Promise<FactSum[]> {
+  if (!(o.until > o.from)) return []
+  const r = await q.query<{ t: Date; dept: string; count: string; n: number }>(
+    `SELECT date_trunc($6, at AT TIME ZONE $4) AT TIME ZONE $4 AS t, dept, count, sum(delta)::float8 AS n FROM kpi_facts
+     WHERE at >= $1 AND at < $2 AND (count NOT LIKE 'workload.%' OR count = $3) AND ($5::text[] IS NULL OR dept = ANY($5))
+     GROUP BY 1, 2, 3 HAVING sum(delta) <> 0`,
+    [new Date(o.from), new Date(o.until), `workload.${o.unit}`, o.zone.name, o.depts ?? null, o.unit],
   )
   return r.rows.map((x) => ({ t: x.t.getTime(), dept: x.dept, count: x.count, n: x.n }))
+}
+
+/**
+ * rebuildRollups brings the rollups level with every fact, after facts were loaded in
+ * bulk beside addFacts (a restore, a benchmark's COPY): on TimescaleDB it refreshes the
+ * continuous aggregates over the facts' whole span; on plain PostgreSQL it sums the
+ * tables afresh from kpi_facts, as addFacts would have kept them. Not in a transaction.
+ */
+export async function rebuildRollups(db: Db, zone: Zone): Promise<void> {
+  const span = await db.query<{ lo: Date | null; hi: Date | null }>('SELECT min(at) AS lo, max(at) AS hi FROM kpi_facts')
+  const { lo, hi } = span.rows[0] ?? { lo: null, hi: null }
+  if (db.timescale) {
+    if (lo && hi) await refreshRollups(db, lo.getTime(), hi.getTime() + 1, zone)
+    return
+  }
+  await db.transaction(async (tx) => {
+    await tx.query('DELETE FROM kpi_daily')
+    await tx.query('DELETE FROM kpi_monthly')
+    await tx.query(
+      `INSERT INTO kpi_daily (day, dept, count, n)
+       SELECT date_trunc('day', at AT TIME ZONE $1) AT TIME ZONE $1, dept, count, sum(delta) FROM kpi_facts GROUP BY 1, 2, 3`,
+      [zone.name],
+    )
+    await tx.query(
+      `INSERT INTO kpi_monthly (month, dept, count, n)
+       SELECT date_trunc('month', day AT TIME ZONE $1) AT TIME ZONE $1, dept, count, sum(n) FROM kpi_daily GROUP BY 1, 2, 3`,
+      [zone.name],
+    )
+  })
 }
 
 /** earliestFact is the instant of the earliest fact before `until`, or null. */

@@ -4,6 +4,7 @@
  * computes them from a file of events. Other components import from here, and only here.
  */
 export { type KpiCard, isPlatformCard, standingCards } from './cards.ts'
+export { caseFacts, type Fact, type FactName } from './caseFacts.ts'
 export { COUNT_NAMES, type CountName, type Counts, zeroCounts } from './countNames.ts'
 export { type CountInput, countsByPeriod, type PeriodCounts } from './counts.ts'
 export { parsePeriod, type Period, PERIOD_UNITS, periodEnd, periodLabel, periodOf, periodStart, periodsThrough, type PeriodUnit, previousPeriod } from './period.ts'
@@ -15,7 +16,7 @@ export { kpiProbe } from './health.ts'
 export { type KpiStatus, type KpiWorker, startKpiWorker } from './worker.ts'
 export { changedPeriods, LIVE_KPI } from './changedPeriods.ts'
 export { drillDown, type DrillDown, type DrillPart, figures, kpiHasRun, type Movement, ranking, rankingRows, type RankingRow, type ReadOptions, type Registry, trend, type TrendPoint } from './queries.ts'
-export { type CaseContribution } from './factStore.ts'
+export { type CaseContribution, rebuildRollups } from './factStore.ts'
 export { recordScheme, storedScheme, storedSchemes, type StoredScheme } from './schemeStore.ts'
 export { freezeAt } from './freezeAt.ts'
 export { type Freezer, freezeDue, type FreezerOptions, revisionHook, startFreezer } from './freezer.ts'

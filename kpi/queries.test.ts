@@ -82,4 +82,9 @@ describe.each(openTestDbs())('kpi queries ($name)', ({ open }) => {
     expect(q.parts.every((p) => !p.truncated)).toBe(true)
     await expect(drillDown(db, 'tax', parsePeriod('2026-12'), 'speed', read)).rejects.toThrow(/unknown indicator "speed"/)
   })
+
+  it('gives the same ranking and drill-down summed straight from the facts, without the rollups', async () => {
+    for (const p of ['2026-12', '2026-Q4']) expect(await ranking(db, parsePeriod(p), { ...read, source: 'facts' })).toEqual(await ranking(db, parsePeriod(p), read))
+    expect(await drillDown(db, 'market', parsePeriod('2026-12'), 'cards', { ...read, source: 'facts' })).toEqual(await drillDown(db, 'market', parsePeriod('2026-12'), 'cards', read))
+  })
 })

@@ -11,7 +11,7 @@ import type { Zone } from '../common/time/index.ts'
 import type { Counts } from './countNames.ts'
 import type { PeriodCounts } from './counts.ts'
 import { periodCountsOf } from './factCounts.ts'
-import { type CaseContribution, caseContributions, earliestFact, refreshRollups, sumFacts } from './factStore.ts'
+import { type CaseContribution, caseContributions, earliestFact, refreshRollups, sumFacts, sumFactsDirect } from './factStore.ts'
 import { type Period, periodEnd, periodLabel, periodOf, periodStart, previousPeriod, type PeriodUnit } from './period.ts'
 import { kpiRows, type KpiRow } from './report.ts'
 import type { Indicator, Scheme } from './scheme.ts'
@@ -36,6 +36,11 @@ export interface ReadOptions {
   kind?: string
   /** refresh the continuous aggregates over the span first (a command's one-off read); the worker does it on schedule otherwise */
   fresh?: boolean
+  /**
+   * 'facts' sums kpi_facts straight, without the rollups: the same answers, slowly, as
+   * the reference bench:kpi checks and times the rollups against. Default 'rollups'.
+   */
+  source?: 'rollups' | 'facts'
 }
 
 /** keepOf is the departments a read counts. */
@@ -51,8 +56,10 @@ function keepOf(o: Pick<ReadOptions, 'registry' | 'kind'>): (dept: string) => bo
 
 /** countsIn sums the facts of [from, until) into periods of `unit`, for the departments kept. */
 async function countsIn(db: Db, from: number, unit: PeriodUnit, o: ReadOptions): Promise<PeriodCounts> {
-  if (o.fresh) await refreshRollups(db, from, o.until, o.zone)
-  const counts = periodCountsOf(await sumFacts(db, { from, until: o.until, unit, zone: o.zone }), unit, o.zone)
+  const direct = o.source === 'facts'
+  if (o.fresh && !direct) await refreshRollups(db, from, o.until, o.zone)
+  const sum = direct ? sumFactsDirect : sumFacts
+  const counts = periodCountsOf(await sum(db, { from, until: o.until, unit, zone: o.zone }), unit, o.zone)
   const keep = keepOf(o)
   for (const depts of counts.byPeriod.values()) for (const dept of [...depts.keys()]) if (!keep(dept)) depts.delete(dept)
   return counts
