@@ -45,14 +45,18 @@ export async function verifyPassword(password: string, encoded: string, current:
   return { ok, rehash: ok && stale }
 }
 
-let dummy: Promise<string> | undefined
+const dummies = new Map<string, Promise<string>>()
 
 /**
- * dummyHash is a hash no password is known for. Verifying against it when a username
- * is unknown makes that answer take as long as a wrong password for a real user.
+ * dummyHash is a hash no password is known for, at the cost in force. Verifying against
+ * it when a username is unknown makes that answer take as long as a wrong password for a
+ * real user.
  */
-export function dummyHash(): Promise<string> {
-  return (dummy ??= hashPassword(randomBytes(32).toString('base64url')))
+export function dummyHash(params: ScryptParams = SCRYPT_PARAMS): Promise<string> {
+  const key = `${params.N}$${params.r}$${params.p}`
+  let d = dummies.get(key)
+  if (!d) dummies.set(key, (d = hashPassword(randomBytes(32).toString('base64url'), params)))
+  return d
 }
 
 function parseHash(encoded: string): { params: ScryptParams; salt: Buffer; key: Buffer } | null {

@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { Queryable } from '../common/db/index.ts'
-import { dummyHash, hashPassword, verifyPassword } from './password.ts'
+import { dummyHash, hashPassword, SCRYPT_PARAMS, type ScryptParams, verifyPassword } from './password.ts'
 import { keysFor, type ThrottleKey, waitOf, WINDOW_MS } from './throttle.ts'
 import { findUser, normalizeUsername, setPasswordHash, type User, userById } from './users.ts'
 
@@ -37,6 +37,8 @@ export interface SessionOptions {
   now?: () => number
   /** records sign-ins and failed ones in the audit trail; a rejection fails the sign-in */
   audit?: (e: LoginAudit) => Promise<void>
+  /** the password hashing cost in force (SCRYPT_PARAMS); tests of many sign-ins lower it */
+  scrypt?: ScryptParams
 }
 
 /** LoginAudit is the audit entry of a sign-in (refused attempts over the rate limit are not recorded). */
@@ -58,11 +60,13 @@ export class Sessions {
   private readonly now: () => number
   private readonly secure: boolean
   private readonly audit: NonNullable<SessionOptions['audit']>
+  private readonly scrypt: ScryptParams
 
   constructor(private readonly db: Queryable, opts: SessionOptions = {}) {
     this.now = opts.now ?? Date.now
     this.secure = opts.secureCookies ?? true
     this.audit = opts.audit ?? (async () => {})
+    this.scrypt = opts.scrypt ?? SCRYPT_PARAMS
   }
 
   /**
@@ -93,7 +97,7 @@ export class Sessions {
       return { ok: false, reason: 'limited', retryAfterS }
     }
     // Unknown and disabled users are checked against a dummy hash so they take as long.
-    const verdict = await verifyPassword(password, user && !user.disabled ? user.passwordHash : await dummyHash())
+    const verdict = await verifyPassword(password, user && !user.disabled ? user.passwordHash : await dummyHash(this.scrypt), this.scrypt)
     if (!user || user.disabled || !verdict.ok) {
       await this.db.query('DELETE FROM login_attempts WHERE at <= $1', [new Date(now - WINDOW_MS)])
       await this.audit({ actor: typed, action: 'user.login_failed', subject: `user:${typed}`, detail: { ip } })
@@ -104,7 +108,7 @@ export class Sessions {
     // not the username's count elsewhere, which a spread-out guesser would otherwise reset.
     const pair = keys.filter(([k]) => k === 'user+ip' || k === 'user+device').map(([, k]) => k)
     await this.db.query('DELETE FROM login_attempts WHERE key = ANY($1::text[]) OR id = ANY($2::bigint[])', [pair, ids])
-    if (verdict.rehash) await setPasswordHash(this.db, user.id, await hashPassword(password))
+    if (verdict.rehash) await setPasswordHash(this.db, user.id, await hashPassword(password, this.scrypt))
     const { passwordHash: _, ...plain } = user
     return { ok: true, token: await this.openSession(user.id, now), device: known ?? (await this.newDevice(user.id, now)), user: plain }
   }

@@ -6,7 +6,7 @@
  */
 import { ROLES, type Role } from '../common/contract/index.ts'
 import type { Queryable } from '../common/db/index.ts'
-import { hashPassword } from './password.ts'
+import { hashPassword, SCRYPT_PARAMS, type ScryptParams } from './password.ts'
 import { endSessionsOf } from './sessions.ts'
 
 export { ROLES, type Role }
@@ -69,9 +69,9 @@ export function normalizeUsername(name: string): string {
 }
 
 /** createUser validates and stores a new user; a taken username is a UserError. */
-export async function createUser(db: Queryable, u: NewUser): Promise<User> {
+export async function createUser(db: Queryable, u: NewUser, scrypt: ScryptParams = SCRYPT_PARAMS): Promise<User> {
   const v = validate(u)
-  const hash = await hashPassword(u.password)
+  const hash = await hashPassword(u.password, scrypt)
   try {
     const r = await db.query<UserRow>(
       `INSERT INTO users (username, password_hash, role, dept, can_unmask) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,

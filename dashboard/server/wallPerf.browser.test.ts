@@ -108,8 +108,8 @@ describe.skipIf(!chromiumPath)('the wall gains performance, in a browser', () =>
     expect(await chartId()).toBe(before)
     expect(await axeViolations(page)).toEqual([])
     await page.click('[data-testid="wall-tab-rank"]')
-    // No figures on this server: the board says so, in words, rather than show an empty table.
-    await expect.poll(() => page.textContent('[data-testid="rank-empty"]')).toBe('2026-03 暂无考核数据：本期还没有部门办件。')
+    // No kpi component ever ran on this server: the board says so, in words, rather than show an empty table.
+    await expect.poll(() => page.textContent('[data-testid="rank-empty"]')).toBe('绩效评测未运行：平台未启动考评组件，暂无考核排名。')
     expect(await page.locator('[data-testid="rank-row"]').count()).toBe(0)
     expect(await axeViolations(page)).toEqual([])
   })

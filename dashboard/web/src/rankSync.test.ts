@@ -98,6 +98,17 @@ describe('rank sync', () => {
     expect(sync.state()).toMatchObject({ status: 'ready', ranking: { rows: [{ score: 80 }] } })
   })
 
+  it('says the kpi component does not run when the server answers 503, and reads again once it does', async () => {
+    sync.setPeriod('2026-12')
+    reads[0]!.answer.reject(Object.assign(new Error('kpi not running'), { status: 503 }))
+    await tick()
+    expect(sync.state()).toMatchObject({ status: 'not_running', ranking: null })
+    socket.emit('kpi', { periods: ['2026-12'], at: 5 })
+    reads[1]!.answer.resolve(ranking('2026-12', 75))
+    await tick()
+    expect(sync.state()).toMatchObject({ status: 'ready', ranking: { rows: [{ score: 75 }] } })
+  })
+
   it('moves to a new month: drops the old figures and ignores an answer for the old one', async () => {
     sync.setPeriod('2026-11')
     sync.setPeriod('2026-12')

@@ -16,8 +16,8 @@ export interface RankSocket {
   on(event: 'kpi', fn: (change: KpiChanged) => void): unknown
 }
 
-/** RankStatus is how far the board is: no period yet, reading, showing figures, or unable to read any. */
-export type RankStatus = 'idle' | 'loading' | 'ready' | 'unavailable'
+/** RankStatus is how far the board is: no period yet, reading, showing figures, unable to read any, or no kpi component on the platform (a 503). */
+export type RankStatus = 'idle' | 'loading' | 'ready' | 'unavailable' | 'not_running'
 
 /** RankState is what the board shows. */
 export interface RankState {
@@ -63,8 +63,9 @@ export function startRankSync(opts: RankSyncOptions): RankSync {
       (ranking) => {
         if (state.period === period && ranking.period === period) state = { period, ranking, status: 'ready' }
       },
-      () => {
-        if (state.period === period && !state.ranking) state = { ...state, status: 'unavailable' }
+      (e: unknown) => {
+        const notRunning = (e as { status?: unknown } | null)?.status === 503
+        if (state.period === period && !state.ranking) state = { ...state, status: notRunning ? 'not_running' : 'unavailable' }
       },
     ).finally(() => {
       busy = false
