@@ -31,6 +31,8 @@ export interface LoadStep {
   type: 'load'
   events: readonly TimedEvent[]
   fired: readonly FiredCard[]
+  /** live, at a restart: the bus time of the case's last event, when it came within a settle delay of the end; its cards wait for what came with it */
+  rx?: number
 }
 
 /** Step is one input to the engine. */
@@ -44,7 +46,7 @@ export function applyStep(engine: RuleEngine, step: Step): Fire[] {
     case 'advance':
       return engine.advance(step.now, step.wall, step.horizon)
     case 'load':
-      return engine.load(step.events, step.fired)
+      return engine.load(step.events, step.fired, step.rx)
   }
 }
 

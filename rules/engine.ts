@@ -251,10 +251,17 @@ export class RuleEngine {
    * load puts back a case from the store with the cards it already raised, and
    * returns the cards that came due meanwhile but were never raised (catch-up).
    */
-  load(events: readonly TimedEvent[], fired: readonly FiredCard[]): Fire[] {
+  load(events: readonly TimedEvent[], fired: readonly FiredCard[], rx?: number): Fire[] {
     const out: Fire[] = []
     if (!events.length) return out
     const c = this.byKind[events[0]!.ev.kind].get(events[0]!.ev.caseId) ?? this.addCase(events[0]!)
+    if (rx !== undefined && this.settleMs > 0) {
+      // Reloaded at a restart just after its last event: the rest of what was sent with it
+      // may still be on the bus, unapplied. It settles in bus time only (see advance()).
+      c.quietRx = Math.max(c.quietRx, rx + this.settleMs)
+      this.held.delete(c)
+      this.held.add(c)
+    }
     for (const f of fired) (c.fired ??= new Map()).set(`${f.rule}:${f.level}`, f.at)
     for (const te of events) {
       if (hasEvent(c, te.ev.source, te.ev.id)) continue

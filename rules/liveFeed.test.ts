@@ -266,6 +266,16 @@ describe('the live feed and the settle delay', () => {
     expect(live({ settleMs: 2000, unacked: { seq: c.te.seq, rx: 9, until: 'c' } }, '-a----c', { a, c }, 10).cards).toEqual([])
   })
 
+  it('holds the cards of a case reloaded at a restart just after its last event until what came with it is applied', () => {
+    // S-1's task reached the bus at 09:00 just before the kill; its completion in time, sent with
+    // it, is still on the bus and comes at frame 3. Reloaded, S-1 must not fire before it.
+    const open = [{ ...stored(task('S-1', 3)), lastReceivedAt: MIDNIGHT + 9 * HOUR }]
+    const c = { te: ev('supervision', 'completed', 'S-1', 2), rx: 9 }
+    expect(live({ open, settleMs: 2000, waiting: 1 }, '---c', { c }, 6).cards).toEqual([])
+    // Without it, the reloaded case fires as the backlog's first message moves the clock, and is withdrawn after.
+    expect(live({ open: [stored(task('S-1', 3))], settleMs: 2000, waiting: 1 }, '---c', { c }, 6).cards).toEqual(['3 supervision.overdue S-1 11-23T03:00', '5 -supervision.overdue S-1 11-23T03:00'])
+  })
+
   it('without the delay raises, then withdraws, the card the second event disproves', () => {
     expect(live({ settleMs: 0 }, '-ac', backfill, 8).cards).toEqual(['1 supervision.overdue B-1 11-20T00:00', '2 -supervision.overdue B-1 11-20T00:00'])
   })

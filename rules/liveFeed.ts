@@ -30,6 +30,8 @@ import { type CaseRef, caseRefKey, eventKey, type RegistrationWindow } from './e
 export interface StoredCase {
   events: readonly TimedEvent[]
   fired: readonly FiredCard[]
+  /** at a restart, the bus time of its last event when that came within a settle delay of the last stored (its cards wait for what came with it) */
+  lastReceivedAt?: number
 }
 
 /** ConsumerPosition is where the worker's consumer stands on the bus. */
@@ -108,7 +110,7 @@ export class LiveFeed {
 
   /** restore puts back a case read from the store; what fires is due at the engine's clock. */
   restore(c: StoredCase): Fire[] {
-    return applyStep(this.engine, { type: 'load', events: c.events, fired: c.fired })
+    return applyStep(this.engine, { type: 'load', events: c.events, fired: c.fired, rx: c.lastReceivedAt })
   }
 
   /** behind is how many messages wait for the worker, as last known (0 when unknown). */

@@ -154,7 +154,13 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
     log.info(`rules settings ${settings.version} in force`, { origin: msg.origin })
   })
   const watcher = opts.rulesFile ? watchRulesFile(opts.rulesFile.path, bus, log) : null
-  await rebuild(feed, db, storedCases, log)
+  // Cases whose last event came among the last messages the earlier run took: what was sent
+  // with them may still be on the bus. They settle until everything up to that run's last
+  // message (and a settle delay after it) is applied.
+  const window = 4 * (opts.batch ?? DEFAULT_BATCH)
+  const lastRx = startState && startState.delivered > 0 ? await bus.receivedAt(EVENTS_STREAM, startState.delivered).catch(() => null) : null
+  const recent = startState && lastRx !== null ? { fromSeq: startState.delivered - window, rx: lastRx } : null
+  await rebuild(feed, db, storedCases, log, recent)
 
   let consumer: { stop(): Promise<void> } | undefined
   const deliveries$ = new Observable<Input>((sub) => {
@@ -361,13 +367,14 @@ export async function publishFires(bus: Bus, engine: RuleEngine, fires: Fire[], 
 }
 
 /** rebuild reloads every case with a card still to fire, a chunk of cases per query. */
-async function rebuild(feed: LiveFeed, db: Db, stored: (cases: readonly CaseRef[]) => Promise<Map<string, StoredCase>>, log: Logger): Promise<void> {
+async function rebuild(feed: LiveFeed, db: Db, stored: (cases: readonly CaseRef[]) => Promise<Map<string, StoredCase>>, log: Logger, recent: { fromSeq: number; rx: number } | null): Promise<void> {
   const t0 = performance.now()
   const cases = await openCases(db)
   const registrations: TimedEvent[] = []
   for (let i = 0; i < cases.length; i += LOAD_CHUNK) {
     for (const c of (await stored(cases.slice(i, i + LOAD_CHUNK))).values()) {
-      feed.restore(c)
+      const lastSeq = c.events.reduce((m, te) => Math.max(m, te.seq), 0)
+      feed.restore(recent && lastSeq > recent.fromSeq ? { ...c, lastReceivedAt: recent.rx } : c)
       for (const te of c.events) if (te.ev.kind === 'petition' && te.ev.type === 'registered') registrations.push(te)
     }
   }
