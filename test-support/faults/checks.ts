@@ -39,6 +39,9 @@ export function probeOf(url: string, bus: Pick<Bus, 'backlog'>): Probe {
   }
 }
 
+/** QUIET_MS is how long nothing may change before the platform counts as settled: longer than the rules' settle delay (RULES_SETTLE_MS, 5 s), during which the last cases' cards wait unseen. */
+const QUIET_MS = 8000
+
 /**
  * waitSettled waits until all `n` events are stored, both consumers have nothing left
  * (a message a killed process held comes back only after its ack wait), and the cards
@@ -60,7 +63,7 @@ export async function waitSettled(p: Probe, n: number, timeoutMs = 240_000): Pro
       sameSince = Date.now()
     }
     const row = r?.rows[0]
-    if (row && row.events === n && row.pending === 0 && backlog === 0 && Date.now() - sameSince > 4000) return
+    if (row && row.events === n && row.pending === 0 && backlog === 0 && Date.now() - sameSince > QUIET_MS) return
     if (Date.now() > end) throw new Error(`not settled after ${timeoutMs} ms: ${now} (want ${n} events)`)
     await new Promise((res) => setTimeout(res, 500))
   }
