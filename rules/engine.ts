@@ -228,6 +228,8 @@ export class RuleEngine {
       for (const c of this.held) {
         if (this.settling(c)) break
         this.held.delete(c)
+        // Settled: the horizon may fall back later (a message held), but only a new event of its own starts another delay.
+        c.quietRx = -Infinity
         this.released.push(c)
         this.settle(c, fires)
       }
