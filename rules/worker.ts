@@ -25,7 +25,7 @@ import type { Logger } from '../common/log/index.ts'
 import type { RuleContext } from './candidate.ts'
 import { RuleEngine, type Fire, type FiredCard } from './engine.ts'
 import { type CaseRef, caseRefKey, lastHeard, loadCases, openCases, registrationCases, saveStatuses, type StatusRow } from './eventStore.ts'
-import { type Arrival, type ConsumerPosition, LiveFeed, type StoredCase } from './liveFeed.ts'
+import { type Arrival, LiveFeed, type StoredCase } from './liveFeed.ts'
 import { acceptSettings, recordVersion, RULES_TOPIC, watchRulesFile, type SettingsMessage } from './settingsReload.ts'
 import { SourceWatch } from './sourceWatch.ts'
 import { storeBatch } from './storeBatch.ts'
@@ -126,17 +126,15 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
         const s = await bus.consumerState(EVENTS_STREAM, RULES_CONSUMER)
         if (!s) return { waiting: 0, orphan: null }
         const orphaned = startState !== null && s.ackFloor < startState.delivered
-        // The oldest unacked message's bus time, looked up once for each new floor.
-        let unacked: ConsumerPosition['unacked'] = null
-        if (s.ackPending > 0) {
-          const seq = s.ackFloor + 1
-          if (floor?.seq !== seq) {
-            const at = await bus.receivedAt(EVENTS_STREAM, seq)
-            floor = at === null ? null : { seq, receivedAt: at }
-          }
-          unacked = floor
+        // The oldest unacked message (an orphan of an earlier run, or one of this run's given
+        // back): its bus time is looked up once for each new floor, for both.
+        const seq = s.ackFloor + 1
+        if ((orphaned || s.ackPending > 0) && floor?.seq !== seq) {
+          const at = await bus.receivedAt(EVENTS_STREAM, seq)
+          floor = at === null ? null : { seq, receivedAt: at }
         }
-        return { waiting: s.pending + s.ackPending, orphan: orphaned ? ((await bus.receivedAt(EVENTS_STREAM, s.ackFloor + 1)) ?? null) : null, unacked, ackFloor: s.ackFloor }
+        const oldest = floor?.seq === seq ? floor : null
+        return { waiting: s.pending + s.ackPending, orphan: orphaned ? (oldest?.receivedAt ?? null) : null, unacked: s.ackPending > 0 ? oldest : null, ackFloor: s.ackFloor }
       },
     },
   })
