@@ -118,7 +118,7 @@ export async function startPlatform(cfg: Config, parts: ReadonlySet<Part>, log: 
     }
     if (parts.has('rules')) {
       const w = await startRulesWorker({ bus: infra.bus, db: infra.db, ctx, clock, cardsOf: (cases) => cardsOfCases(infra.db, cases), tickMs: cfg.tickMs, settleMs: cfg.settleMs, allowedLatenessMs: cfg.allowedLatenessHours * 3_600_000, uncovered: notice,
-        silentHours: cfg.silentHours, rulesFile: rulesText === undefined ? undefined : { path: cfg.rulesFile!, text: rulesText }, log: log.child('rules') })
+        silentHours: cfg.silentHours, rulesFile: rulesText === undefined ? undefined : { path: cfg.rulesFile!, text: rulesText }, log: log.child('rules'), batch: cfg.rulesBatch })
       stops.push(() => w.stop())
       untilStop(board.add(rulesProbe(w)))
       const srv = await startHealthServer({ host: cfg.host, port: cfg.rulesPort, report: health, log: log.child('rules') })

@@ -41,6 +41,8 @@ describe.skipIf(!url)('a rules worker killed with SIGKILL', () => {
         NATS_URL: nats.url,
         RULES_TICK_MS: '100',
         RULES_SETTLE_MS: '1500',
+        // Small batches, so that a kill lands in the middle of the backfill's.
+        RULES_BATCH: '200',
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

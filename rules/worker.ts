@@ -6,10 +6,13 @@
  *   1. its events are stored, in one transaction with one statement (storeBatch.ts);
  *      the rows the database refuses are left out, the others commit;
  *   2. only then does the engine apply them, in stream order, its clock at the
- *      watermark (liveFeed.ts); cases not in memory are loaded first, in one query;
+ *      watermark (liveFeed.ts); cases not in memory are loaded first, in one query
+ *      (a case without a status row is new: nothing to load);
  *   3. the cards are published together (JetStream async publishes, awaited as one);
  *   4. the statuses of the cases touched are saved, in one statement;
  *   5. the batch is acked.
+ * Step 1 of the next batch runs while steps 2–5 of this one do: the database stores
+ * while the engine works. Stores go one batch at a time in stream order, so does the rest.
  * A crash at any point leads to a redelivery that reproduces the same cards, which the
  * bus (message id `key@t`, `key!by`) and the alert store both deduplicate. An event the
  * database refuses is tried again a bounded number of times (JetStream's delivery
@@ -24,7 +27,7 @@ import type { Db } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import type { RuleContext } from './candidate.ts'
 import { RuleEngine, type Fire, type FiredCard } from './engine.ts'
-import { type CaseRef, caseRefKey, lastHeard, loadCases, openCases, registrationCases, saveStatuses, type StatusRow } from './eventStore.ts'
+import { type CaseRef, caseRefKey, lastHeard, loadRecordedCases, openCases, registrationCases, saveStatuses, type StatusRow } from './eventStore.ts'
 import { type Arrival, LiveFeed, type StoredCase } from './liveFeed.ts'
 import { acceptSettings, recordVersion, RULES_TOPIC, watchRulesFile, type SettingsMessage } from './settingsReload.ts'
 import { SourceWatch } from './sourceWatch.ts'
@@ -93,7 +96,15 @@ export interface RulesWorker {
   stop(): Promise<void>
 }
 
-type Input = { type: 'batch'; batch: Delivery<CaseEvent>[]; done: (e?: unknown) => void } | { type: 'tick' }
+/** Prepared is a batch stored: the deliveries whose events the store holds, and how many messages waited behind it. */
+interface Prepared {
+  items: Array<{ d: Delivery<CaseEvent>; a: Arrival }>
+  behind: number
+  /** when they were stored, on the platform clock: when their sources count as heard from */
+  heardAt: number
+}
+
+type Input = { type: 'batch'; batch: Delivery<CaseEvent>[]; stored: Prepared; done: (e?: unknown) => void } | { type: 'tick' }
 
 /** startRulesWorker rebuilds state from the store, then follows the bus. */
 export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesWorker> {
@@ -107,7 +118,8 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
   // What the consumer had delivered when this run began: anything of it not acked is an earlier run's, and comes again.
   const startState = await bus.consumerState(EVENTS_STREAM, RULES_CONSUMER).catch(() => null)
   const storedCases = async (cases: readonly CaseRef[]): Promise<Map<string, StoredCase>> => {
-    const events = await loadCases(db, cases)
+    // Only cases with a status row: see loadRecordedCases for why the others have nothing to load.
+    const events = await loadRecordedCases(db, cases)
     // A case never seen has no cards: no need to ask the alert store.
     const fired = events.size ? await opts.cardsOf([...events.values()].map((list) => ({ kind: list[0]!.ev.kind, caseId: list[0]!.ev.caseId }))) : new Map()
     const out = new Map<string, StoredCase>()
@@ -161,15 +173,30 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
   await rebuild(feed, db, storedCases, log, recent)
 
   let consumer: { stop(): Promise<void> } | undefined
+  // Two stages, so that the database stores the next batch while the engine applies this
+  // one: a batch is validated and stored (stores one batch at a time, in stream order),
+  // then applied in the pipeline below, one at a time and in order, between the ticks.
+  let storing: Promise<unknown> = Promise.resolve()
   const deliveries$ = new Observable<Input>((sub) => {
     consumer = bus.consumeBatches<CaseEvent>(
       EVENTS_STREAM,
       RULES_CONSUMER,
       undefined,
-      // The handler resolves when the pipeline has settled this batch: one at a time, in order.
-      (batch) => new Promise<void>((resolve, reject) => sub.next({ type: 'batch', batch, done: (e) => (e === undefined ? resolve() : reject(e)) })),
-      // Room for a batch in hand, one pulled behind it and messages held for a retry.
-      { batch: opts.batch ?? DEFAULT_BATCH, maxAckPending: 4 * (opts.batch ?? DEFAULT_BATCH) },
+      async (batch) => {
+        const prepared = storing.catch(() => {}).then(() => prepare(batch))
+        storing = prepared
+        let stored: Prepared
+        try {
+          stored = await prepared
+        } catch (e) {
+          failed(batch, e)
+          throw e
+        }
+        // The handler resolves when the pipeline has settled this batch.
+        await new Promise<void>((resolve, reject) => sub.next({ type: 'batch', batch, stored, done: (e) => (e === undefined ? resolve() : reject(e)) }))
+      },
+      // Room for a batch being applied, one being stored, two pulled behind them and messages held for a retry.
+      { batch: opts.batch ?? DEFAULT_BATCH, pipeline: 2, maxAckPending: 6 * (opts.batch ?? DEFAULT_BATCH) },
     )
   })
   const ticks$ = interval(opts.tickMs).pipe(map((): Input => ({ type: 'tick' })))
@@ -182,14 +209,11 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
   async function process(input: Input): Promise<void> {
     if (input.type === 'batch') {
       try {
-        await onBatch(input.batch)
+        await apply(input.stored)
         lastError = null
         input.done()
       } catch (e) {
-        // The consumer naks the batch and backs off before it pulls again, and says so.
-        // Messages behind it may be applied first: the watermark waits for these.
-        for (const d of input.batch) if (!d.settled) feed.hold(d.seq, d.receivedAt)
-        noteError(e)
+        failed(input.batch, e)
         input.done(e)
       }
       return
@@ -206,11 +230,19 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
     }
   }
 
+  /** failed notes a batch that failed: the consumer naks it and backs off before it pulls again, and says so. */
+  function failed(batch: readonly Delivery<CaseEvent>[], e: unknown): void {
+    // Messages behind it may be applied first: the watermark waits for these.
+    for (const d of batch) if (!d.settled) feed.hold(d.seq, d.receivedAt)
+    noteError(e)
+  }
+
   function noteError(e: unknown): void {
     lastError = { at: new Date().toISOString(), message: (e as Error)?.message ?? String(e) }
   }
 
-  async function onBatch(batch: Delivery<CaseEvent>[]): Promise<void> {
+  /** prepare validates a batch and stores what keeps the contract; see the top of this file. */
+  async function prepare(batch: Delivery<CaseEvent>[]): Promise<Prepared> {
     const behind = batch[batch.length - 1]!.pending
     // Only events that keep the contract reach the store and the engine; another is a dead letter at once.
     const items: Array<{ d: Delivery<CaseEvent>; a: Arrival }> = []
@@ -220,7 +252,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
       else await giveUp(d, `not a valid event: ${v.field}: ${v.message}`)
     }
     const outcome = await storeBatch(db, items.map((x) => x.a.te))
-    const stored: typeof items = []
+    const stored: Prepared['items'] = []
     for (const [i, x] of items.entries()) {
       const refused = outcome.refused.get(i)
       if (!refused) {
@@ -236,13 +268,17 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
         x.d.nak(delay)
       }
     }
+    return { items: stored, behind, heardAt: clock.now() }
+  }
+
+  /** apply hands a stored batch to the engine, publishes its cards, saves the statuses and acks it. */
+  async function apply({ items: stored, behind, heardAt }: Prepared): Promise<void> {
     if (!stored.length) {
       feed.delivered(behind)
       return
     }
     const fires = await lastValueFrom(feed.batch(stored.map((x) => x.a), behind))
-    const now = clock.now()
-    for (const { a } of stored) watch.seen(a.te.ev.source, a.te.ev.dept, now)
+    for (const { a } of stored) watch.seen(a.te.ev.source, a.te.ev.dept, heardAt)
     applied += stored.length
     await publishFires(bus, engine, fires, log)
     await db.transaction((tx) => saveStatuses(tx, statusRows(engine, stored.map((x) => x.a.te.ev), fires)))

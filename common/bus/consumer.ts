@@ -57,6 +57,14 @@ export interface ConsumeOptions {
   maxDeliver?: number
   /** Messages pulled at once (default 10); a batch handler gets up to this many together. */
   batch?: number
+  /**
+   * Batches handed over before the one before has been handled (default 1: one at a
+   * time). With 2, the handler gets the next batch while it still works on this one, in
+   * stream order, and orders its own stages.
+   */
+  pipeline?: number
+  /** Messages pulled ahead of the batch in hand (default: one batch). */
+  prefetch?: number
   /** Messages delivered and not yet acked that the server allows (the server's default when not given). */
   maxAckPending?: number
 }
@@ -193,7 +201,8 @@ export function runConsumer<T>(
 
 /**
  * runBatchConsumer starts the consume loop for spec and awaits `handler` for one batch
- * at a time (up to opts.batch messages, in stream order). The handler settles each
+ * at a time (up to opts.batch messages, in stream order), or for opts.pipeline batches
+ * at a time, each started in stream order. The handler settles each
  * delivery; what it leaves unsettled is nak'ed to come back at once. A handler that
  * throws has its unsettled deliveries nak'ed after a delay, and the loop backs off
  * (exponentially, up to 5 s) before it pulls again. `active` turns false on stop.
@@ -241,53 +250,97 @@ export function runBatchConsumer<T>(
     for (const d of batch) if (!d.settled) d.nak()
   }
 
-  // One short fetch at a time, never consume(): consume() keeps refill pulls
-  // queued, and after stop they still reach the server with a dead inbox, so
-  // messages vanish into them until ack_wait. A fetch that runs out is over on
-  // the server too, so nothing is left behind.
-  const pullOnce = async (consumer: Consumer): Promise<void> => {
-    const leftovers: JsMsg[] = []
-    let buf: JsMsg[] = []
-    try {
-      const fetched = await consumer.fetch({ max_messages: max, expires: FETCH_EXPIRES_MS })
-      const it = fetched[Symbol.asyncIterator]()
-      // A next() that lost a race against the idle timer is still the next message.
-      let next: Promise<IteratorResult<JsMsg>> | null = null
-      for (;;) {
-        next ??= it.next()
-        const r = buf.length ? await raceIdle(next, BATCH_IDLE_MS) : await next
-        if (r === IDLE) {
-          // Nothing more for now: hand over what came, then go on reading this pull.
-          const b = buf
-          buf = []
-          if (active()) await handle(b)
-          else leftovers.push(...b)
-          continue
-        }
-        next = null
-        if (r.done) break
-        const m = r.value
-        if (!active()) {
-          leftovers.push(m)
-          continue
-        }
-        buf.push(m)
-        if (buf.length >= max || m.info.pending === 0) {
-          const b = buf
-          buf = []
-          await handle(b)
-        }
+  // Short fetches, never consume(): consume() keeps refill pulls queued, and after stop
+  // they still reach the server with a dead inbox, so messages vanish into them until
+  // ack_wait. A fetch that runs out is over on the server too, so nothing is left behind.
+  // The fetches run ahead of the handler (up to `ahead` messages waiting in `inbox`), so
+  // the next batch is on its way while this one is handled.
+  const ahead = opts.prefetch ?? max
+  const pipeline = Math.max(1, opts.pipeline ?? 1)
+  const inbox: JsMsg[] = []
+  let arrived = (): void => {}
+  let taken = (): void => {}
+  const signal = (set: (wake: () => void) => void, ms?: number): Promise<void> =>
+    new Promise((resolve) => {
+      const t = ms === undefined ? undefined : setTimeout(resolve, ms)
+      set(() => {
+        clearTimeout(t)
+        resolve()
+      })
+    })
+
+  /** fill pulls into the inbox until stop, or until a pull fails (thrown). */
+  const fill = async (consumer: Consumer): Promise<void> => {
+    while (active()) {
+      const room = max + ahead - inbox.length
+      if (room < max) {
+        await signal((w) => (taken = w), FETCH_EXPIRES_MS)
+        continue
       }
-      if (buf.length) {
-        if (active()) await handle(buf)
-        else leftovers.push(...buf)
+      const fetched = await consumer.fetch({ max_messages: room, expires: FETCH_EXPIRES_MS })
+      for await (const m of fetched) {
+        inbox.push(m)
+        arrived()
       }
       failures = 0
-    } finally {
-      // Hand back what was pulled but not handled (also when the pull failed midway:
-      // otherwise it would wait out ack_wait), now that no pull of ours is open.
-      for (const m of [...leftovers, ...buf]) nakQuietly(m)
     }
+  }
+
+  /**
+   * nextBatch waits for the next batch: up to `max` messages, handed over once the
+   * server says nothing waits behind the last, or when none came for BATCH_IDLE_MS
+   * (a pull held back by max_ack_pending). Null once the inbox is empty and filling ended.
+   */
+  const nextBatch = async (filling: () => boolean): Promise<JsMsg[] | null> => {
+    while (!inbox.length) {
+      if (!filling() || !active()) return null
+      await signal((w) => (arrived = w), FETCH_EXPIRES_MS)
+    }
+    while (inbox.length < max && inbox[inbox.length - 1]!.info.pending > 0 && filling() && active()) {
+      const had = inbox.length
+      await signal((w) => (arrived = w), BATCH_IDLE_MS)
+      if (inbox.length === had) break
+    }
+    const b = inbox.splice(0, max)
+    taken()
+    return b
+  }
+
+  const pull = async (consumer: Consumer): Promise<void> => {
+    let filling = true
+    let failed: unknown = null
+    const filled = fill(consumer)
+      .catch((e: unknown) => void (failed = e))
+      .finally(() => {
+        filling = false
+        arrived()
+      })
+    // Messages waiting in the inbox keep their ack_wait from running out under a slow handler.
+    const keepAlive = setInterval(() => {
+      try {
+        for (const m of inbox) m.working()
+      } catch {
+        // connection closed: they come back after ack_wait anyway
+      }
+    }, Math.max(1000, (opts.ackWaitMs ?? 30_000) / 3))
+    const inFlight = new Set<Promise<void>>()
+    try {
+      for (;;) {
+        const b = await nextBatch(() => filling)
+        if (!b) break
+        const handled: Promise<void> = handle(b).finally(() => inFlight.delete(handled))
+        inFlight.add(handled)
+        if (inFlight.size >= pipeline) await Promise.race(inFlight)
+      }
+    } finally {
+      await Promise.all(inFlight)
+      clearInterval(keepAlive)
+      await filled
+      // Hand back what was pulled but not handled (also when a pull failed midway:
+      // otherwise it would wait out ack_wait), now that no pull of ours is open.
+      for (const m of inbox.splice(0)) nakQuietly(m)
+    }
+    if (failed !== null) throw failed
   }
 
   const loop = (async () => {
@@ -295,7 +348,7 @@ export function runBatchConsumer<T>(
       try {
         if (deps.whenConnected && !(await deps.whenConnected(MAX_BACKOFF_MS))) continue
         const consumer = deps.js.consumers.getConsumerFromInfo(await ensureConsumer(deps.jsm, spec, opts))
-        while (active()) await pullOnce(consumer)
+        await pull(consumer)
       } catch (err) {
         if (!active()) break
         deps.log(`consumer ${name}: ${(err as Error)?.message ?? err}; retrying`)
@@ -311,15 +364,6 @@ export function runBatchConsumer<T>(
       await loop
     },
   }
-}
-
-const IDLE = Symbol('idle')
-
-/** raceIdle resolves with `next`, or IDLE when it has not settled within ms. */
-function raceIdle<R>(next: Promise<R>, ms: number): Promise<R | typeof IDLE> {
-  let timer: NodeJS.Timeout | undefined
-  const idle = new Promise<typeof IDLE>((resolve) => (timer = setTimeout(() => resolve(IDLE), ms)))
-  return Promise.race([next, idle]).finally(() => clearTimeout(timer))
 }
 
 function nakQuietly(m: JsMsg): void {
@@ -341,54 +385,87 @@ export function headersOf(m: JsMsg): Record<string, string> {
 
 /** toDelivery decodes a message, or sends it to the dead letters when it is not JSON (null then). */
 function toDelivery<T>(m: JsMsg, spec: ConsumerSpec, deps: ConsumerDeps, name: string): Delivery<T> | null {
-  let settled = false
-  const once = (fn: () => void) => (): void => {
-    if (settled) return
-    settled = true
-    fn()
-  }
-  const info = m.info
-  // Logged by whoever gives the message up, once: the handler knows what the message is.
-  const deadLetter = async (reason: string): Promise<void> => {
-    if (settled) return
-    await deps.sendDead?.({
-      stream: spec.stream, consumer: spec.durable, subject: m.subject, seq: m.seq, tries: info.deliveryCount, error: reason, data: m.data, headers: headersOf(m),
-    })
-    // No reason text: server 2.9 only understands a bare "+TERM" and ignores "+TERM <reason>".
-    once(() => m.term())()
-  }
   let data: T
   try {
     data = decodeJson<T>(m.data)
   } catch (err) {
     // A poison message would otherwise be redelivered forever and block the order.
+    const d = new MessageDelivery<null>(m, null, spec, deps)
     const reason = `non-JSON message seq ${m.seq} on ${m.subject}: ${(err as Error).message}`
-    deps.log(`consumer ${name}: dead letter seq ${m.seq} (${m.subject}) after ${info.deliveryCount} ${info.deliveryCount === 1 ? 'try' : 'tries'}: ${reason}`)
-    void deadLetter(reason).catch((e: unknown) => {
+    deps.log(`consumer ${name}: dead letter seq ${m.seq} (${m.subject}) after ${d.tries} ${d.tries === 1 ? 'try' : 'tries'}: ${reason}`)
+    void d.deadLetter(reason).catch((e: unknown) => {
       deps.log(`consumer ${name}: could not store dead letter seq ${m.seq}: ${(e as Error).message}; it comes back`)
-      once(() => m.nak(HANDLER_ERROR_NAK_MS))()
+      d.nak(HANDLER_ERROR_NAK_MS)
     })
     return null
   }
-  const stamp = m.headers?.get(RECEIVED_HEADER)
-  const received = stamp ? Date.parse(stamp) : NaN
-  return {
-    data,
-    subject: m.subject,
-    seq: m.seq,
-    redelivered: m.redelivered,
-    tries: info.deliveryCount,
-    pending: info.pending,
-    receivedAt: Number.isNaN(received) ? Math.floor(info.timestampNanos / 1e6) : received,
-    ack: once(() => m.ack()),
-    nak: (delayMs?: number) => once(() => m.nak(delayMs))(),
-    term: once(() => m.term()),
-    deadLetter,
-    working: () => {
-      if (!settled) m.working()
-    },
-    get settled() {
-      return settled
-    },
+  return new MessageDelivery<T>(m, data, spec, deps)
+}
+
+/**
+ * MessageDelivery is a Delivery of one JetStream message, settled at most once. A class,
+ * not closures: thousands are made a second, and each closure was an allocation.
+ */
+class MessageDelivery<T> implements Delivery<T> {
+  readonly subject: string
+  readonly seq: number
+  readonly redelivered: boolean
+  readonly tries: number
+  readonly pending: number
+  readonly receivedAt: number
+  private done = false
+
+  constructor(
+    private readonly m: JsMsg,
+    readonly data: T,
+    private readonly spec: ConsumerSpec,
+    private readonly deps: ConsumerDeps,
+  ) {
+    const info = m.info
+    this.subject = m.subject
+    this.seq = m.seq
+    this.redelivered = m.redelivered
+    this.tries = info.deliveryCount
+    this.pending = info.pending
+    const stamp = m.headers?.get(RECEIVED_HEADER)
+    const received = stamp ? Date.parse(stamp) : NaN
+    this.receivedAt = Number.isNaN(received) ? Math.floor(info.timestampNanos / 1e6) : received
+  }
+
+  get settled(): boolean {
+    return this.done
+  }
+
+  ack(): void {
+    if (this.settle()) this.m.ack()
+  }
+
+  nak(delayMs?: number): void {
+    if (this.settle()) this.m.nak(delayMs)
+  }
+
+  term(): void {
+    if (this.settle()) this.m.term()
+  }
+
+  working(): void {
+    if (!this.done) this.m.working()
+  }
+
+  // Logged by whoever gives the message up, once: the handler knows what the message is.
+  async deadLetter(reason: string): Promise<void> {
+    if (this.done) return
+    const m = this.m
+    await this.deps.sendDead?.({
+      stream: this.spec.stream, consumer: this.spec.durable, subject: m.subject, seq: m.seq, tries: this.tries, error: reason, data: m.data, headers: headersOf(m),
+    })
+    // No reason text: server 2.9 only understands a bare "+TERM" and ignores "+TERM <reason>".
+    this.term()
+  }
+
+  private settle(): boolean {
+    if (this.done) return false
+    this.done = true
+    return true
   }
 }

@@ -58,6 +58,7 @@ export interface Config {
   maxBacklog: number
   duplicateWindowHours: number
   tickMs: number
+  rulesBatch: number
   settleMs: number
   allowedLatenessHours: number
   /** the key that signs the audit trail's checkpoints; unset = <dataDir>/audit.key, made on first start */
@@ -166,6 +167,7 @@ const SETTINGS: Array<Setting<keyof Config>> = [
   s('maxBatch', 'COLLECTOR_MAX_BATCH', 'maxBatch', 'most events accepted in one request', 5000, int(1, 100_000)),
   s('maxBacklog', 'COLLECTOR_MAX_BACKLOG', 'maxBacklog', 'events the rules worker may lag behind the collector before new events are refused with 429 and Retry-After (0 = never)', 100_000, int(0, 100_000_000)),
   s('duplicateWindowHours', 'BUS_DUPLICATE_WINDOW_HOURS', 'duplicateWindowHours', 'JetStream de-duplication window by event id', 24, int(1, 24 * 30)),
+  s('rulesBatch', 'RULES_BATCH', 'rulesBatch', 'events the rules worker pulls, stores and applies together (one transaction, one ack)', 2000, int(1, 10_000)),
   s('tickMs', 'RULES_TICK_MS', 'tickMs', 'how often the live rules engine checks its clock for due deadlines (ms)', 1000, int(50, 60_000)),
   s('settleMs', 'RULES_SETTLE_MS', 'settleMs', 'after an event, a case waits this long (ms, wall time) before its cards fire, so events sent together are all applied first', 5000, int(0, 600_000)),
   s('allowedLatenessHours', 'RULES_ALLOWED_LATENESS_HOURS', 'allowedLatenessHours', 'an event at most this late (hours behind the clock) still corrects a card already raised; later ones only count for what lies ahead', 72, int(0, 24 * 366)),

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { NODE_FLAGS } from '../../common/config/index.ts'
 
 const BIN = fileURLToPath(new URL('../../bin/jiancha.js', import.meta.url))
 
@@ -37,7 +38,7 @@ export async function startComponent(part: ProcessPart, env: Record<string, stri
   const start = () =>
     new Promise<void>((resolve, reject) => {
       out = createWriteStream(logFile, { flags: 'a' })
-      const p = spawn(process.execPath, [BIN, ...args], {
+      const p = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], {
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
