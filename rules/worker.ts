@@ -202,8 +202,10 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
   const ticks$ = interval(opts.tickMs).pipe(map((): Input => ({ type: 'tick' })))
   let tickFailures = 0
   let tickPauseUntil = 0
+  // The step being run, so that stop waits for it: a tick must not outlive the database it writes to.
+  let inFlight: Promise<void> = Promise.resolve()
   const subscription: Subscription = merge(deliveries$, ticks$)
-    .pipe(concatMap((input) => process(input)))
+    .pipe(concatMap((input) => (inFlight = process(input))))
     .subscribe({ error: (e: unknown) => log.error('rules pipeline stopped', { error: (e as Error).message }) })
 
   async function process(input: Input): Promise<void> {
@@ -336,6 +338,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
       // The consumer first: it waits for the batch in hand, which needs the pipeline.
       await consumer?.stop()
       subscription.unsubscribe()
+      await inFlight
     },
   }
 }

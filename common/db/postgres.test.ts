@@ -41,6 +41,13 @@ describe.runIf(url)('openPostgres against TEST_DATABASE_URL', () => {
     await db.close()
   })
 
+  it('runs without JIT on every pooled connection: a compile cost more than the platform\'s statements', async () => {
+    const db = await openPostgres({ url: url!, schema, log: () => {} })
+    const jit = await Promise.all(Array.from({ length: 4 }, () => db.query<{ jit: string }>("SELECT current_setting('jit') AS jit, pg_sleep(0.05)")))
+    expect(new Set(jit.map((r) => r.rows[0]!.jit))).toEqual(new Set(['off']))
+    await db.close()
+  })
+
   it('lets only one of two processes starting at once apply the migrations', async () => {
     const logs: string[] = []
     const opts = { url: url!, dataDir: '', schema, log: (m: string) => logs.push(m) }

@@ -26,6 +26,10 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db & Migratab
   })
   // Without a listener, an idle connection dropped by the server crashes the process.
   pool.on('error', (err) => opts.log(`database: idle connection lost: ${err.message}`))
+  // No JIT: the platform's statements take milliseconds, and PostgreSQL compiled the
+  // costlier-looking ones (a batch's lookups of thousands of keys) for 30 ms and more
+  // each. Queued before anything the new connection is asked.
+  pool.on('connect', (c) => void c.query('SET jit = off').catch(() => {}))
   const client = await pool.connect().catch(async (err: unknown) => {
     await pool.end().catch(() => {})
     throw connectError(opts.url, err)
