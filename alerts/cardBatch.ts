@@ -8,7 +8,7 @@
  * about the cards (the database gone, a lock timeout) fails the whole batch, to be
  * tried again as it is.
  */
-import { appendAudit } from '../common/audit/index.ts'
+import { deferAudits, type DeferredAudits, recordAudit } from '../common/audit/index.ts'
 import type { CardMessage } from '../common/contract/index.ts'
 import { type Db, type Queryable, refusedForData } from '../common/db/index.ts'
 import type { ThreadStore } from './lifecycle/threadStore.ts'
@@ -26,12 +26,23 @@ export interface CardsOutcome {
 export async function storeCards(db: Db, threads: ThreadStore, cards: readonly CardMessage[], now: number): Promise<CardsOutcome> {
   const all = [...cards.keys()]
   try {
-    return { changed: await db.transaction((tx) => applyCards(tx, threads, cards, all, now)), refused: new Map() }
+    // The audit entries of the whole batch are appended together at its end.
+    const changed = await db.transaction(async (tx) => {
+      const audits = deferAudits(tx)
+      const out = await applyCards(audits.tx, threads, cards, all, now)
+      await audits.flush()
+      return out
+    })
+    return { changed, refused: new Map() }
   } catch (e) {
     if (!refusedForData(e)) throw e
   }
   const out: CardsOutcome = { changed: new Set(), refused: new Map() }
-  await db.transaction((tx) => bisect(tx, threads, cards, all, now, out))
+  await db.transaction(async (tx) => {
+    const audits = deferAudits(tx)
+    await bisect(audits, threads, cards, all, now, out)
+    await audits.flush()
+  })
   return out
 }
 
@@ -46,17 +57,19 @@ async function applyCard(tx: Queryable, threads: ThreadStore, card: CardMessage,
   if (card.withdrawn) {
     if (!(await withdrawAlert(tx, card, card.withdrawn.by, now))) return false
     if (card.kind) await threads.withdrawCard(tx, card.key, card.withdrawn.by, now)
-    else await appendAudit(tx, { at: now, actor: 'system:rules', action: 'alert.withdrawn', subject: card.key, detail: { by: card.withdrawn.by } })
+    else await recordAudit(tx, { at: now, actor: 'system:rules', action: 'alert.withdrawn', subject: card.key, detail: { by: card.withdrawn.by } })
     return true
   }
   if (!(await saveAlert(tx, card, now))) return false
   if (card.kind) await threads.openOrUpgrade(tx, card, now)
-  else await appendAudit(tx, { at: now, actor: 'system:rules', action: 'alert.raised', subject: card.key, detail: { rule: card.rule, at: card.at } })
+  else await recordAudit(tx, { at: now, actor: 'system:rules', action: 'alert.raised', subject: card.key, detail: { rule: card.rule, at: card.at } })
   return true
 }
 
 // Halves in order, so that the cards that commit are applied in stream order (a red after its yellow).
-async function bisect(tx: Queryable, threads: ThreadStore, cards: readonly CardMessage[], part: number[], now: number, out: CardsOutcome): Promise<void> {
+async function bisect(audits: DeferredAudits, threads: ThreadStore, cards: readonly CardMessage[], part: number[], now: number, out: CardsOutcome): Promise<void> {
+  const tx = audits.tx
+  const mark = audits.mark()
   await tx.query('SAVEPOINT cards_part')
   try {
     const changed = await applyCards(tx, threads, cards, part, now)
@@ -68,6 +81,8 @@ async function bisect(tx: Queryable, threads: ThreadStore, cards: readonly CardM
     // A database that is gone fails these too, and so the whole batch.
     await tx.query('ROLLBACK TO SAVEPOINT cards_part')
     await tx.query('RELEASE SAVEPOINT cards_part')
+    // Nor is it audited.
+    audits.rollbackTo(mark)
     if (!refusedForData(e)) throw e
     if (part.length === 1) {
       out.refused.set(part[0]!, e as Error)
@@ -75,6 +90,6 @@ async function bisect(tx: Queryable, threads: ThreadStore, cards: readonly CardM
     }
   }
   const mid = part.length >> 1
-  await bisect(tx, threads, cards, part.slice(0, mid), now, out)
-  await bisect(tx, threads, cards, part.slice(mid), now, out)
+  await bisect(audits, threads, cards, part.slice(0, mid), now, out)
+  await bisect(audits, threads, cards, part.slice(mid), now, out)
 }

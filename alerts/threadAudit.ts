@@ -3,7 +3,7 @@
  * every state change is written to the hash-chained log in the same transaction.
  */
 import type { Queryable } from '../common/db/index.ts'
-import { appendAudit, type AuditAction } from '../common/audit/index.ts'
+import { type AuditAction, recordAudit } from '../common/audit/index.ts'
 import type { StoredTransition } from './lifecycle/threadStore.ts'
 
 const ACTIONS: Record<string, AuditAction> = {
@@ -19,9 +19,9 @@ const ACTIONS: Record<string, AuditAction> = {
   withdraw_card: 'alert.card_withdrawn',
 }
 
-/** auditTransition appends the entry of one thread transition. */
+/** auditTransition records the entry of one thread transition (appended at once, or with the rest of a deferring transaction). */
 export async function auditTransition(tx: Queryable, t: StoredTransition): Promise<void> {
-  await appendAudit(tx, {
+  await recordAudit(tx, {
     at: t.at,
     actor: `${t.actor.role}:${t.actor.name}`,
     action: ACTIONS[t.action] ?? 'alert.raised',
