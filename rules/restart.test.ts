@@ -137,17 +137,25 @@ describe.skipIf(!url)('a rules worker killed with SIGKILL', () => {
       backfill.push({ id: `bf-${i}`, source: 'hall', kind: 'supervision', type: 'assigned', caseId, dept: 'transport', at: iso(t0 - 86_400_000), attrs: { title: `任务${i}`, dueAt: iso(t0 - 43_200_000) } })
       backfill.push({ id: `bf-${i}-done`, source: 'hall', kind: 'supervision', type: 'completed', caseId, dept: 'transport', at: iso(t0 - (i % 2 ? 3_600_000 : 46_800_000)) })
     }
+    // Killed once a batch or two are in, the rest not (below). Each store is held up 100 ms, so
+    // that the kill lands in the middle however fast the worker and slow the machine.
+    await db.query(`CREATE FUNCTION slow_store() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NULL; END $$`)
+    await db.query('CREATE TRIGGER slow_store AFTER INSERT ON event_ids FOR EACH STATEMENT EXECUTE FUNCTION slow_store()')
     for (let i = 0; i < backfill.length; i += 4000) {
       const r = await postAll(platform, backfill.slice(i, i + 4000))
       expect(r.accepted + r.duplicate).toBe(4000) // a loaded machine may make the collector answer `failed` to some: sent again, as a source does
     }
     const stored = async () => (await rows<{ n: number }>('SELECT count(*) AS n FROM events'))[0]!.n - before[0]!.n
-    // Killed once a batch or two are in, the rest not.
-    await waitFor(async () => (await stored()) >= 1000, 'the first batches stored', 30_000)
-    await killWorker()
+    try {
+      await waitFor(async () => (await stored()) >= 1000, 'the first batches stored', 30_000)
+      await killWorker()
+    } finally {
+      await db.query('DROP TRIGGER slow_store ON event_ids')
+      await db.query('DROP FUNCTION slow_store()')
+    }
     const atKill = await stored()
-    expect(atKill).toBeLessThan(backfill.length)
     startWorker()
+    expect(atKill).toBeLessThan(backfill.length)
     await waitFor(async () => (await stored()) === backfill.length, 'the whole backfill stored', 60_000)
     const expected = expectedCards(backfill, Date.now())
     expect(expected).toHaveLength(2000)
