@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../common/db/index.ts'
 import { openTestDbs } from '../common/db/testing.ts'
 import {
-  deptsSeen, eventsOfTypes, eventsPerMinute, insertEvents, itemsOf, knownEventIds, lastHeard, lastReceivedAt, latestEventAt, loadCase, loadRecordedCases, openCases, registrationCases, saveStatus, saveStatuses, storeEvent, suspensionsBetween, updateStatus,
+  deptsSeen, eventsOfTypes, eventsPerMinute, insertEvents, itemsOf, knownEventIds, lastHeard, lastReceivedAt, latestEventAt, loadCase, loadCases, loadRecordedCases, openCases, registrationCases, saveStatus, saveStatuses, storeEvent, suspensionsBetween, updateStatus,
 } from './eventStore.ts'
 import { te } from './testEvents.ts'
 
@@ -48,6 +48,14 @@ describe.each(openTestDbs())('the event store on $name', (backend) => {
     expect((await loadCase(db, 'supervision', 'S-1')).map((e) => e.ev.attrs)).toEqual([b1.ev.attrs, { percent: 10 }])
     expect(await insertEvents(db, [b1, b2])).toEqual(new Set())
     expect(await insertEvents(db, [])).toEqual(new Set())
+  })
+
+  it('loads many cases with one query, each in contract order', async () => {
+    const m = await loadCases(db, [{ kind: 'approval', caseId: 'A-1' }, { kind: 'supervision', caseId: 'S-1' }, { kind: 'approval', caseId: 'none' }, { kind: 'approval', caseId: 'A-1' }])
+    expect([...m.keys()].sort()).toEqual(['approval:A-1', 'supervision:S-1'])
+    expect(m.get('approval:A-1')!.map((e) => e.ev.id)).toEqual(['sus', 'acc'])
+    expect(m.get('supervision:S-1')!.map((e) => e.ev.id)).toEqual(['b1', 'b2'])
+    expect(await loadCases(db, [])).toEqual(new Map())
   })
 
   it('loads, of many cases, those with a status row, in contract order; a case without one is taken as never stored', async () => {

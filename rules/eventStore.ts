@@ -147,27 +147,28 @@ export async function loadCase(db: Queryable, kind: Kind, caseId: string): Promi
 }
 
 /**
- * loadRecordedCases reads the events of many cases with one query, each case's in
- * contract order, of the cases with a status row (cases) only. The worker
- * saves the statuses of a batch's cases before it acks the batch, so a case without one
- * has no events stored but those of a batch not acked (stored, then the worker failed or
- * died before it saved the statuses). Those messages come again, and until they are
- * applied the engine's clock and the cards' settle delays wait for them (held, or the
- * floor of unacked messages); the engine keeps a case's events in (at, arrival) order,
- * so it does not matter that they come after later ones. A first event, most of a
- * batch's new cases, then costs one primary-key probe instead of one probe per chunk of
- * the events hypertable.
+ * loadCases reads the events of many cases with one query, each case's in contract
+ * order; cases with none are absent. LATERAL … OFFSET 0 below: a probe of each index per
+ * case asked, never a hash join over a whole table (cases, events), which the planner
+ * picks for an array of a few thousand keys: at 200 000 cases that was a sequential scan
+ * of 137 ms for every batch.
  */
+export async function loadCases(db: Queryable, cases: readonly CaseRef[]): Promise<Map<string, TimedEvent[]>> {
+  return loadEventsOf(db, cases, false)
+}
+
+/** loadRecordedCases is loadCases for the cases with a status row (cases) only; see the worker for when that is enough. */
 export async function loadRecordedCases(db: Queryable, cases: readonly CaseRef[]): Promise<Map<string, TimedEvent[]>> {
+  return loadEventsOf(db, cases, true)
+}
+
+async function loadEventsOf(db: Queryable, cases: readonly CaseRef[], recordedOnly: boolean): Promise<Map<string, TimedEvent[]>> {
   const out = new Map<string, TimedEvent[]>()
   if (!cases.length) return out
-  // LATERAL … OFFSET 0: a probe of each index per case asked, never a hash join over a
-  // whole table (cases, events), which the planner picks for an array of a few thousand:
-  // at 200 000 cases that was a sequential scan of 137 ms for every batch.
   const r = await db.query<EventRow>(
     `SELECT e.body, e.at, e.seq
      FROM (SELECT DISTINCT kind, case_id FROM unnest($1::text[], $2::text[]) AS w(kind, case_id)) w
-     CROSS JOIN LATERAL (SELECT 1 FROM cases c WHERE c.kind = w.kind AND c.case_id = w.case_id OFFSET 0) c
+     ${recordedOnly ? 'CROSS JOIN LATERAL (SELECT 1 FROM cases c WHERE c.kind = w.kind AND c.case_id = w.case_id OFFSET 0) c' : ''}
      CROSS JOIN LATERAL (SELECT body, at, seq FROM events e WHERE e.kind = w.kind AND e.case_id = w.case_id OFFSET 0) e
      ORDER BY w.kind, w.case_id, e.at, e.seq`,
     [cases.map((c) => c.kind), cases.map((c) => c.caseId)],

@@ -27,7 +27,7 @@ import type { Db } from '../common/db/index.ts'
 import type { Logger } from '../common/log/index.ts'
 import type { RuleContext } from './candidate.ts'
 import { RuleEngine, type Fire, type FiredCard } from './engine.ts'
-import { type CaseRef, caseRefKey, lastHeard, loadRecordedCases, openCases, registrationCases, saveStatuses, type StatusRow } from './eventStore.ts'
+import { type CaseRef, caseRefKey, lastHeard, loadCases, loadRecordedCases, openCases, registrationCases, saveStatuses, type StatusRow } from './eventStore.ts'
 import { type Arrival, LiveFeed, type StoredCase } from './liveFeed.ts'
 import { acceptSettings, recordVersion, RULES_TOPIC, watchRulesFile, type SettingsMessage } from './settingsReload.ts'
 import { SourceWatch } from './sourceWatch.ts'
@@ -117,9 +117,25 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
   const engine = new RuleEngine(ctx, { settleMs: opts.settleMs, allowedLatenessMs: opts.allowedLatenessMs })
   // What the consumer had delivered when this run began: anything of it not acked is an earlier run's, and comes again.
   const startState = await bus.consumerState(EVENTS_STREAM, RULES_CONSUMER).catch(() => null)
+  // The worker saves a batch's statuses before it acks the batch, so a case without a
+  // status row has no events stored, but for two kinds of case, which are looked up among
+  // all events: those of this run's batches stored and then failed before their statuses
+  // were saved, and any case until the ack floor passes what the earlier run had been
+  // given (it may have died between the two). Most of a batch's new cases, their first
+  // event, then cost one primary-key probe instead of one probe per chunk of the events
+  // hypertable. (Without the two, a case's closing event applied before its stored
+  // opening one raised a false card: the engine compacts a closed case.)
+  const unsaved = new Set<string>()
+  let orphansPossible = startState !== null && startState.ackFloor < startState.delivered
+  const loadEvents = async (cases: readonly CaseRef[]): Promise<Map<string, TimedEvent[]>> => {
+    if (orphansPossible) return loadCases(db, cases)
+    const exact = cases.filter((c) => unsaved.has(caseRefKey(c.kind, c.caseId)))
+    const events = await loadRecordedCases(db, exact.length ? cases.filter((c) => !unsaved.has(caseRefKey(c.kind, c.caseId))) : cases)
+    if (exact.length) for (const [key, list] of await loadCases(db, exact)) events.set(key, list)
+    return events
+  }
   const storedCases = async (cases: readonly CaseRef[]): Promise<Map<string, StoredCase>> => {
-    // Only cases with a status row: see loadRecordedCases for why the others have nothing to load.
-    const events = await loadRecordedCases(db, cases)
+    const events = await loadEvents(cases)
     // A case never seen has no cards: no need to ask the alert store.
     const fired = events.size ? await opts.cardsOf([...events.values()].map((list) => ({ kind: list[0]!.ev.kind, caseId: list[0]!.ev.caseId }))) : new Map()
     const out = new Map<string, StoredCase>()
@@ -138,6 +154,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
         const s = await bus.consumerState(EVENTS_STREAM, RULES_CONSUMER)
         if (!s) return { waiting: 0, orphan: null }
         const orphaned = startState !== null && s.ackFloor < startState.delivered
+        if (!orphaned) orphansPossible = false
         // The oldest unacked message (an orphan of an earlier run, or one of this run's given
         // back): its bus time is looked up once for each new floor, for both.
         const seq = s.ackFloor + 1
@@ -236,6 +253,8 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
   function failed(batch: readonly Delivery<CaseEvent>[], e: unknown): void {
     // Messages behind it may be applied first: the watermark waits for these.
     for (const d of batch) if (!d.settled) feed.hold(d.seq, d.receivedAt)
+    // Its events may be stored, their cases' statuses not.
+    for (const d of batch) if (typeof d.data?.kind === 'string' && typeof d.data.caseId === 'string') unsaved.add(caseRefKey(d.data.kind, d.data.caseId))
     noteError(e)
   }
 
@@ -284,6 +303,7 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
     applied += stored.length
     await publishFires(bus, engine, fires, log)
     await db.transaction((tx) => saveStatuses(tx, statusRows(engine, stored.map((x) => x.a.te.ev), fires)))
+    for (const { a } of stored) unsaved.delete(caseRefKey(a.te.ev.kind, a.te.ev.caseId))
     for (const { d } of stored) d.ack()
     await raiseUncovered()
   }
