@@ -8,7 +8,7 @@
  * about the cards (the database gone, a lock timeout) fails the whole batch, to be
  * tried again as it is.
  */
-import { deferAudits, type DeferredAudits, recordAudit } from '../common/audit/index.ts'
+import { type DeferredAudits, recordAudit, withDeferredAudits } from '../common/audit/index.ts'
 import type { CardMessage } from '../common/contract/index.ts'
 import { type Db, type Queryable, refusedForData } from '../common/db/index.ts'
 import type { ThreadStore } from './lifecycle/threadStore.ts'
@@ -27,22 +27,13 @@ export async function storeCards(db: Db, threads: ThreadStore, cards: readonly C
   const all = [...cards.keys()]
   try {
     // The audit entries of the whole batch are appended together at its end.
-    const changed = await db.transaction(async (tx) => {
-      const audits = deferAudits(tx)
-      const out = await applyCards(audits.tx, threads, cards, all, now)
-      await audits.flush()
-      return out
-    })
+    const changed = await db.transaction((tx) => withDeferredAudits(tx, (audits) => applyCards(audits.tx, threads, cards, all, now)))
     return { changed, refused: new Map() }
   } catch (e) {
     if (!refusedForData(e)) throw e
   }
   const out: CardsOutcome = { changed: new Set(), refused: new Map() }
-  await db.transaction(async (tx) => {
-    const audits = deferAudits(tx)
-    await bisect(audits, threads, cards, all, now, out)
-    await audits.flush()
-  })
+  await db.transaction((tx) => withDeferredAudits(tx, (audits) => bisect(audits, threads, cards, all, now, out)))
   return out
 }
 

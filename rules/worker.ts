@@ -7,7 +7,8 @@
  *      the rows the database refuses are left out, the others commit;
  *   2. only then does the engine apply them, in stream order, its clock at the
  *      watermark (liveFeed.ts); cases not in memory are loaded first, in one query
- *      (a case without a status row is new: nothing to load);
+ *      (a case without a status row is new, unless an earlier run may have died
+ *      or a batch failed between its store and its statuses: see loadEvents);
  *   3. the cards are published together (JetStream async publishes, awaited as one);
  *   4. the statuses of the cases touched are saved, in one statement;
  *   5. the batch is acked.
@@ -129,8 +130,10 @@ export async function startRulesWorker(opts: RulesWorkerOptions): Promise<RulesW
   let orphansPossible = startState !== null && startState.ackFloor < startState.delivered
   const loadEvents = async (cases: readonly CaseRef[]): Promise<Map<string, TimedEvent[]>> => {
     if (orphansPossible) return loadCases(db, cases)
-    const exact = cases.filter((c) => unsaved.has(caseRefKey(c.kind, c.caseId)))
-    const events = await loadRecordedCases(db, exact.length ? cases.filter((c) => !unsaved.has(caseRefKey(c.kind, c.caseId))) : cases)
+    const exact: CaseRef[] = []
+    const recorded: CaseRef[] = []
+    for (const c of cases) (unsaved.has(caseRefKey(c.kind, c.caseId)) ? exact : recorded).push(c)
+    const events = await loadRecordedCases(db, recorded)
     if (exact.length) for (const [key, list] of await loadCases(db, exact)) events.set(key, list)
     return events
   }

@@ -36,6 +36,14 @@ export function deferAudits(tx: Queryable): DeferredAudits {
   }
 }
 
+/** withDeferredAudits runs fn on a deferring wrapper of tx and flushes what it gathered once fn is done. */
+export async function withDeferredAudits<T>(tx: Queryable, fn: (audits: DeferredAudits) => Promise<T>): Promise<T> {
+  const audits = deferAudits(tx)
+  const out = await fn(audits)
+  await audits.flush()
+  return out
+}
+
 /**
  * recordAudit appends e in tx, or, on a transaction of deferAudits, gathers it for its
  * flush. For callers that need no sequence number back.
